@@ -1,0 +1,89 @@
+// `scripts/sandbox.ts` as a user runs it: a child process that prints its settings and stops on SIGTERM.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { once } from 'node:events';
+
+const root = path.resolve(import.meta.dirname, '..');
+
+function startCli(args: string[]): { child: ChildProcessWithoutNullStreams; settings: Promise<Record<string, string>>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', ...args], { cwd: root });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const settings = new Promise<Record<string, string>>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const kv = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      if (kv.SPLYNX_API_SECRET) resolve(kv);
+    });
+    child.on('exit', (code) => reject(new Error(`sandbox exited ${code} before it was ready: ${err}`)));
+  });
+  return { child, settings, stderr: () => err };
+}
+
+function splynxSignature(key: string, secret: string, nonce: number): string {
+  const signature = createHmac('sha256', secret).update(`${nonce}${key}`).digest('hex').toUpperCase();
+  return `Splynx-EA (key=${key}&nonce=${nonce}&signature=${signature})`;
+}
+
+test('prints the five settings, serves both APIs with them, and stops cleanly on SIGTERM', async () => {
+  const { child, settings } = startCli(['--accounts', '50', '--seed', '3', '--sonar-port', '0', '--splynx-port', '0']);
+  const s = await settings;
+  for (const key of ['SONAR_URL', 'SONAR_API_KEY', 'SPLYNX_URL', 'SPLYNX_API_KEY', 'SPLYNX_API_SECRET']) assert.ok(s[key], `${key} missing`);
+  assert.match(s.SONAR_URL, /^http:\/\/127\.0\.0\.1:\d+$/, 'URLs are instance roots');
+
+  const sonar = await fetch(`${s.SONAR_URL}/api/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${s.SONAR_API_KEY}` },
+    body: JSON.stringify({ query: '{ accounts(paginator: {page: 1, records_per_page: 1}) { page_info { total_count } } }' }),
+  });
+  assert.equal(sonar.status, 200);
+  const body = await sonar.json();
+  assert.equal(body.data.accounts.page_info.total_count, 50);
+
+  const splynx = await fetch(`${s.SPLYNX_URL}/api/2.0/admin/administration/partners`, {
+    headers: { authorization: splynxSignature(s.SPLYNX_API_KEY, s.SPLYNX_API_SECRET, Date.now()) },
+  });
+  assert.equal(splynx.status, 200);
+  assert.equal((await splynx.json())[0].name, 'Main');
+
+  child.kill('SIGTERM');
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0);
+  await assert.rejects(fetch(`${s.SONAR_URL}/api/graphql`), 'the port must be closed after SIGTERM');
+});
+
+test('--fixture serves a hand-made dataset instead of generating one', async () => {
+  const fixture = path.join(root, 'test/fixtures/tiny-isp.json');
+  const { child, settings } = startCli(['--fixture', fixture, '--sonar-port', '0', '--splynx-port', '0']);
+  try {
+    const s = await settings;
+    const r = await fetch(`${s.SONAR_URL}/api/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.SONAR_API_KEY}` },
+      body: JSON.stringify({ query: '{ accounts(include_archived: true) { entities { id name } } }' }),
+    });
+    const body = await r.json();
+    assert.deepEqual(body.data.accounts.entities.map((a: { name: string }) => a.name), ['Ada Lovelace', 'Archived Co']);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+});
+
+test('a bad option is refused with exit code 2 and a one-line reason', async () => {
+  const { child, settings, stderr } = startCli(['--dirty', '7']);
+  await assert.rejects(settings);
+  assert.equal(child.exitCode, 2);
+  assert.match(stderr(), /--dirty must be a number between 0 and 1/);
+});
+
+test('a bad fault spec is refused before anything starts', async () => {
+  const { child, settings, stderr } = startCli(['--faults', 'meteor=0.1', '--sonar-port', '0', '--splynx-port', '0']);
+  await assert.rejects(settings);
+  assert.equal(child.exitCode, 2);
+  assert.match(stderr(), /Unknown fault "meteor"/);
+});
