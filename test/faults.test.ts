@@ -1,7 +1,7 @@
 // The fault shell both sandboxes share, driven over real HTTP with a tiny counter service.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandboxServer, type RunningServer } from '../lib/sandbox/http.js';
+import { startSandboxServer, type RunningServer, type ServerStats } from '../lib/sandbox/http.js';
 import { FaultController, parseFaultSpec, NO_FAULTS } from '../lib/sandbox/faults.js';
 
 describe('fault spec parsing', () => {
@@ -123,7 +123,7 @@ describe('fault injection over HTTP', () => {
 
   test('stats count requests and injected faults; control routes are never faulted', async () => {
     await setFaults('commit-5xx=0,5xx=1');
-    const stats = await (await fetch(`${server.url}/__sandbox/stats`)).json();
+    const stats = (await (await fetch(`${server.url}/__sandbox/stats`)).json()) as ServerStats;
     assert.equal(typeof stats.requests, 'number');
     assert.ok(stats.faults['commit-drop'] >= 1);
     assert.ok(stats.faults.drop >= 1);

@@ -41,14 +41,14 @@ test('prints the five settings, serves both APIs with them, and stops cleanly on
     body: JSON.stringify({ query: '{ accounts(paginator: {page: 1, records_per_page: 1}) { page_info { total_count } } }' }),
   });
   assert.equal(sonar.status, 200);
-  const body = await sonar.json();
+  const body = (await sonar.json()) as { data: { accounts: { page_info: { total_count: number } } } };
   assert.equal(body.data.accounts.page_info.total_count, 50);
 
   const splynx = await fetch(`${s.SPLYNX_URL}/api/2.0/admin/administration/partners`, {
     headers: { authorization: splynxSignature(s.SPLYNX_API_KEY, s.SPLYNX_API_SECRET, Date.now()) },
   });
   assert.equal(splynx.status, 200);
-  assert.equal((await splynx.json())[0].name, 'Main');
+  assert.equal(((await splynx.json()) as Array<{ name: string }>)[0].name, 'Main');
 
   child.kill('SIGTERM');
   const [code] = await once(child, 'exit');
@@ -66,8 +66,8 @@ test('--fixture serves a hand-made dataset instead of generating one', async () 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${s.SONAR_API_KEY}` },
       body: JSON.stringify({ query: '{ accounts(include_archived: true) { entities { id name } } }' }),
     });
-    const body = await r.json();
-    assert.deepEqual(body.data.accounts.entities.map((a: { name: string }) => a.name), ['Ada Lovelace', 'Archived Co']);
+    const body = (await r.json()) as { data: { accounts: { entities: Array<{ name: string }> } } };
+    assert.deepEqual(body.data.accounts.entities.map((a) => a.name), ['Ada Lovelace', 'Archived Co']);
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

@@ -67,21 +67,18 @@ export async function startSandboxes(opts: SandboxOptions = {}) {
     maxRecordsPerPage: opts.sonarMaxRecordsPerPage,
     faults: new FaultController(parseFaultSpec(opts.faults, 'sonar', base)),
   });
-  let splynx;
-  try {
-    splynx = await startSplynxSandbox({
-      apiKey: splynxKey,
-      apiSecret: splynxSecret,
-      unsecureBasic: opts.splynxUnsecureBasic ?? false,
-      admin: opts.splynxAdmin,
-      port: opts.splynxPort ?? 0,
-      host: opts.host,
-      faults: new FaultController(parseFaultSpec(opts.faults, 'splynx', base)),
-    });
-  } catch (e) {
+  const splynx = await startSplynxSandbox({
+    apiKey: splynxKey,
+    apiSecret: splynxSecret,
+    unsecureBasic: opts.splynxUnsecureBasic ?? false,
+    admin: opts.splynxAdmin,
+    port: opts.splynxPort ?? 0,
+    host: opts.host,
+    faults: new FaultController(parseFaultSpec(opts.faults, 'splynx', base)),
+  }).catch(async (e) => {
     await sonar.close();
     throw e;
-  }
+  });
 
   const settings: SandboxSettings = {
     SONAR_URL: sonar.url,

@@ -1,0 +1,190 @@
+/**
+ * The Sonar GraphQL client: graphql-request underneath, with what a long extraction needs on top.
+ * - A client-side rate limiter, so we stay under Sonar's per-token budget (400/min) instead of
+ *   discovering it through 429s.
+ * - Retries with exponential backoff and jitter on network errors, timeouts, 5xx and 429.
+ * - A timeout on every request.
+ * - Paging that honours the `records_per_page` the server says it used (it may cap what we ask
+ *   for), and fetches the remaining pages concurrently once `total_pages` is known.
+ */
+import { GraphQLClient, ClientError } from 'graphql-request';
+import pLimit from 'p-limit';
+import pRetry, { AbortError } from 'p-retry';
+import pThrottle from 'p-throttle';
+
+export interface SonarClientOptions {
+  /** Instance root, e.g. https://example.sonar.software; `/api/graphql` is added. */
+  url: string;
+  token: string;
+  concurrency?: number;
+  ratePerMinute?: number;
+  /** Length of the rate window; only tests shorten it. */
+  rateWindowMs?: number;
+  timeoutMs?: number;
+  maxRetries?: number;
+  retryBaseMs?: number;
+  recordsPerPage?: number;
+}
+
+export type SonarErrorCategory = 'authentication' | 'network' | 'api';
+
+export class SonarError extends Error {
+  override name = 'SonarError';
+  constructor(
+    message: string,
+    readonly category: SonarErrorCategory,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface SonarClientStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  timeouts: number;
+  serverErrors: number;
+  networkErrors: number;
+}
+
+export interface PageInfo {
+  page: number;
+  total_pages: number;
+  total_count: number;
+  records_per_page: number;
+}
+
+interface Connection<T> {
+  entities: T[];
+  page_info: PageInfo;
+}
+
+/** Margin kept under the server's budget: clocks and latency differ between the two ends. */
+const RATE_MARGIN = 0.97;
+
+export class SonarClient {
+  readonly stats: SonarClientStats = { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, networkErrors: 0 };
+  private readonly gql: GraphQLClient;
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly throttled: <T>(fn: () => Promise<T>) => Promise<T>;
+  private readonly opts: Required<SonarClientOptions>;
+
+  constructor(options: SonarClientOptions) {
+    this.opts = {
+      concurrency: 4,
+      ratePerMinute: 400,
+      rateWindowMs: 60_000,
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      retryBaseMs: 500,
+      recordsPerPage: 100,
+      ...options,
+      url: options.url.replace(/\/+$/, ''),
+    };
+    this.gql = new GraphQLClient(`${this.opts.url}/api/graphql`, {
+      headers: { authorization: `Bearer ${this.opts.token}` },
+    });
+    this.limit = pLimit(this.opts.concurrency);
+    const throttle = pThrottle({
+      limit: Math.max(1, Math.floor(this.opts.ratePerMinute * RATE_MARGIN)),
+      interval: this.opts.rateWindowMs,
+      strict: true,
+    });
+    this.throttled = throttle(<T>(fn: () => Promise<T>) => fn()) as <T>(fn: () => Promise<T>) => Promise<T>;
+  }
+
+  /** One GraphQL request, rate limited, retried and timed out. Throws SonarError. */
+  request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    return this.limit(() =>
+      pRetry(() => this.throttled(() => this.attempt<T>(query, variables)), {
+        retries: this.opts.maxRetries,
+        factor: 2,
+        minTimeout: this.opts.retryBaseMs,
+        maxTimeout: this.opts.retryBaseMs * 64,
+        randomize: true,
+        onFailedAttempt: () => {
+          this.stats.retries++;
+        },
+      }).catch((e: unknown) => {
+        throw e instanceof SonarError ? e : this.classify(e);
+      }),
+    );
+  }
+
+  /**
+   * Every record of a list query. The query must take `$paginator: Paginator` and pass it to the
+   * root field named `root`. Pages after the first are fetched concurrently; results keep order.
+   */
+  async fetchAll<T>(query: string, root: string, variables: Record<string, unknown> = {}, onPage?: (done: number, total: number) => void): Promise<T[]> {
+    const out: T[] = [];
+    for await (const page of this.pages<T>(query, root, variables, onPage)) out.push(...page);
+    return out;
+  }
+
+  /** The pages of a list query, in order, fetched ahead concurrently. */
+  async *pages<T>(query: string, root: string, variables: Record<string, unknown> = {}, onPage?: (done: number, total: number) => void): AsyncGenerator<T[]> {
+    const fetchPage = async (page: number, size: number) => {
+      const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
+      const conn = data[root];
+      if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root}.page_info; is "${root}" the query's root field?`, 'api');
+      return conn;
+    };
+    const first = await fetchPage(1, this.opts.recordsPerPage);
+    // The server may cap records_per_page; page numbers only line up if we use the size it used.
+    const size = first.page_info.records_per_page;
+    const totalPages = first.page_info.total_pages;
+    let done = 1;
+    onPage?.(done, Math.max(totalPages, 1));
+    const rest = Array.from({ length: Math.max(0, totalPages - 1) }, (_, i) =>
+      fetchPage(i + 2, size).then((c) => {
+        onPage?.(++done, totalPages);
+        return c;
+      }),
+    );
+    // Keep every promise observed, so one failure does not leave the others unhandled.
+    rest.forEach((p) => p.catch(() => undefined));
+    yield first.entities;
+    for (const p of rest) yield (await p).entities;
+  }
+
+  private async attempt<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    this.stats.requests++;
+    try {
+      return await this.gql.request<T>({ document: query, variables, signal: AbortSignal.timeout(this.opts.timeoutMs) });
+    } catch (e) {
+      const err = this.classify(e);
+      // Only transient failures are worth another try; a bad token or a bad query is not.
+      if (err.category !== 'network') throw new AbortError(err);
+      throw err;
+    }
+  }
+
+  private classify(e: unknown): SonarError {
+    if (e instanceof SonarError) return e;
+    if (e instanceof ClientError) {
+      const status = e.response.status;
+      if (status === 401 || status === 403) {
+        return new SonarError(`Sonar: token rejected (${status}). Check SONAR_API_KEY.`, 'authentication', status);
+      }
+      if (status === 429) {
+        this.stats.rateLimited++;
+        return new SonarError('Sonar: request limit reached (429)', 'network', status);
+      }
+      if (status >= 500) {
+        this.stats.serverErrors++;
+        return new SonarError(`Sonar: server error (${status})`, 'network', status);
+      }
+      const messages = e.response.errors?.map((x) => x.message).join('; ');
+      return new SonarError(`Sonar: ${messages || `HTTP ${status}`}`, 'api', status);
+    }
+    const err = e as Error;
+    if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
+      this.stats.timeouts++;
+      return new SonarError(`Sonar: no answer within ${this.opts.timeoutMs} ms`, 'network');
+    }
+    this.stats.networkErrors++;
+    const cause = (err as { cause?: { code?: string } })?.cause?.code;
+    return new SonarError(`Sonar: cannot reach ${this.opts.url} (${cause ?? err?.message ?? 'unknown error'})`, 'network');
+  }
+}
