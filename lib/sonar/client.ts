@@ -60,6 +60,13 @@ interface Connection<T> {
   page_info: PageInfo;
 }
 
+export type Page<T> = Connection<T>;
+
+export interface PagingOptions {
+  fromPage?: number;
+  recordsPerPage?: number;
+}
+
 /** Margin kept under the server's budget: clocks and latency differ between the two ends. */
 const RATE_MARGIN = 0.97;
 
@@ -116,36 +123,34 @@ export class SonarClient {
    * Every record of a list query. The query must take `$paginator: Paginator` and pass it to the
    * root field named `root`. Pages after the first are fetched concurrently; results keep order.
    */
-  async fetchAll<T>(query: string, root: string, variables: Record<string, unknown> = {}, onPage?: (done: number, total: number) => void): Promise<T[]> {
+  async fetchAll<T>(query: string, root: string, variables: Record<string, unknown> = {}): Promise<T[]> {
     const out: T[] = [];
-    for await (const page of this.pages<T>(query, root, variables, onPage)) out.push(...page);
+    for await (const page of this.pages<T>(query, root, variables)) out.push(...page.entities);
     return out;
   }
 
-  /** The pages of a list query, in order, fetched ahead concurrently. */
-  async *pages<T>(query: string, root: string, variables: Record<string, unknown> = {}, onPage?: (done: number, total: number) => void): AsyncGenerator<T[]> {
+  /**
+   * The pages of a list query, in order, fetched ahead concurrently. `fromPage` and
+   * `recordsPerPage` let an interrupted snapshot carry on where it stopped, with the page size
+   * the server used the first time.
+   */
+  async *pages<T>(query: string, root: string, variables: Record<string, unknown> = {}, opts: PagingOptions = {}): AsyncGenerator<Page<T>> {
     const fetchPage = async (page: number, size: number) => {
       const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
       const conn = data[root];
       if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root}.page_info; is "${root}" the query's root field?`, 'api');
       return conn;
     };
-    const first = await fetchPage(1, this.opts.recordsPerPage);
+    const from = opts.fromPage ?? 1;
+    const first = await fetchPage(from, opts.recordsPerPage ?? this.opts.recordsPerPage);
     // The server may cap records_per_page; page numbers only line up if we use the size it used.
     const size = first.page_info.records_per_page;
     const totalPages = first.page_info.total_pages;
-    let done = 1;
-    onPage?.(done, Math.max(totalPages, 1));
-    const rest = Array.from({ length: Math.max(0, totalPages - 1) }, (_, i) =>
-      fetchPage(i + 2, size).then((c) => {
-        onPage?.(++done, totalPages);
-        return c;
-      }),
-    );
+    const rest = Array.from({ length: Math.max(0, totalPages - from) }, (_, i) => fetchPage(from + 1 + i, size));
     // Keep every promise observed, so one failure does not leave the others unhandled.
     rest.forEach((p) => p.catch(() => undefined));
-    yield first.entities;
-    for (const p of rest) yield (await p).entities;
+    yield { entities: first.entities, page_info: first.page_info };
+    for (const p of rest) yield await p;
   }
 
   private async attempt<T>(query: string, variables?: Record<string, unknown>): Promise<T> {

@@ -1,0 +1,247 @@
+/**
+ * A snapshot: every Sonar table written to `data/snapshots/<id>/<table>.jsonl`, with a manifest of
+ * counts, timings and the `updated_at` high-water mark per table.
+ *
+ * - Resumable: the manifest records, per table, how many pages (or id chunks) are safely on disk
+ *   and the file length at that point. A re-run truncates to that length and carries on.
+ * - Incremental: `since` takes only records with `updated_at` at or after the base snapshot's
+ *   high-water mark (at, not after: two updates in the same second must not be lost; the delta
+ *   merges by id, so a record seen twice is harmless).
+ * - Selective: one account, a list, or a filter (status, activation dates, limit); the selected
+ *   accounts' members come with them (see members.ts). Reference tables are always whole.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SonarClient } from './client.js';
+import { SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
+import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './members.js';
+
+export interface AccountSelection {
+  accountIds?: string[];
+  /** Account status ids or names. */
+  statuses?: string[];
+  /** Inclusive `YYYY-MM-DD` bounds on `activation_date`. */
+  activatedFrom?: string;
+  activatedTo?: string;
+  /** At most this many accounts (lowest ids first). */
+  limit?: number;
+}
+
+export interface TableProgress {
+  status: 'pending' | 'running' | 'done';
+  count: number;
+  bytes: number;
+  units_done: number;
+  units_total: number | null;
+  records_per_page: number | null;
+  started_at: string | null;
+  finished_at: string | null;
+  ms: number;
+  high_water_mark: string | null;
+}
+
+export interface SnapshotManifest {
+  format: 'sonar-snapshot/1';
+  id: string;
+  sonar_url: string;
+  started_at: string;
+  finished_at: string | null;
+  status: 'running' | 'complete';
+  since: string | null;
+  selection: AccountSelection | null;
+  tables: Record<string, TableProgress>;
+}
+
+export interface SnapshotOptions {
+  client: SonarClient;
+  sonarUrl: string;
+  /** Folder that holds the snapshots, e.g. `data/snapshots`. */
+  root: string;
+  /** Reusing the id of an unfinished snapshot resumes it. Default: a UTC timestamp. */
+  id?: string;
+  since?: string;
+  selection?: AccountSelection;
+  tables?: SnapshotTable[];
+  onProgress?: (event: { table: string; done: number; total: number | null; count: number; finished: boolean }) => void;
+}
+
+const ID_CHUNK = 50;
+const MANIFEST = 'manifest.json';
+
+export function newSnapshotId(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+}
+
+export function readManifest(dir: string): SnapshotManifest {
+  const file = path.join(dir, MANIFEST);
+  if (!fs.existsSync(file)) throw new Error(`No snapshot at ${dir} (no ${MANIFEST})`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SnapshotManifest;
+}
+
+function writeManifest(dir: string, m: SnapshotManifest): void {
+  // Write then rename, so a crash never leaves a half-written manifest.
+  const tmp = path.join(dir, `${MANIFEST}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(m, null, 2));
+  fs.renameSync(tmp, path.join(dir, MANIFEST));
+}
+
+const isSelective = (s: AccountSelection | undefined): s is AccountSelection =>
+  !!s && (!!s.accountIds?.length || !!s.statuses?.length || !!s.activatedFrom || !!s.activatedTo || s.limit !== undefined);
+
+/** Reference tables first, then accounts, then members after their parents. */
+function tableOrder(only?: SnapshotTable[]): SnapshotTable[] {
+  const members = [...new Set(ACCOUNT_MEMBERS.map((m) => m.table))];
+  const reference = SNAPSHOT_TABLES.filter((t) => t !== 'accounts' && !MEMBER_TABLES.has(t));
+  const order = [...reference, 'accounts' as const, ...members];
+  return only ? order.filter((t) => only.includes(t)) : order;
+}
+
+export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManifest> {
+  const id = opts.id ?? newSnapshotId();
+  const dir = path.join(opts.root, id);
+  fs.mkdirSync(dir, { recursive: true });
+  const order = tableOrder(opts.tables);
+  const selection = isSelective(opts.selection) ? opts.selection : null;
+
+  let manifest: SnapshotManifest;
+  if (fs.existsSync(path.join(dir, MANIFEST))) {
+    manifest = readManifest(dir);
+    if (manifest.status === 'complete') throw new Error(`Snapshot ${id} is already complete; choose another id`);
+  } else {
+    manifest = {
+      format: 'sonar-snapshot/1',
+      id,
+      sonar_url: opts.sonarUrl,
+      started_at: new Date().toISOString(),
+      finished_at: null,
+      status: 'running',
+      since: opts.since ?? null,
+      selection,
+      tables: Object.fromEntries(
+        order.map((t) => [t, { status: 'pending', count: 0, bytes: 0, units_done: 0, units_total: null, records_per_page: null, started_at: null, finished_at: null, ms: 0, high_water_mark: null }]),
+      ),
+    };
+    writeManifest(dir, manifest);
+  }
+  // A resumed snapshot keeps the choices it was started with.
+  const since = manifest.since;
+  const sel = manifest.selection;
+  const base = since ? readManifest(path.join(opts.root, since)) : null;
+
+  for (const table of Object.keys(manifest.tables) as SnapshotTable[]) {
+    const progress = manifest.tables[table];
+    if (progress.status === 'done') continue;
+    const file = path.join(dir, `${table}.jsonl`);
+    // Drop whatever was written after the last recorded safe point.
+    if (fs.existsSync(file)) fs.truncateSync(file, progress.bytes);
+    const started = Date.now() - progress.ms;
+    progress.status = 'running';
+    progress.started_at ??= new Date().toISOString();
+    const hwmSearch = base?.tables[table]?.high_water_mark
+      ? { datetime_fields: [{ attribute: 'updated_at', search_value: base.tables[table].high_water_mark, operator: 'GTE' }] }
+      : null;
+
+    const write = (records: Array<Record<string, unknown>>) => {
+      const text = records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+      if (text) fs.appendFileSync(file, text);
+      progress.bytes += Buffer.byteLength(text);
+      progress.count += records.length;
+      for (const r of records) {
+        const u = r.updated_at as string | undefined;
+        if (u && (!progress.high_water_mark || Date.parse(u) > Date.parse(progress.high_water_mark))) progress.high_water_mark = u;
+      }
+      progress.units_done++;
+      progress.ms = Date.now() - started;
+      writeManifest(dir, manifest);
+      opts.onProgress?.({ table, done: progress.units_done, total: progress.units_total, count: progress.count, finished: false });
+    };
+    fs.appendFileSync(file, '');
+
+    const links = ACCOUNT_MEMBERS.filter((l) => l.table === table);
+    if (sel && (table === 'accounts' || links.length)) {
+      const chunks = table === 'accounts' ? await accountSearches(opts.client, sel, hwmSearch) : memberChunks(links, dir, opts.root, since, hwmSearch);
+      progress.units_total = chunks.length;
+      const seen = new Set<string>();
+      for (let i = progress.units_done; i < chunks.length; i++) {
+        const rows = await opts.client.fetchAll<Record<string, unknown>>(SNAPSHOT_QUERIES[table], table, { search: chunks[i] });
+        // One record can be reached through two links (an IP owned by the account and by its RADIUS login).
+        const fresh = rows.filter((r) => !seen.has(r.id as string) && seen.add(r.id as string));
+        write(table === 'accounts' && sel.limit !== undefined ? fresh.slice(0, Math.max(0, sel.limit - progress.count)) : fresh);
+      }
+    } else {
+      const pages = opts.client.pages<Record<string, unknown>>(SNAPSHOT_QUERIES[table], table, hwmSearch ? { search: [hwmSearch] } : {}, {
+        fromPage: progress.units_done + 1,
+        recordsPerPage: progress.records_per_page ?? undefined,
+      });
+      for await (const page of pages) {
+        progress.records_per_page = page.page_info.records_per_page;
+        progress.units_total = page.page_info.total_pages;
+        if (page.page_info.page > page.page_info.total_pages) break;
+        write(page.entities);
+      }
+    }
+    progress.high_water_mark ??= base?.tables[table]?.high_water_mark ?? null;
+    progress.status = 'done';
+    progress.finished_at = new Date().toISOString();
+    progress.ms = Date.now() - started;
+    writeManifest(dir, manifest);
+    opts.onProgress?.({ table, done: progress.units_done, total: progress.units_total, count: progress.count, finished: true });
+  }
+  manifest.status = 'complete';
+  manifest.finished_at = new Date().toISOString();
+  writeManifest(dir, manifest);
+  return manifest;
+}
+
+/** The `search` arguments that select accounts, one per unit of work. */
+async function accountSearches(client: SonarClient, sel: AccountSelection, hwm: object | null): Promise<unknown[][]> {
+  const common: Record<string, unknown[]> = {};
+  const dates = [
+    ...(sel.activatedFrom ? [{ attribute: 'activation_date', search_value: sel.activatedFrom, operator: 'GTE' }] : []),
+    ...(sel.activatedTo ? [{ attribute: 'activation_date', search_value: sel.activatedTo, operator: 'LTE' }] : []),
+  ];
+  if (dates.length) common.date_fields = dates;
+  if (hwm) Object.assign(common, hwm);
+  let statusIds: Array<string | null> = [null];
+  if (sel.statuses?.length) {
+    const all = await client.fetchAll<{ id: string; name: string }>(SNAPSHOT_QUERIES.account_statuses, 'account_statuses');
+    statusIds = sel.statuses.map((s) => {
+      const hit = all.find((x) => x.id === s || x.name.toLowerCase() === s.toLowerCase());
+      if (!hit) throw new Error(`Unknown account status "${s}". Known: ${all.map((x) => x.name).join(', ')}`);
+      return hit.id;
+    });
+  }
+  const clause = (extra: Record<string, unknown>) => ({ ...common, ...extra });
+  const withStatus = (ints: unknown[]) =>
+    statusIds.map((sid) => clause({ integer_fields: [...ints, ...(sid ? [{ attribute: 'account_status_id', operator: 'EQ', search_value: sid }] : [])] }));
+  if (sel.accountIds?.length) {
+    return chunk(sel.accountIds, ID_CHUNK).map((ids) => ids.flatMap((id) => withStatus([{ attribute: 'id', operator: 'EQ', search_value: id }])));
+  }
+  return [withStatus([])];
+}
+
+/** For each member link, chunks of parent ids turned into `search` arguments. */
+function memberChunks(links: MemberLink[], dir: string, root: string, since: string | null, hwm: object | null): unknown[][] {
+  return links.flatMap((link) =>
+    chunk([...parentIds(link.parent, dir, root, since)], ID_CHUNK).map((ids) =>
+      memberSearch(link, ids).map((clause) => (hwm ? { ...(clause as object), ...hwm } : clause)),
+    ),
+  );
+}
+
+/** Ids of a parent table in this snapshot and, for an incremental one, in the snapshots it builds on. */
+function parentIds(table: string, dir: string, root: string, since: string | null): Set<string> {
+  const dirs = [dir];
+  for (let s = since; s; s = readManifest(dirs[dirs.length - 1]).since) dirs.push(path.join(root, s));
+  const ids = new Set<string>();
+  for (const d of dirs) {
+    const file = path.join(d, `${table}.jsonl`);
+    if (!fs.existsSync(file)) continue;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line) ids.add((JSON.parse(line) as { id: string }).id);
+  }
+  return ids;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+}
