@@ -1,0 +1,63 @@
+/**
+ * A bare Splynx HTTP client for tests and scripts that talk to the sandbox (or a real Splynx):
+ * it signs each request with a fresh, increasing nonce and returns status, headers and body as is.
+ */
+import { signature } from './auth.js';
+
+export interface RawResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** `Splynx-EA (key=…&nonce=…&signature=…)` for one request. */
+export function signatureHeader(key: string, secret: string, nonce: number): string {
+  return `Splynx-EA (key=${encodeURIComponent(key)}&nonce=${nonce}&signature=${signature(secret, nonce, key)})`;
+}
+
+export class SplynxClient {
+  private nonce = Date.now() * 10;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly key: string,
+    private readonly secret: string,
+  ) {}
+
+  /** A nonce strictly greater than every earlier one from this client. */
+  nextNonce(): number {
+    return ++this.nonce;
+  }
+
+  authHeader(): string {
+    return signatureHeader(this.key, this.secret, this.nextNonce());
+  }
+
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<RawResponse<T>> {
+    const init: RequestInit = { method, headers: { authorization: this.authHeader(), ...headers } };
+    if (body instanceof FormData) init.body = body;
+    else if (body !== undefined) {
+      init.body = JSON.stringify(body);
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${this.baseUrl}/api/2.0/${path}`, init);
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON: keep the text so a test can show what came back.
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get = <T = any>(path: string) => this.request<T>('GET', path);
+  post = <T = any>(path: string, body: unknown) => this.request<T>('POST', path, body);
+  put = <T = any>(path: string, body: unknown) => this.request<T>('PUT', path, body);
+  delete = (path: string) => this.request('DELETE', path);
+}

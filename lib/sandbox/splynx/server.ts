@@ -1,0 +1,85 @@
+/**
+ * A faithful in-memory Splynx REST API v2.0 for migration rehearsals: the real auth schemes,
+ * status codes, error bodies, string-typed answers and validation rules, behind the shared
+ * fault-injecting HTTP shell.
+ */
+import { randomBytes } from 'node:crypto';
+import { startSandboxServer, type RunningServer, type SandboxRequest } from '../http.js';
+import { FaultController } from '../faults.js';
+import { SplynxAuth } from './auth.js';
+import { BodyError, parseBody, type ParsedBody } from './body.js';
+import { CrudEngine } from './crud.js';
+import { parseQuery } from './query.js';
+import { errorReply, notFound } from './replies.js';
+import { dispatch } from './routes.js';
+import { seedFreshInstance } from './seed.js';
+import { SplynxStore } from './store.js';
+
+export interface SplynxSandboxOptions {
+  apiKey: string;
+  apiSecret: string;
+  /** Splynx's "unsecure access" checkbox: allows HTTP Basic with the key and secret. */
+  unsecureBasic?: boolean;
+  /** The seeded administrator (id 1), usable for `auth_type: admin` tokens. */
+  admin?: { login: string; password: string };
+  port?: number;
+  host?: string;
+  faults?: FaultController;
+  now?: () => Date;
+}
+
+export type SplynxSandbox = RunningServer & { store: SplynxStore; admin: { login: string; password: string } };
+
+const API_PREFIX = '/api/2.0/';
+const TOKENS = /^admin\/auth\/tokens(?:\/([^/]+))?\/?$/;
+
+export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<SplynxSandbox> {
+  const now = opts.now ?? (() => new Date());
+  const admin = opts.admin ?? { login: 'admin', password: randomBytes(12).toString('hex') };
+  const store = new SplynxStore((s) => seedFreshInstance(s, { admin }));
+  const engine = new CrudEngine(store, now);
+  const auth = new SplynxAuth({ apiKey: opts.apiKey, apiSecret: opts.apiSecret, unsecureBasic: opts.unsecureBasic ?? false, store, now });
+
+  function handler(req: SandboxRequest) {
+    if (!req.path.startsWith(API_PREFIX)) return notFound(`Unknown path "${req.path}"`);
+    const path = req.path.slice(API_PREFIX.length);
+    let parsed: ParsedBody | undefined;
+    const body = () => (parsed ??= parseBody(req));
+    try {
+      // Token endpoints are how a client gets credentials, so they take none.
+      const token = TOKENS.exec(path);
+      if (token) {
+        if (req.method === 'POST' && !token[1]) return auth.createToken(body().fields);
+        if (req.method === 'GET' && token[1]) return auth.renew(token[1]);
+        if (req.method === 'DELETE' && token[1]) return auth.remove(token[1]);
+        return errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed here`);
+      }
+      const refused = auth.check(req.headers.authorization);
+      if (refused) return refused;
+      return dispatch(path, { method: req.method, params: parseQuery(req.query), body, engine });
+    } catch (e) {
+      if (e instanceof BodyError) return errorReply(400, 'BAD_REQUEST', e.message);
+      throw e;
+    }
+  }
+
+  const server = await startSandboxServer({
+    name: 'splynx',
+    port: opts.port,
+    host: opts.host,
+    faults: opts.faults,
+    handler,
+    isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method),
+    tooManyRequests: () => errorReply(429, 'TOO_MANY_REQUESTS', 'Too many requests', { 'Retry-After': '1' }),
+    serverError: (status) => errorReply(status, 'SERVER_ERROR', 'Internal server error'),
+    control: (sub, req) => {
+      if (sub === 'counts' && req.method === 'GET') return { status: 200, body: store.counts() };
+      if (sub === 'reset' && req.method === 'POST') {
+        store.reset();
+        return { status: 200, body: { reset: true } };
+      }
+      return undefined;
+    },
+  });
+  return { ...server, store, admin };
+}
