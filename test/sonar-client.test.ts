@@ -1,0 +1,104 @@
+// The Sonar client against the Sonar sandbox over real HTTP: paging under a server cap, retries
+// under injected faults, staying under the rate limit, and plain-worded failures.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { generateIsp } from '../lib/sandbox/generator/index.js';
+import { FaultController, parseFaultSpec } from '../lib/sandbox/faults.js';
+import { startSonarSandbox, type SonarSandbox } from '../lib/sandbox/sonar/server.js';
+import { SonarClient, SonarError } from '../lib/sonar/client.js';
+import { SNAPSHOT_QUERIES } from '../lib/sonar/queries.js';
+
+const TOKEN = 'client-test-token-abcdef';
+const dataset = generateIsp({ accounts: 120, seed: 11 });
+const accountCount = dataset.tables.accounts.length;
+const running: SonarSandbox[] = [];
+after(() => Promise.all(running.map((s) => s.close())));
+
+async function sandbox(opts: { cap?: number; faults?: string; rate?: number; windowMs?: number } = {}) {
+  const s = await startSonarSandbox({
+    dataset: structuredClone(dataset),
+    tokens: [TOKEN],
+    maxRecordsPerPage: opts.cap ?? 100,
+    rateLimitPerMinute: opts.rate ?? 100_000,
+    rateWindowMs: opts.windowMs,
+    faults: new FaultController(parseFaultSpec(opts.faults, 'sonar')),
+  });
+  running.push(s);
+  return s;
+}
+
+const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
+
+test('paging honours the records_per_page the server reports when it caps the ask', async () => {
+  const s = await sandbox({ cap: 7 });
+  const client = new SonarClient({ url: s.url, token: TOKEN, recordsPerPage: 100 });
+  const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
+  assert.equal(rows.length, accountCount);
+  assert.deepEqual(ids(rows), dataset.tables.accounts.map((a) => String(a.id)), 'every account once, in id order');
+  assert.equal(client.stats.requests, Math.ceil(accountCount / 7));
+  assert.equal(s.stats().requests, client.stats.requests);
+});
+
+test('pages resume from a given page with the page size used before', async () => {
+  const s = await sandbox({ cap: 10 });
+  const client = new SonarClient({ url: s.url, token: TOKEN });
+  const pages = [];
+  for await (const p of client.pages<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts', {}, { fromPage: 3, recordsPerPage: 10 })) pages.push(p);
+  assert.equal(pages[0].page_info.page, 3);
+  assert.deepEqual(ids(pages.flatMap((p) => p.entities)), dataset.tables.accounts.slice(20).map((a) => String(a.id)));
+});
+
+test('5xx, 429, dropped connections and hangs are retried until every page arrives', async () => {
+  const s = await sandbox({ cap: 10, faults: '5xx=0.15,429=0.1,drop=0.1,hang=0.05,hang-ms=2000,seed=42' });
+  const client = new SonarClient({ url: s.url, token: TOKEN, timeoutMs: 300, retryBaseMs: 5, maxRetries: 12, concurrency: 4 });
+  const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
+  assert.deepEqual(ids(rows), dataset.tables.accounts.map((a) => String(a.id)));
+  const injected = s.faults.injected;
+  assert.ok(injected['5xx'] > 0 && injected['429'] > 0 && injected.drop > 0, JSON.stringify(injected));
+  assert.equal(client.stats.retries, injected['5xx'] + injected['429'] + injected.drop + injected.hang);
+  assert.equal(client.stats.serverErrors, injected['5xx']);
+  assert.equal(client.stats.rateLimited, injected['429']);
+  assert.equal(client.stats.timeouts, injected.hang);
+});
+
+test('the client-side limiter keeps a burst under the server\'s budget: no 429 at all', async () => {
+  // Budget of 20 requests per 1 s window, and 45 pages to read: a naive client would hit 429s.
+  const s = await sandbox({ cap: 3, rate: 20, windowMs: 1000 });
+  const client = new SonarClient({ url: s.url, token: TOKEN, ratePerMinute: 20, rateWindowMs: 1000, concurrency: 8, recordsPerPage: 3, retryBaseMs: 5 });
+  const started = Date.now();
+  const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
+  assert.equal(rows.length, accountCount);
+  assert.equal(s.stats().byStatus['429'] ?? 0, 0, 'the server never had to refuse');
+  assert.equal(client.stats.rateLimited, 0);
+  const pages = Math.ceil(accountCount / 3);
+  const minWindows = Math.ceil(pages / 19) - 1;
+  assert.ok(Date.now() - started >= minWindows * 1000 - 50, `took ${Date.now() - started} ms for ${pages} pages`);
+});
+
+test('a rejected token fails at once, in plain words, without the token', async () => {
+  const s = await sandbox();
+  const client = new SonarClient({ url: s.url, token: 'wrong-token-zzz', retryBaseMs: 5 });
+  await assert.rejects(client.fetchAll(SNAPSHOT_QUERIES.companies, 'companies'), (e: SonarError) => {
+    assert.equal(e.category, 'authentication');
+    assert.match(e.message, /token rejected \(401\)/);
+    assert.ok(!e.message.includes('wrong-token-zzz'));
+    return true;
+  });
+  assert.equal(client.stats.retries, 0);
+});
+
+test('a query the server refuses is an api error, not retried', async () => {
+  const s = await sandbox();
+  const client = new SonarClient({ url: s.url, token: TOKEN, retryBaseMs: 5 });
+  await assert.rejects(client.request('{ accounts { entities { nope } } }'), (e: SonarError) => e.category === 'api' && /nope/.test(e.message));
+  assert.equal(client.stats.retries, 0);
+});
+
+test('an unreachable Sonar is a network error after the retries are spent', async () => {
+  const s = await sandbox();
+  const url = s.url;
+  await s.close();
+  const client = new SonarClient({ url, token: TOKEN, retryBaseMs: 5, maxRetries: 2 });
+  await assert.rejects(client.request('{ companies { page_info { total_count } } }'), (e: SonarError) => e.category === 'network' && /cannot reach/.test(e.message));
+  assert.equal(client.stats.retries, 3);
+});
