@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { projectPath } from './paths.js';
 
 export const SECRET_KEYS = ['SONAR_API_KEY', 'SPLYNX_API_KEY', 'SPLYNX_API_SECRET', 'SPLYNX_ADMIN_PASSWORD'] as const;
 
@@ -61,7 +62,8 @@ export function readEnvFile(file: string): Record<string, string> {
 }
 
 export function loadSettings(opts: { envFile?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, string | undefined> } = {}): Settings {
-  const fromFile = readEnvFile(opts.envFile ?? '.env');
+  // The project's .env, wherever we run from (a notebook's kernel runs in notebooks/).
+  const fromFile = readEnvFile(opts.envFile ?? projectPath('.env'));
   const raw: Record<string, string | undefined> = { ...fromFile };
   for (const key of Object.keys(settingsSchema.shape)) {
     const v = (opts.env ?? process.env)[key];

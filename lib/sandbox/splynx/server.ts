@@ -54,6 +54,12 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
         if (req.method === 'DELETE' && token[1]) return auth.remove(token[1]);
         return errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed here`);
       }
+      // `admin/api/check` answers without credentials unless asked to check them (checkAuth=true).
+      if (/^admin\/api\/check\/?$/.test(path) && req.method === 'GET') {
+        const checkAuth = /^(1|true)$/i.test(new URLSearchParams(req.query).get('checkAuth') ?? '');
+        const denied = checkAuth ? auth.check(req.headers.authorization) : undefined;
+        return denied ?? { status: 200, body: { status: 'ok', message: 'API is valid', same_server: false } };
+      }
       const refused = auth.check(req.headers.authorization);
       if (refused) return refused;
       return dispatch(path, { method: req.method, params: parseQuery(req.query), body, engine });

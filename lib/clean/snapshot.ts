@@ -1,0 +1,136 @@
+/**
+ * Cleaning a whole snapshot: the small helpers of this folder applied to the fields they are for.
+ * Records keep Sonar's shape (the next notebooks read them like a snapshot); only values change.
+ * Every change is logged, and every value that could not be used is an issue for the analyst,
+ * so nothing is dropped or cut without a row saying so.
+ */
+import { cleanAddress, SPLYNX_LIMITS } from './address.js';
+import { cleanEmail } from './email.js';
+import { cleanPhone, formatPhone } from './phone.js';
+import { tidy } from './text.js';
+
+export type Row = Record<string, unknown>;
+export type Tables = Record<string, Row[]>;
+
+export interface Change {
+  entity: string;
+  source_id: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+  rule: string;
+}
+
+export type IssueCategory = 'validation' | 'transformation' | 'data';
+
+export interface Issue {
+  entity: string;
+  source_id: string;
+  field: string;
+  category: IssueCategory;
+  problem: string;
+  suggested_fix: string;
+}
+
+export interface CleanOptions {
+  /** Region for phone numbers written without a country code, when the record has no country. */
+  defaultCountry?: string;
+}
+
+export interface CleanResult {
+  tables: Tables;
+  changes: Change[];
+  issues: Issue[];
+}
+
+export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResult {
+  const tables: Tables = Object.fromEntries(Object.entries(input).map(([t, rows]) => [t, rows.map((r) => ({ ...r }))]));
+  const changes: Change[] = [];
+  const issues: Issue[] = [];
+  const ctx = { changes, issues };
+
+  for (const r of tables.accounts ?? []) {
+    set(ctx, 'accounts', r, 'name', tidy(r.name as string | null), 'tidy');
+    if (!r.name) issue(ctx, 'accounts', r, 'name', 'data', 'account has no name', "Give the account a name in Sonar, or the loader will use its primary contact's name");
+  }
+
+  for (const r of tables.contacts ?? []) {
+    set(ctx, 'contacts', r, 'name', tidy(r.name as string | null), 'tidy');
+    if (!r.name) issue(ctx, 'contacts', r, 'name', 'data', 'contact has no name', 'Add a name in Sonar; Splynx needs one for a customer');
+    const email = cleanEmail(r.email_address as string | null);
+    if (email.issue) issue(ctx, 'contacts', r, 'email_address', 'validation', email.issue, 'Correct the address in Sonar and take a new snapshot; otherwise it is left out');
+    set(ctx, 'contacts', r, 'email_address', email.value, 'email');
+  }
+  duplicateEmails(ctx, tables.contacts ?? []);
+
+  // A phone's region: its own country, else the owning account's first address, else the default.
+  const countryOfContact = contactCountries(tables);
+  for (const r of tables.phone_numbers ?? []) {
+    const country = (r.country as string | null) || countryOfContact.get(String(r.contact_id)) || opts.defaultCountry || 'US';
+    const phone = cleanPhone(r.number as string | null, country, r.extension as string | null);
+    if (phone.issue) {
+      issue(ctx, 'phone_numbers', r, 'number', 'validation', phone.issue, 'Correct the number in Sonar; it is kept as written and may not dial');
+      continue;
+    }
+    if (phone.value) set(ctx, 'phone_numbers', r, 'number', formatPhone(phone.value), 'phone E.164');
+  }
+
+  for (const r of tables.addresses ?? []) {
+    const a = cleanAddress(r as never);
+    set(ctx, 'addresses', r, 'line1', a.value.street_1, 'address');
+    set(ctx, 'addresses', r, 'line2', a.value.street_2, 'address');
+    set(ctx, 'addresses', r, 'city', a.value.city, 'address');
+    set(ctx, 'addresses', r, 'zip', a.value.zip_code, 'address');
+    for (const problem of a.issues) {
+      const field = Object.keys(SPLYNX_LIMITS).find((f) => problem.startsWith(f)) ?? 'coordinates';
+      issue(ctx, 'addresses', r, field, 'transformation', problem, field === 'coordinates' ? 'Fix the position in Sonar, or accept that Splynx gets no GPS' : 'Shorten it in Sonar, or accept the cut shown');
+    }
+    if (r.addressable_type === 'Account' && !r.line1) issue(ctx, 'addresses', r, 'line1', 'data', 'account address has no street line', 'Add the street in Sonar');
+  }
+  return { tables, changes, issues };
+}
+
+type Ctx = { changes: Change[]; issues: Issue[] };
+
+function set(ctx: Ctx, entity: string, r: Row, field: string, value: unknown, rule: string): void {
+  const before = r[field] ?? null;
+  const after = value ?? null;
+  if (before === after) return;
+  r[field] = after;
+  ctx.changes.push({ entity, source_id: String(r.id), field, before, after, rule });
+}
+
+function issue(ctx: Ctx, entity: string, r: Row, field: string, category: IssueCategory, problem: string, suggested_fix: string): void {
+  ctx.issues.push({ entity, source_id: String(r.id), field, category, problem, suggested_fix });
+}
+
+/** The same address on contacts of different accounts: Splynx logins and portal access need one owner. */
+function duplicateEmails(ctx: Ctx, contacts: Row[]): void {
+  const owners = new Map<string, Set<string>>();
+  for (const c of contacts) {
+    const e = (c.email_address as string | null)?.toLowerCase();
+    if (!e) continue;
+    const set = owners.get(e) ?? new Set<string>();
+    set.add(`${c.contactable_type}:${c.contactable_id}`);
+    owners.set(e, set);
+  }
+  for (const c of contacts) {
+    const e = (c.email_address as string | null)?.toLowerCase();
+    const n = e ? owners.get(e)!.size : 0;
+    if (n > 1) issue(ctx, 'contacts', c, 'email_address', 'data', `${e} is used by ${n} accounts`, 'Decide which account keeps it; the others get no e-mail in Splynx');
+  }
+}
+
+function contactCountries(tables: Tables): Map<string, string> {
+  const byOwner = new Map<string, string>();
+  for (const a of tables.addresses ?? []) {
+    const key = `${a.addressable_type}:${a.addressable_id}`;
+    if (a.country && !byOwner.has(key)) byOwner.set(key, String(a.country));
+  }
+  const out = new Map<string, string>();
+  for (const c of tables.contacts ?? []) {
+    const country = byOwner.get(`${c.contactable_type}:${c.contactable_id}`);
+    if (country) out.set(String(c.id), country);
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+/**
+ * Runs a notebook's own code cells headlessly, in this process, through tslab's own converter,
+ * executor and Jupyter handler: the same TypeScript compilation, top-level await, shared scope
+ * and display calls as in the kernel, so the notebook is the single source of each step.
+ * Writes the executed copy (outputs and all) and a log to `data/runs/<run-id>/`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { scrubSecrets, readEnvFile, SECRET_KEYS } from '../config.js';
+import { projectPath } from '../paths.js';
+import { parametersCellIndex, readNotebook, sourceOf, toLines, writeNotebook, type Cell, type Output } from './notebook.js';
+import { declaredParameters, injectedSource } from './params.js';
+
+export interface ReplayOptions {
+  notebook: string;
+  params?: Record<string, string>;
+  runId?: string;
+  /** Folder for runs; default `<DATA_DIR>/runs`. */
+  runsDir?: string;
+  /** Echo cell outputs to this process's stdout/stderr as they come (the CLI does). */
+  echo?: boolean;
+}
+
+export interface CellReport {
+  index: number;
+  status: 'ok' | 'failed' | 'not-run';
+  ms: number;
+  firstLine: string;
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  runId: string;
+  executed: string;
+  log: string;
+  cells: CellReport[];
+  failed?: { index: number; message: string };
+}
+
+interface TslabHandler {
+  handleExecute(
+    req: { code: string },
+    writeStream: (name: 'stdout' | 'stderr', text: string) => void,
+    writeDisplayData: (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void,
+  ): Promise<{ status: 'ok' | 'error' | 'abort'; execution_count?: number }>;
+}
+
+export function newRunId(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+}
+
+/** Secrets as they are configured, read leniently: a replay must scrub even when settings are invalid. */
+function configuredSecrets(): string[] {
+  const file = readEnvFile(projectPath('.env'));
+  return SECRET_KEYS.flatMap((k) => [process.env[k], file[k]]).filter((v): v is string => !!v && v.length >= 4);
+}
+
+function tslabHandler(rootDir: string): TslabHandler {
+  // tslab is CommonJS and documents no API for this; these are the modules its kernel wires together.
+  const req = createRequire(import.meta.url);
+  const { createConverter } = req('tslab/dist/converter.js');
+  const { createExecutor } = req('tslab/dist/executor.js');
+  const { JupyterHandlerImpl } = req('tslab/dist/jupyter.js');
+  const convs = { node: createConverter({ isJS: false, isBrowser: false }), browser: createConverter({ isJS: false, isBrowser: true }) };
+  const executor = createExecutor(rootDir, convs, console);
+  return new JupyterHandlerImpl(executor, false) as TslabHandler;
+}
+
+export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult> {
+  const notebookPath = path.resolve(opts.notebook);
+  const nb = readNotebook(notebookPath);
+  const runId = opts.runId ?? newRunId();
+  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
+  const runDir = path.join(opts.runsDir ?? projectPath(dataDir, 'runs'), runId);
+  fs.mkdirSync(runDir, { recursive: true });
+  const name = path.basename(notebookPath);
+  const executed = path.join(runDir, name);
+  const logFile = path.join(runDir, 'replay.log');
+  const secrets = configuredSecrets();
+  const scrub = (t: string) => scrubSecrets(t, secrets);
+  const log = (line: string) => fs.appendFileSync(logFile, scrub(`${new Date().toISOString()} ${name} ${line}\n`));
+
+  // Parameters: validate before running anything, then inject a cell after the `parameters` cell.
+  const pIndex = parametersCellIndex(nb);
+  if (opts.params && Object.keys(opts.params).length) {
+    if (pIndex < 0) throw new Error(`${name} has no cell tagged "parameters", so it takes no parameters`);
+    const injected: Cell = {
+      cell_type: 'code',
+      metadata: { tags: ['injected-parameters'] },
+      source: toLines(injectedSource(declaredParameters(sourceOf(nb.cells[pIndex])), opts.params)),
+      outputs: [],
+      execution_count: null,
+    };
+    nb.cells.splice(pIndex + 1, 0, injected);
+  }
+  log(`start run ${runId}${opts.params ? ` params ${scrub(JSON.stringify(opts.params))}` : ''}`);
+
+  const notebookDir = path.dirname(notebookPath);
+  const previousCwd = process.cwd();
+  const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const cells: CellReport[] = [];
+  let failed: ReplayResult['failed'];
+  // Jupyter starts the kernel in the notebook's folder; relative paths in cells must mean the same here.
+  process.chdir(notebookDir);
+  try {
+    const handler = tslabHandler(notebookDir);
+    for (const [index, cell] of nb.cells.entries()) {
+      if (cell.cell_type !== 'code') continue;
+      const source = sourceOf(cell);
+      const firstLine = source.split('\n').find((l) => l.trim()) ?? '';
+      if (failed || !source.trim()) {
+        cell.outputs = [];
+        cell.execution_count = null;
+        cell.metadata.replay = { status: failed ? 'not-run' : 'ok' };
+        cells.push({ index, status: failed ? 'not-run' : 'ok', ms: 0, firstLine });
+        continue;
+      }
+      const outputs: Output[] = [];
+      const displays = new Map<string, number>();
+      let stderrText = '';
+      const writeStream = (streamName: 'stdout' | 'stderr', text: string) => {
+        const clean = scrub(text);
+        if (streamName === 'stderr') stderrText += clean;
+        const last = outputs[outputs.length - 1];
+        if (last?.output_type === 'stream' && last.name === streamName) last.text.push(...toLines(clean));
+        else outputs.push({ output_type: 'stream', name: streamName, text: toLines(clean) });
+        if (opts.echo) (streamName === 'stdout' ? original.out : original.err)(clean);
+      };
+      const writeDisplay = (d: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => {
+        const data = Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]));
+        const out: Output = { output_type: 'display_data', data, metadata: d.metadata ?? {} };
+        const id = d.transient?.display_id;
+        // An update replaces the display in place, as Jupyter would show it.
+        if (update && id && displays.has(id)) outputs[displays.get(id)!] = out;
+        else {
+          if (id) displays.set(id, outputs.length);
+          outputs.push(out);
+        }
+        if (opts.echo && typeof data['text/plain'] === 'string' && !update) original.out(`${data['text/plain']}\n`);
+      };
+      const started = Date.now();
+      let status: string;
+      try {
+        ({ status } = await handler.handleExecute({ code: source }, writeStream, writeDisplay));
+      } finally {
+        process.stdout.write = original.out;
+        process.stderr.write = original.err;
+      }
+      const ms = Date.now() - started;
+      cell.execution_count = cells.filter((c) => c.status !== 'not-run').length + 1;
+      if (status !== 'ok') {
+        const message = errorLine(stderrText) || `cell ended with status ${status}`;
+        outputs.push({ output_type: 'error', ename: 'CellError', evalue: message, traceback: toLines(stderrText || message) });
+        failed = { index, message };
+        cell.metadata.replay = { status: 'failed', ms };
+        cells.push({ index, status: 'failed', ms, firstLine });
+        log(`cell ${index + 1} FAILED after ${ms} ms: ${firstLine.slice(0, 80)} -> ${message}`);
+      } else {
+        cell.metadata.replay = { status: 'ok', ms };
+        cells.push({ index, status: 'ok', ms, firstLine });
+        log(`cell ${index + 1} ok ${ms} ms: ${firstLine.slice(0, 80)}`);
+      }
+      cell.outputs = outputs;
+    }
+  } finally {
+    process.chdir(previousCwd);
+  }
+  nb.metadata.replay = { run_id: runId, finished_at: new Date().toISOString(), ok: !failed, params: opts.params ?? {} };
+  writeNotebook(executed, nb);
+  log(failed ? `stopped at cell ${failed.index + 1}` : 'finished');
+  return { ok: !failed, runId, executed, log: logFile, cells, failed };
+}
+
+/** The line that says what went wrong: a thrown error's "Name: message", or a type error tslab printed. */
+function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const thrown = lines.find((l) => /^([A-Z]\w*)?Error\b.*?:/.test(l) || /^\w+Error \[/.test(l));
+  const typeError = lines.find((l) => /^\d+:\d+ - /.test(l));
+  return (thrown ?? typeError ?? lines.slice(0, 2).join(' ')).slice(0, 500);
+}
