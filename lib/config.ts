@@ -100,3 +100,8 @@ export function scrubSecrets(text: string, secrets: string[]): string {
   }
   return out;
 }
+
+/** Settings as rows for a table, secrets as `***`. */
+export function settingsTable(settings: Settings): Array<{ setting: string; value: string | number }> {
+  return Object.entries(redactSettings(settings)).map(([setting, value]) => ({ setting, value }));
+}

@@ -189,7 +189,8 @@ export class SonarClient {
       return new SonarError(`Sonar: no answer within ${this.opts.timeoutMs} ms`, 'network');
     }
     this.stats.networkErrors++;
-    const cause = (err as { cause?: { code?: string } })?.cause?.code;
-    return new SonarError(`Sonar: cannot reach ${this.opts.url} (${cause ?? err?.message ?? 'unknown error'})`, 'network');
+    // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is on its cause.
+    const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+    return new SonarError(`Sonar: cannot reach ${this.opts.url} (${cause?.code ?? cause?.message ?? err?.message ?? 'unknown error'})`, 'network');
   }
 }

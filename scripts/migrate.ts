@@ -1,0 +1,71 @@
+/**
+ * The migration's command line, for cutover and CI. `check` and `snapshot` are thin front ends
+ * over the replay: they run the analyst's own notebooks, so the headless path cannot drift from
+ * the interactive one.
+ *
+ *   npx tsx scripts/migrate.ts check
+ *   npx tsx scripts/migrate.ts snapshot [--snapshot-id ID] [--since ID] [--accounts 1,2] [--statuses Active,…]
+ *                                      [--activated-from YYYY-MM-DD] [--activated-to YYYY-MM-DD] [--limit N] [--tables a,b]
+ *   npx tsx scripts/migrate.ts backup [--help for its options]
+ */
+import { parseArgs } from 'node:util';
+import { projectPath } from '../lib/paths.js';
+import { runNotebooks } from '../lib/replay/cli.js';
+
+const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
+  check                      test both connections (runs notebooks/00-setup.ipynb)
+  snapshot [options]         take a Sonar snapshot (runs notebooks/01-extract.ipynb)
+      --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
+      --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
+  backup [options]           GraphQL-only backup of every Sonar list query (--help for options)`;
+
+const notebook = (name: string) => projectPath('notebooks', name);
+
+/** Command-line flag → notebook parameter. */
+const SNAPSHOT_FLAGS = {
+  'snapshot-id': 'snapshotId',
+  since: 'since',
+  accounts: 'accounts',
+  statuses: 'statuses',
+  'activated-from': 'activatedFrom',
+  'activated-to': 'activatedTo',
+  limit: 'limit',
+  tables: 'tables',
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      if (rest.length) return usage(`check takes no options, got ${rest.join(' ')}`);
+      return runNotebooks([notebook('00-setup.ipynb')]);
+    case 'snapshot': {
+      let values: Record<string, string | undefined>;
+      try {
+        values = parseArgs({ args: rest, options: Object.fromEntries(Object.keys(SNAPSHOT_FLAGS).map((f) => [f, { type: 'string' as const }])) }).values;
+      } catch (e) {
+        return usage((e as Error).message);
+      }
+      const params = Object.entries(values).map(([flag, v]) => `${SNAPSHOT_FLAGS[flag as keyof typeof SNAPSHOT_FLAGS]}=${v}`);
+      return runNotebooks([notebook('00-setup.ipynb'), notebook('01-extract.ipynb')], { params });
+    }
+    case 'backup': {
+      const { backupCommand } = await import('../lib/backup/command.js');
+      return backupCommand(rest);
+    }
+    case undefined:
+    case '-h':
+    case '--help':
+      console.log(USAGE);
+      return command ? 0 : 2;
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+function usage(message: string): number {
+  console.error(`migrate: ${message}\n${USAGE}`);
+  return 2;
+}
+
+process.exit(await main(process.argv.slice(2)));
