@@ -144,7 +144,7 @@ export class SplynxApi {
     const { status, code, ambiguous } = e.details;
     if (e.category === 'authentication') {
       if (code === 'NONCE') return 'now';
-      if (code === 'EXPIRED_ACCESS_TOKEN') return 'now';
+      if (code === 'EXPIRED_ACCESS_TOKEN' || code === 'STALE_TOKEN') return 'now';
       return false;
     }
     if (status === 429) return 'backoff';
@@ -169,7 +169,12 @@ export class SplynxApi {
       return this.networkError(e, method);
     }
     if (res.status < 400) return res;
-    return this.httpError(res);
+    const err = this.httpError(res);
+    // Another call renewed the token while this one was in flight: the old one is revoked by design.
+    if (res.status === 401 && this.opts.auth === 'token' && this.token && !authorization.includes(this.token.access)) {
+      return new SplynxError(err.message, 'authentication', { ...err.details, code: 'STALE_TOKEN' });
+    }
+    return err;
   }
 
   private networkError(e: unknown, method: Method): SplynxError {
@@ -242,6 +247,9 @@ export class SplynxApi {
     if (res!.status >= 400) throw this.httpError(res!);
     const body = res!.data as { access_token: string; refresh_token: string; access_token_expiration: number };
     this.stats.tokenRenewals++;
-    this.token = { access: body.access_token, refresh: body.refresh_token, expiresAt: body.access_token_expiration * 1000 };
+    // Trust the server's expiry only when our clocks roughly agree; otherwise use the documented 30 minutes.
+    const lifetime = body.access_token_expiration * 1000 - Date.now();
+    const expiresAt = lifetime > 60_000 && lifetime < 24 * 3600_000 ? Date.now() + lifetime : Date.now() + 30 * 60_000;
+    this.token = { access: body.access_token, refresh: body.refresh_token, expiresAt };
   }
 }
