@@ -1,0 +1,193 @@
+/**
+ * The migration ledger: one SQLite row per migrated record (entity + Sonar id → Splynx id), the
+ * state it is in, and a hash of the payload last sent. It is what makes a load exactly-once:
+ *
+ * - a row is marked `pending` (and committed to disk) *before* the write to Splynx;
+ * - the Splynx id is recorded *after* it;
+ * - a `pending` row found later means the outcome is unknown: the loader looks the record up in
+ *   Splynx by its natural key before deciding to write again (see lib/load).
+ *
+ * Every state change is also appended to `events`, so a run can be audited afterwards.
+ */
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const STATES = ['pending', 'created', 'updated', 'skipped', 'failed', 'external'] as const;
+export type RecordState = (typeof STATES)[number];
+
+export interface LedgerRecord {
+  entity: string;
+  sonar_id: string;
+  splynx_id: string | null;
+  state: RecordState;
+  payload_hash: string | null;
+  natural_key: string | null;
+  run_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RunRow {
+  run_id: string;
+  started_at: string;
+  finished_at: string | null;
+  params: unknown;
+  outcome: unknown;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS records (
+  entity       TEXT NOT NULL,
+  sonar_id     TEXT NOT NULL,
+  splynx_id    TEXT,
+  state        TEXT NOT NULL CHECK (state IN (${STATES.map((s) => `'${s}'`).join(', ')})),
+  payload_hash TEXT,
+  natural_key  TEXT,
+  run_id       TEXT,
+  error        TEXT,
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL,
+  PRIMARY KEY (entity, sonar_id)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS records_splynx ON records (entity, splynx_id) WHERE splynx_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS records_state ON records (state);
+CREATE TABLE IF NOT EXISTS events (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  at         TEXT NOT NULL,
+  run_id     TEXT,
+  entity     TEXT NOT NULL,
+  sonar_id   TEXT NOT NULL,
+  from_state TEXT,
+  to_state   TEXT NOT NULL,
+  splynx_id  TEXT,
+  detail     TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id      TEXT PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  params      TEXT NOT NULL,
+  outcome     TEXT
+);
+`;
+
+/** A stable hash of a payload: key order does not matter, so an unchanged record hashes the same. */
+export function payloadHash(payload: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
+  return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
+}
+
+export class Ledger {
+  readonly db: Database.Database;
+  private runId: string | null = null;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    // WAL with full sync: a `pending` mark must be on disk before the request that it guards is sent.
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  startRun(runId: string, params: unknown): void {
+    this.runId = runId;
+    this.db.prepare('INSERT OR REPLACE INTO runs (run_id, started_at, params) VALUES (?, ?, ?)').run(runId, now(), JSON.stringify(params ?? {}));
+  }
+
+  finishRun(outcome: unknown): void {
+    if (!this.runId) return;
+    this.db.prepare('UPDATE runs SET finished_at = ?, outcome = ? WHERE run_id = ?').run(now(), JSON.stringify(outcome ?? {}), this.runId);
+  }
+
+  runs(): RunRow[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY started_at').all() as Array<Record<string, string>>).map((r) => ({
+      run_id: r.run_id,
+      started_at: r.started_at,
+      finished_at: r.finished_at,
+      params: JSON.parse(r.params),
+      outcome: r.outcome ? JSON.parse(r.outcome) : null,
+    }));
+  }
+
+  get(entity: string, sonarId: string): LedgerRecord | undefined {
+    return this.db.prepare('SELECT * FROM records WHERE entity = ? AND sonar_id = ?').get(entity, String(sonarId)) as LedgerRecord | undefined;
+  }
+
+  /** The Splynx id of a migrated record, for references from other records. */
+  splynxId(entity: string, sonarId: string | number | null | undefined): string | null {
+    if (sonarId === null || sonarId === undefined) return null;
+    const r = this.get(entity, String(sonarId));
+    return r && r.splynx_id && r.state !== 'pending' && r.state !== 'failed' ? r.splynx_id : null;
+  }
+
+  /** Marks a record `pending` before its write; keeps a known Splynx id (an update is pending too). */
+  markPending(entity: string, sonarId: string, payloadHash: string, naturalKey: string | null): void {
+    this.transition(entity, sonarId, 'pending', { payload_hash: payloadHash, natural_key: naturalKey, error: null });
+  }
+
+  markDone(entity: string, sonarId: string, state: 'created' | 'updated' | 'skipped' | 'external', splynxId: string | null, detail?: string): void {
+    this.transition(entity, sonarId, state, { splynx_id: splynxId, error: null }, detail);
+  }
+
+  markFailed(entity: string, sonarId: string, error: string): void {
+    this.transition(entity, sonarId, 'failed', { error }, error);
+  }
+
+  /** Maps a record made by hand (or found in Splynx) to its Sonar source, as sunbeam-migrate's register-external does. */
+  registerExternal(entity: string, sonarId: string, splynxId: string, detail = 'registered by hand'): void {
+    const clash = this.db.prepare('SELECT sonar_id FROM records WHERE entity = ? AND splynx_id = ? AND sonar_id != ?').get(entity, String(splynxId), String(sonarId)) as { sonar_id: string } | undefined;
+    if (clash) throw new Error(`${entity} Splynx id ${splynxId} is already mapped to Sonar id ${clash.sonar_id}`);
+    this.transition(entity, sonarId, 'external', { splynx_id: String(splynxId), error: null, payload_hash: null }, detail);
+  }
+
+  pending(entity?: string): LedgerRecord[] {
+    return (entity
+      ? this.db.prepare("SELECT * FROM records WHERE state = 'pending' AND entity = ? ORDER BY rowid").all(entity)
+      : this.db.prepare("SELECT * FROM records WHERE state = 'pending' ORDER BY rowid").all()) as LedgerRecord[];
+  }
+
+  records(entity?: string): LedgerRecord[] {
+    return (entity ? this.db.prepare('SELECT * FROM records WHERE entity = ? ORDER BY rowid').all(entity) : this.db.prepare('SELECT * FROM records ORDER BY rowid').all()) as LedgerRecord[];
+  }
+
+  /** Records per entity and state, for reports. */
+  counts(): Array<{ entity: string; state: RecordState; n: number }> {
+    return this.db.prepare('SELECT entity, state, COUNT(*) AS n FROM records GROUP BY entity, state ORDER BY entity, state').all() as Array<{ entity: string; state: RecordState; n: number }>;
+  }
+
+  events(entity?: string, sonarId?: string): Array<Record<string, unknown>> {
+    if (entity && sonarId) return this.db.prepare('SELECT * FROM events WHERE entity = ? AND sonar_id = ? ORDER BY seq').all(entity, sonarId) as Array<Record<string, unknown>>;
+    return this.db.prepare('SELECT * FROM events ORDER BY seq').all() as Array<Record<string, unknown>>;
+  }
+
+  private transition(entity: string, sonarId: string, to: RecordState, fields: Partial<LedgerRecord>, detail?: string): void {
+    const id = String(sonarId);
+    const t = now();
+    this.db.transaction(() => {
+      const before = this.get(entity, id);
+      if (before) {
+        const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
+        this.db.prepare(`UPDATE records SET state = @state, run_id = @run_id, updated_at = @t${sets.length ? ', ' + sets.join(', ') : ''} WHERE entity = @entity AND sonar_id = @id`)
+          .run({ ...fields, state: to, run_id: this.runId, t, entity, id });
+      } else {
+        this.db.prepare('INSERT INTO records (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) VALUES (@entity, @id, @splynx_id, @state, @payload_hash, @natural_key, @run_id, @error, @t, @t)')
+          .run({ splynx_id: null, payload_hash: null, natural_key: null, error: null, ...fields, entity, id, state: to, run_id: this.runId, t });
+      }
+      const after = this.get(entity, id)!;
+      this.db.prepare('INSERT INTO events (at, run_id, entity, sonar_id, from_state, to_state, splynx_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(t, this.runId, entity, id, before?.state ?? null, to, after.splynx_id, detail ?? null);
+    })();
+  }
+}
+
+const now = () => new Date().toISOString();
