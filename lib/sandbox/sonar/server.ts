@@ -3,15 +3,13 @@
  * of it), bearer-token auth, the documented 400 requests/minute/token limit and its 429 body,
  * paging with a server cap, search, sorter, nested and polymorphic relations, and introspection.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import type { SonarDataset, SonarRecord } from '../dataset.js';
 import { FaultController } from '../faults.js';
 import { startSandboxServer, type Reply, type RunningServer, type SandboxRequest } from '../http.js';
 import { assertNoUnknownTables, installResolvers, tablesOf } from './resolvers.js';
 import { SonarStore, isoWithOffset } from './store.js';
+import { sandboxSdl } from './sdl.js';
 
 export interface SonarSandboxOptions {
   dataset: SonarDataset;
@@ -30,13 +28,7 @@ export interface SonarSandboxOptions {
 
 export type SonarSandbox = RunningServer & { dataset: SonarDataset; schema: GraphQLSchema; store: SonarStore };
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const SDL_FILES = ['schema.graphql', 'enums.graphql'];
-
-/** The sandbox's SDL, a subset of the real schema (checked by test/sonar-schema-subset.test.ts). */
-export function sandboxSdl(): string {
-  return SDL_FILES.map((f) => fs.readFileSync(path.join(HERE, f), 'utf8')).join('\n');
-}
+export { sandboxSdl };
 
 /** Requests per token inside a sliding window; only requests that were served count. */
 class RateLimiter {
