@@ -1,0 +1,111 @@
+/**
+ * Mapping tables the analyst owns: `data/mappings/<name>.csv`, one row per Sonar value with the
+ * Splynx value it becomes and why. The first run proposes every row from the data; the analyst
+ * edits the file; later runs read it and only add rows for values they have not seen, so an edit
+ * is never overwritten. A value with no row, or with a Splynx value outside the allowed set, is an
+ * error, never a silent default.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+
+export interface MappingRow {
+  sonar_id: string;
+  sonar_value: string;
+  splynx_value: string;
+  reason: string;
+  records: string;
+}
+
+export interface MappingSpec {
+  /** File stem, e.g. `account-status`. */
+  name: string;
+  /** What the Splynx side is, for messages: "customer status". */
+  describes: string;
+  /** Allowed Splynx values; undefined when the value is free (e.g. an id checked later). */
+  allowed?: readonly string[];
+}
+
+export class UnmappedError extends Error {
+  override name = 'UnmappedError';
+  constructor(readonly mapping: string, readonly sonarId: string, readonly file: string, message: string) {
+    super(message);
+  }
+}
+
+const COLUMNS: Array<keyof MappingRow> = ['sonar_id', 'sonar_value', 'splynx_value', 'reason', 'records'];
+
+export class MappingTable {
+  private rows = new Map<string, MappingRow>();
+
+  constructor(readonly spec: MappingSpec, readonly file: string) {
+    if (fs.existsSync(file)) {
+      const parsed = parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as MappingRow[];
+      for (const r of parsed) this.rows.set(String(r.sonar_id), { ...r, sonar_id: String(r.sonar_id) });
+    }
+  }
+
+  static open(dir: string, spec: MappingSpec): MappingTable {
+    return new MappingTable(spec, path.join(dir, `${spec.name}.csv`));
+  }
+
+  get exists(): boolean {
+    return fs.existsSync(this.file);
+  }
+
+  all(): MappingRow[] {
+    return [...this.rows.values()];
+  }
+
+  /**
+   * Adds a proposed row for every Sonar value the file does not have yet, refreshes the record
+   * counts, and writes the file. Rows already in the file keep the analyst's `splynx_value`.
+   */
+  propose(proposals: MappingRow[]): { added: MappingRow[]; kept: number } {
+    const added: MappingRow[] = [];
+    for (const p of proposals) {
+      const existing = this.rows.get(p.sonar_id);
+      if (existing) existing.records = p.records;
+      else {
+        const row = { ...p, reason: this.exists ? `new since the table was written: ${p.reason}` : p.reason };
+        this.rows.set(p.sonar_id, row);
+        added.push(row);
+      }
+    }
+    this.save();
+    return { added, kept: proposals.length - added.length };
+  }
+
+  save(): void {
+    fs.mkdirSync(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, stringify(this.all(), { header: true, columns: COLUMNS }));
+    fs.renameSync(tmp, this.file);
+  }
+
+  /** Rows whose Splynx value is empty or not allowed, with a message each. */
+  problems(): Array<{ row: MappingRow; message: string }> {
+    return this.all().flatMap((row) => {
+      const v = row.splynx_value.trim();
+      if (!v) return [{ row, message: `${this.spec.name}: Sonar "${row.sonar_value}" (${row.sonar_id}) has no ${this.spec.describes}` }];
+      if (this.spec.allowed && !this.spec.allowed.includes(v)) {
+        return [{ row, message: `${this.spec.name}: "${v}" is not a ${this.spec.describes} (allowed: ${this.spec.allowed.join(', ')})` }];
+      }
+      return [];
+    });
+  }
+
+  /** The Splynx value for a Sonar id, or an UnmappedError that says which file to edit. */
+  lookup(sonarId: string | number | null | undefined): string {
+    const id = String(sonarId ?? '');
+    const row = this.rows.get(id);
+    const where = path.relative(process.cwd(), this.file) || this.file;
+    if (!row) throw new UnmappedError(this.spec.name, id, this.file, `No ${this.spec.describes} for Sonar ${this.spec.name} ${id}: add a row to ${where}`);
+    const v = row.splynx_value.trim();
+    if (!v || (this.spec.allowed && !this.spec.allowed.includes(v))) {
+      throw new UnmappedError(this.spec.name, id, this.file, `Sonar ${this.spec.name} "${row.sonar_value}" maps to "${v}", which is not a ${this.spec.describes}: fix ${where}`);
+    }
+    return v;
+  }
+}
