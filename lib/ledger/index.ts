@@ -135,8 +135,9 @@ export class Ledger {
     this.transition(entity, sonarId, 'pending', { payload_hash: payloadHash, natural_key: naturalKey, error: null });
   }
 
-  markDone(entity: string, sonarId: string, state: 'created' | 'updated' | 'skipped' | 'external', splynxId: string | null, detail?: string): void {
-    this.transition(entity, sonarId, state, { splynx_id: splynxId, error: null }, detail);
+  /** `payloadHash`: the payload Splynx now holds (undefined keeps the one recorded at `pending`). */
+  markDone(entity: string, sonarId: string, state: 'created' | 'updated' | 'skipped' | 'external', splynxId: string | null, detail?: string, payloadHash?: string | null): void {
+    this.transition(entity, sonarId, state, { splynx_id: splynxId, error: null, ...(payloadHash !== undefined ? { payload_hash: payloadHash } : {}) }, detail);
   }
 
   markFailed(entity: string, sonarId: string, error: string): void {

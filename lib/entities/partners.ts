@@ -1,0 +1,32 @@
+/**
+ * Sonar companies → Splynx partners. A Sonar instance can bill as several companies; Splynx's
+ * partner is the same idea (who the customer belongs to, whose branding and taxes apply).
+ * A fresh Splynx has partner 1 "Main": the `company` mapping table may send a company there
+ * instead of creating a new partner (splynx_value = an existing partner id).
+ */
+import { z } from 'zod';
+import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import type { EntityModule } from './types.js';
+
+const payload = z.object({
+  name: z.string().trim().min(1).max(128),
+  additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
+});
+type Payload = z.infer<typeof payload>;
+
+export const partners: EntityModule<Payload> = {
+  name: 'partners',
+  phase: 'foundation',
+  source: 'companies',
+  endpoint: 'admin/administration/partners',
+  dependsOn: [],
+  payload,
+  transform: (company) => ({
+    name: String(company.name ?? '').trim(),
+    additional_attributes: { [SONAR_ID_FIELD]: String(company.id) },
+  }),
+  naturalKey: (p) => ({
+    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
+    find: (api) => findBySonarId(api, 'admin/administration/partners', p.additional_attributes[SONAR_ID_FIELD]),
+  }),
+};

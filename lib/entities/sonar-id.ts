@@ -1,0 +1,41 @@
+/**
+ * Every migrated record carries its Sonar id in an additional field named `sonar_id`, so it can
+ * always be found again (after a crash, on a re-run, at reconciliation) without trusting titles or
+ * names. This creates the field definition in each Splynx module that needs it, once.
+ */
+import type { SplynxApi } from '../splynx/client.js';
+
+export const SONAR_ID_FIELD = 'sonar_id';
+
+/** The Splynx additional-field modules the entities write a `sonar_id` into. */
+export const SONAR_ID_MODULES = [
+  'partners', 'locations', 'admins', 'tariffs_internet', 'tariffs_custom', 'tariffs_voice', 'tariffs_one_time',
+  'customers', 'services_internet', 'services_custom', 'services_voice', 'ipv4_networks', 'routers',
+  'inventory_vendors', 'inventory_products', 'inventory_items', 'invoices', 'payments', 'ticket',
+] as const;
+export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];
+
+export async function ensureSonarIdFields(api: SplynxApi, modules: readonly string[] = SONAR_ID_MODULES): Promise<string[]> {
+  const created: string[] = [];
+  for (const module of modules) {
+    const defs = await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${module}`);
+    if (defs.some((d) => d.name === SONAR_ID_FIELD)) continue;
+    await api.create(`admin/config/additional-fields/${module}`, {
+      name: SONAR_ID_FIELD,
+      title: 'Sonar id',
+      type: 'string',
+      is_unique: '1',
+      readonly: '1',
+      show_in_list: '0',
+    });
+    created.push(module);
+  }
+  return created;
+}
+
+/** The natural-key lookup every entity with a `sonar_id` field shares. */
+export async function findBySonarId(api: SplynxApi, endpoint: string, sonarId: string): Promise<string | null> {
+  const rows = await api.get<Array<{ id: string }>>(endpoint, { additional_attributes: { [SONAR_ID_FIELD]: sonarId } });
+  if (rows.length > 1) throw new Error(`${rows.length} records in ${endpoint} carry sonar_id ${sonarId}; keep one in Splynx and register it with register-external`);
+  return rows[0]?.id ?? null;
+}

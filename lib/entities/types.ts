@@ -1,0 +1,79 @@
+/**
+ * What an entity module declares, in the spirit of sunbeam-migrate's handlers: where its records
+ * come from, what Splynx expects (a zod schema), how one becomes the other, what must be migrated
+ * first, and how to find the record again in Splynx. The loader (lib/load) does the rest.
+ */
+import type { z } from 'zod';
+import type { SplynxApi } from '../splynx/client.js';
+import type { MappingTable } from '../mappings/table.js';
+
+export type Row = Record<string, unknown>;
+export type Phase = 'foundation' | 'network' | 'inventory' | 'customers' | 'finance' | 'support';
+export const PHASES: Phase[] = ['foundation', 'network', 'inventory', 'customers', 'finance', 'support'];
+
+/** A Sonar record that depends on one that was not migrated. */
+export class MissingDependency extends Error {
+  override name = 'MissingDependency';
+  constructor(readonly entity: string, readonly sonarId: string) {
+    super(`needs ${entity} ${sonarId}, which has not been migrated`);
+  }
+}
+
+/** The record cannot be expressed in Splynx as it is: the analyst must decide. */
+export class TransformError extends Error {
+  override name = 'TransformError';
+  constructor(message: string, readonly field?: string, readonly suggestion?: string) {
+    super(message);
+  }
+}
+
+export interface TransformContext {
+  /** Splynx's naive datetimes are written in this timezone. */
+  timezone: string;
+  /** The cleaned snapshot, by table. */
+  tables: Record<string, Row[]>;
+  /** A record of `table` by Sonar id. */
+  byId(table: string, id: unknown): Row | undefined;
+  /** Records of `table` whose `field` is `value` (and, for polymorphic owners, whose `typeField` is `type`). */
+  children(table: string, field: string, value: unknown, typeField?: string, type?: string): Row[];
+  /** The Splynx id of a migrated record; throws MissingDependency when there is none. */
+  ref(entity: string, sonarId: unknown): string;
+  /** Like `ref`, but null when the Sonar id is null or the record was not migrated. */
+  optionalRef(entity: string, sonarId: unknown): string | null;
+  mapping(name: string): MappingTable;
+}
+
+export interface EntityModule<P extends Row = Row> {
+  /** Ledger name, also used on the command line (`--entity`). */
+  name: string;
+  phase: Phase;
+  /** The snapshot table the records come from. */
+  source: string;
+  /** Splynx collection path, e.g. `admin/tariffs/internet`. */
+  endpoint: string;
+  /** Entities whose records this one refers to: they are loaded first. */
+  dependsOn: string[];
+  /** Entities that belong to one record of this one (a customer's services and notes). */
+  members?: string[];
+  /** The zod schema of the Splynx payload: a record that fails it is never sent. */
+  payload: z.ZodType<P>;
+  /** Which source rows are this entity's (e.g. only Account-owned notes). Default: all. */
+  select?(row: Row, ctx: TransformContext): boolean;
+  transform(row: Row, ctx: TransformContext): P;
+  /** How to find the record in Splynx again: a human-readable key and the search that finds it. */
+  naturalKey(payload: P, row: Row): { key: string; find(api: SplynxApi): Promise<string | null> };
+  /** Mapping tables this entity reads, and how to propose them from the data. */
+  mappings?: Array<{ name: string; propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }> }>;
+  /** The Sonar id of another record of this entity that must be loaded first (a parent account). */
+  selfReference?(row: Row, ctx: TransformContext): string | null;
+  /** Path for updates of one record; default `${endpoint}/${id}`. */
+  itemPath?(splynxId: string): string;
+}
+
+/** Searches a Splynx collection by one main attribute, answering the id of the single match. */
+export async function findBy(api: SplynxApi, endpoint: string, attribute: string, value: string, additional = false): Promise<string | null> {
+  const key = additional ? 'additional_attributes' : 'main_attributes';
+  const rows = await api.get<Array<{ id: string }>>(endpoint, { [key]: { [attribute]: value } });
+  if (rows.length > 1) throw new Error(`${rows.length} records in ${endpoint} have ${attribute} = ${value}; resolve the duplicate in Splynx, then register the right one with register-external`);
+  return rows[0]?.id ?? null;
+}

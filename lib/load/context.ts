@@ -1,0 +1,65 @@
+/**
+ * The context a transform sees: the cleaned tables with id and foreign-key indexes, references
+ * resolved through the ledger, and the analyst's mapping tables.
+ */
+import type { Ledger } from '../ledger/index.js';
+import { MappingTable, type MappingSpec } from '../mappings/table.js';
+import { MissingDependency, type Row, type TransformContext } from '../entities/types.js';
+
+export interface ContextOptions {
+  tables: Record<string, Row[]>;
+  ledger: Ledger;
+  timezone: string;
+  mappingsDir: string;
+  mappingSpecs?: Record<string, MappingSpec>;
+  /** In a dry run, records that would have been created resolve as references (to id "0"). */
+  dryRunCreated?: Set<string>;
+}
+
+export function transformContext(opts: ContextOptions): TransformContext {
+  const byId = new Map<string, Map<string, Row>>();
+  const fk = new Map<string, Map<string, Row[]>>();
+  const mappings = new Map<string, MappingTable>();
+  const ref = (entity: string, sonarId: unknown): string | null => {
+    if (sonarId === null || sonarId === undefined || sonarId === '') return null;
+    const id = opts.ledger.splynxId(entity, String(sonarId));
+    if (id) return id;
+    return opts.dryRunCreated?.has(`${entity}:${sonarId}`) ? '0' : null;
+  };
+  return {
+    timezone: opts.timezone,
+    tables: opts.tables,
+    byId(table, id) {
+      let idx = byId.get(table);
+      if (!idx) byId.set(table, (idx = new Map((opts.tables[table] ?? []).map((r) => [String(r.id), r]))));
+      return idx.get(String(id));
+    },
+    children(table, field, value, typeField, type) {
+      const key = `${table}|${field}|${typeField ?? ''}`;
+      let idx = fk.get(key);
+      if (!idx) {
+        idx = new Map();
+        for (const r of opts.tables[table] ?? []) {
+          const k = typeField ? `${r[typeField]}:${r[field]}` : String(r[field]);
+          idx.set(k, [...(idx.get(k) ?? []), r]);
+        }
+        fk.set(key, idx);
+      }
+      return idx.get(typeField ? `${type}:${value}` : String(value)) ?? [];
+    },
+    ref(entity, sonarId) {
+      const id = ref(entity, sonarId);
+      if (!id) throw new MissingDependency(entity, String(sonarId));
+      return id;
+    },
+    optionalRef: ref,
+    mapping(name) {
+      let t = mappings.get(name);
+      if (!t) {
+        const spec = opts.mappingSpecs?.[name] ?? { name, describes: `Splynx value for ${name}` };
+        mappings.set(name, (t = MappingTable.open(opts.mappingsDir, spec)));
+      }
+      return t;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Loading one entity, exactly once. For each selected Sonar record:
+ *
+ *   transform → validate (zod) → hash the payload → consult the ledger
+ *   - done before with the same payload: skip;
+ *   - done before with another payload: update it (PUT is idempotent, so it is simply retried);
+ *   - unknown, or `pending` from a run that died mid-write: look it up in Splynx by its natural
+ *     key first; found means adopt it (or settle the pending write), not found means create it;
+ *   - create: mark `pending` (on disk), POST, record the new id. An answer that never came is
+ *     settled at once by the same natural-key lookup; if even that fails the row stays `pending`
+ *     and the next run settles it before anything else.
+ *
+ * Nothing is ever written twice, and nothing is skipped: every record ends created, updated,
+ * skipped, adopted, or as a row in the error table.
+ */
+import pLimit from 'p-limit';
+import type { Ledger } from '../ledger/index.js';
+import { payloadHash } from '../ledger/index.js';
+import type { SplynxApi } from '../splynx/client.js';
+import { SplynxError } from '../splynx/client.js';
+import type { EntityModule, Row, TransformContext } from '../entities/types.js';
+import { classify, type ErrorRow } from './errors.js';
+
+export interface EntityLoadOptions {
+  dryRun?: boolean;
+  stopOnError?: boolean;
+  /** Send changed payloads as updates (default). Off: a changed record is reported, not touched. */
+  update?: boolean;
+  concurrency?: number;
+  /** Only these Sonar ids (a single customer, a batch). */
+  only?: Set<string>;
+  onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
+  /** Records that a dry run would create, so their dependants resolve as they would for real. */
+  dryRunCreated?: Set<string>;
+}
+
+export interface EntityOutcome {
+  entity: string;
+  selected: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  adopted: number;
+  failed: number;
+  errors: ErrorRow[];
+  stopped: boolean;
+}
+
+const DONE = new Set(['created', 'updated', 'skipped', 'external']);
+/** How many times an unanswered create is looked up and sent again before it is left pending. */
+const SETTLE_ATTEMPTS = 3;
+
+export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformContext, api: SplynxApi, ledger: Ledger, opts: EntityLoadOptions = {}): Promise<EntityOutcome> {
+  const out: EntityOutcome = { entity: mod.name, selected: 0, created: 0, updated: 0, skipped: 0, adopted: 0, failed: 0, errors: [], stopped: false };
+  const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
+  out.selected = selected.length;
+  const limit = pLimit(opts.concurrency ?? 8);
+  let done = 0;
+  /** `keep`: the record is in Splynx already (an update failed), so the ledger keeps pointing at it. */
+  const fail = (id: string, e: unknown, keep = false) => {
+    out.failed++;
+    const row = classify(mod.name, id, e);
+    out.errors.push(row);
+    if (!opts.dryRun && !keep) ledger.markFailed(mod.name, id, `${row.category}: ${row.message}`);
+    if (opts.stopOnError) out.stopped = true;
+  };
+
+  async function one(row: Row): Promise<void> {
+    const id = String(row.id);
+    let payload: Row;
+    try {
+      payload = mod.payload.parse(mod.transform(row, ctx)) as Row;
+    } catch (e) {
+      return fail(id, e);
+    }
+    const hash = payloadHash(payload);
+    const natural = mod.naturalKey(payload, row);
+    const known = ledger.get(mod.name, id);
+    let creating = false;
+
+    try {
+      if (known && DONE.has(known.state) && known.splynx_id) {
+        if (known.payload_hash === hash || !(opts.update ?? true) || known.state === 'external') {
+          out.skipped++;
+          return;
+        }
+        if (opts.dryRun) return void out.updated++;
+        await api.update(mod.itemPath?.(known.splynx_id) ?? `${mod.endpoint}/${known.splynx_id}`, payload);
+        ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
+        out.updated++;
+        return;
+      }
+      // Unknown to the ledger, failed before, or pending from a run that died: ask Splynx first.
+      const existing = await natural.find(api);
+      if (existing) {
+        if (opts.dryRun) return void out.adopted++;
+        const settling = known?.state === 'pending';
+        ledger.markDone(mod.name, id, settling ? 'created' : 'external', existing, settling ? `settled by ${natural.key}` : `adopted by ${natural.key}`, settling ? known.payload_hash ?? hash : null);
+        if (settling) out.created++;
+        else out.adopted++;
+        return;
+      }
+      if (opts.dryRun) {
+        opts.dryRunCreated?.add(`${mod.name}:${id}`);
+        out.created++;
+        return;
+      }
+      ledger.markPending(mod.name, id, hash, natural.key);
+      creating = true;
+      await createSettled(mod, payload, natural, api, ledger, id, hash);
+      out.created++;
+    } catch (e) {
+      const refused = e instanceof SplynxError && !e.details.ambiguous && e.category !== 'network';
+      if (creating && !refused) {
+        // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
+        out.failed++;
+        out.errors.push({ ...classify(mod.name, id, e), message: `outcome unknown, left pending for the next run: ${(e as Error).message}` });
+        if (opts.stopOnError) out.stopped = true;
+        return;
+      }
+      fail(id, e, !!known && DONE.has(known.state));
+    }
+  }
+
+  // Records that point at records of the same entity (a child account's parent) go in waves.
+  const pendingRows = [...selected];
+  while (pendingRows.length && !out.stopped) {
+    const wave = pendingRows.filter((r) => !pendingRows.some((p) => p !== r && selfParent(mod, r, ctx) === String(p.id)));
+    const batch = wave.length ? wave : pendingRows;
+    for (const r of batch) pendingRows.splice(pendingRows.indexOf(r), 1);
+    await Promise.all(
+      batch.map((r) =>
+        limit(async () => {
+          if (out.stopped) return;
+          await one(r);
+          done++;
+          opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
+        }),
+      ),
+    );
+  }
+  return out;
+}
+
+function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string | null {
+  return mod.selfReference?.(row, ctx) ?? null;
+}
+
+async function createSettled(mod: EntityModule, payload: Row, natural: ReturnType<EntityModule['naturalKey']>, api: SplynxApi, ledger: Ledger, id: string, hash: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await api.create(mod.endpoint, payload);
+      ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
+      return;
+    } catch (e) {
+      if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
+      // The write may have landed: only a lookup can tell, and only a miss allows sending it again.
+      const found = await natural.find(api);
+      if (found) {
+        ledger.markDone(mod.name, id, 'created', found, `settled by ${natural.key} after an unanswered create`, hash);
+        return;
+      }
+    }
+  }
+}

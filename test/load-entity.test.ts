@@ -1,0 +1,136 @@
+// The exactly-once loader against the Splynx sandbox, with the foundation entities it starts with.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateIsp } from '../lib/sandbox/generator/index.js';
+import { FaultController, parseFaultSpec } from '../lib/sandbox/faults.js';
+import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
+import { SplynxApi } from '../lib/splynx/client.js';
+import { Ledger } from '../lib/ledger/index.js';
+import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
+import { partners } from '../lib/entities/partners.js';
+import { tariffsInternet } from '../lib/entities/tariffs-internet.js';
+import type { EntityModule, Row } from '../lib/entities/types.js';
+import { loadEntity } from '../lib/load/entity.js';
+import { transformContext } from '../lib/load/context.js';
+
+const KEY = 'load-key';
+const SECRET = 'load-secret';
+const tables = generateIsp({ accounts: 30, seed: 2 }).tables as unknown as Record<string, Row[]>;
+const dataServices = tables.services.filter((s) => s.type === 'DATA');
+
+let splynx: SplynxSandbox;
+let api: SplynxApi;
+let dir: string;
+before(async () => {
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET, faults: new FaultController(parseFaultSpec('', 'splynx')) });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
+});
+after(async () => {
+  await splynx.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function reset() {
+  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
+  splynx.faults.set(parseFaultSpec('', 'splynx'));
+  await ensureSonarIdFields(api);
+}
+
+function setup(name: string) {
+  const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
+  const dryRunCreated = new Set<string>();
+  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), dryRunCreated });
+  const load = (mod: EntityModule, opts: Parameters<typeof loadEntity>[5] = {}) => loadEntity(mod as EntityModule, tables[mod.source], ctx, api, ledger, { dryRunCreated, ...opts });
+  return { ledger, load };
+}
+
+const tariffTitles = async () => (await api.get<Array<{ title: string }>>('admin/tariffs/internet')).map((t) => t.title).sort();
+
+test('partners then tariffs load once; a second run creates nothing and skips everything', async () => {
+  await reset();
+  const { ledger, load } = setup('once');
+  const p = await load(partners);
+  assert.deepEqual([p.created, p.failed], [tables.companies.length, 0]);
+  const t = await load(tariffsInternet);
+  assert.equal(t.failed, 0, JSON.stringify(t.errors));
+  assert.equal(t.created, dataServices.length);
+  assert.deepEqual(await tariffTitles(), dataServices.map((s) => String(s.name)).sort());
+  const tariff = (await api.get<Array<{ title: string; speed_download: string; price: string; additional_attributes: Record<string, string> }>>('admin/tariffs/internet'))[0];
+  const source = dataServices.find((s) => s.name === tariff.title)!;
+  assert.equal(tariff.additional_attributes.sonar_id, String(source.id));
+  assert.equal(Number(tariff.price), Number(source.amount) / 100);
+
+  const again = await load(tariffsInternet);
+  assert.deepEqual([again.created, again.updated, again.skipped], [0, 0, dataServices.length]);
+  assert.equal((await tariffTitles()).length, dataServices.length);
+  assert.equal(ledger.pending().length, 0);
+});
+
+test('a tariff whose partner was not migrated fails with what is missing', async () => {
+  await reset();
+  const { load } = setup('deps');
+  const t = await load(tariffsInternet);
+  assert.equal(t.created, 0);
+  assert.equal(t.failed, dataServices.length);
+  assert.ok(t.errors.every((e) => e.category === 'data' || e.category === 'transformation'), JSON.stringify(t.errors[0]));
+  assert.match(t.errors.find((e) => e.category === 'data')?.message ?? t.errors[0].message, /partner/);
+});
+
+test('a dry run writes nothing and reports what would happen', async () => {
+  await reset();
+  const { ledger, load } = setup('dry');
+  const before = splynx.stats().writes;
+  const p = await load(partners, { dryRun: true });
+  const t = await load(tariffsInternet, { dryRun: true });
+  assert.equal(p.created, tables.companies.length);
+  assert.equal(t.created, dataServices.length, 'dependants resolve against what the dry run would create');
+  assert.equal(splynx.stats().writes, before, 'no write reached Splynx');
+  assert.equal(ledger.records().length, 0, 'nothing in the ledger');
+});
+
+test('a tariff made by hand with the same title is adopted, not duplicated', async () => {
+  await reset();
+  const { ledger, load } = setup('adopt');
+  await load(partners);
+  const existing = await api.create('admin/tariffs/internet', { title: String(dataServices[0].name), speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  const t = await load(tariffsInternet);
+  assert.equal(t.adopted, 1);
+  assert.equal(t.created, dataServices.length - 1);
+  assert.equal(ledger.get('tariffs_internet', String(dataServices[0].id))!.splynx_id, existing.id);
+  assert.equal(ledger.get('tariffs_internet', String(dataServices[0].id))!.state, 'external');
+  assert.equal((await tariffTitles()).length, dataServices.length);
+});
+
+test('with "commit then drop" on every write, each record still exists exactly once', async () => {
+  await reset();
+  const { ledger, load } = setup('commit-drop');
+  splynx.faults.set(parseFaultSpec('commit-drop=0.5,seed=9', 'splynx'));
+  const p = await load(partners);
+  const t = await load(tariffsInternet);
+  splynx.faults.set(parseFaultSpec('', 'splynx'));
+  assert.equal(p.failed + t.failed, 0, JSON.stringify([...p.errors, ...t.errors]));
+  assert.ok(splynx.faults.injected['commit-drop'] > 0);
+  assert.deepEqual(await tariffTitles(), dataServices.map((s) => String(s.name)).sort());
+  const partnerRows = await api.get<Array<{ name: string }>>('admin/administration/partners');
+  assert.equal(partnerRows.length, 1 + tables.companies.length, 'Main plus one per company');
+  assert.ok(ledger.records().every((r) => r.state === 'created' && r.splynx_id));
+});
+
+test('a record left pending by a crash is settled by its natural key before anything is sent', async () => {
+  await reset();
+  const { ledger, load } = setup('crash');
+  await load(partners);
+  // A previous run marked this tariff pending and died after Splynx stored it.
+  const svc = dataServices[1];
+  const stored = await api.create('admin/tariffs/internet', { title: String(svc.name), speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  ledger.markPending('tariffs_internet', String(svc.id), 'h', `title "${svc.name}"`);
+  const t = await load(tariffsInternet);
+  assert.equal(t.failed, 0);
+  assert.equal(ledger.get('tariffs_internet', String(svc.id))!.state, 'created');
+  assert.equal(ledger.get('tariffs_internet', String(svc.id))!.splynx_id, stored.id);
+  assert.equal((await tariffTitles()).length, dataServices.length);
+});
