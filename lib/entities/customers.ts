@@ -1,0 +1,147 @@
+/**
+ * Sonar accounts → Splynx customers.
+ *
+ * | Sonar                                   | Splynx                 | note                                                   |
+ * |-----------------------------------------|------------------------|--------------------------------------------------------|
+ * | `accounts.id`                           | `login`, `additional_attributes.sonar_id` | the login is the Sonar account id: stable, unique, findable |
+ * | `name` (or the primary contact's name)  | `name`                 | Sonar has one name field, so has Splynx                 |
+ * | `account_status_id`                     | `status`               | mapping table `account-status` (new/active/blocked/disabled) |
+ * | `archived_at` set                       | `status = disabled`    | archived accounts are kept, switched off                |
+ * | `account_type_id`                       | `category`             | mapping table `account-type` (person/company)           |
+ * | `company_id`                            | `partner_id`           | via the migrated partners                               |
+ * | `parent_account_id`                     | `parent_id`            | parents are loaded first                                |
+ * | `activation_date`                       | `date_add`             | `YYYY-MM-DD`                                            |
+ * | primary contact `email_address`         | `email`, `billing_email` | cleaned; the other contacts go to a customer note     |
+ * | primary contact's first phone           | `phone`                | E.164 from the cleaning step                            |
+ * | the account's address (serviceable first) | `street_1`, `street_2`, `city`, `zip_code`, `gps` | cut to Splynx lengths, reported in 02 |
+ *
+ * Splynx has no place for `is_delinquent`, `next_bill_date` or `geopoint` precision beyond `gps`;
+ * billing dates go to customer billing, and the rest is left in Sonar's export.
+ */
+import { z } from 'zod';
+import { cleanAddress } from '../clean/address.js';
+import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
+
+export const CUSTOMER_STATUSES = ['new', 'active', 'blocked', 'disabled'] as const;
+export const CUSTOMER_CATEGORIES = ['person', 'company'] as const;
+/** Splynx's fresh-instance location "Main": Sonar has no location on an account. */
+export const DEFAULT_LOCATION_ID = '1';
+
+const id = z.string().regex(/^\d+$/);
+const payload = z.object({
+  login: z.string().min(1).max(128),
+  name: z.string().trim().min(1).max(255),
+  status: z.enum(CUSTOMER_STATUSES),
+  category: z.enum(CUSTOMER_CATEGORIES),
+  partner_id: id,
+  location_id: id,
+  parent_id: id.optional(),
+  email: z.union([z.literal(''), z.email().max(255)]),
+  billing_email: z.union([z.literal(''), z.email().max(255)]),
+  phone: z.string().max(255),
+  street_1: z.string().max(255),
+  street_2: z.string().max(255),
+  city: z.string().max(32),
+  zip_code: z.string().max(32),
+  gps: z.string().max(64),
+  date_add: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
+});
+type Payload = z.infer<typeof payload>;
+
+/** The account's contacts, primary first. */
+export function contactsOf(account: Row, ctx: TransformContext): Row[] {
+  return [...ctx.children('contacts', 'contactable_id', account.id, 'contactable_type', 'Account')].sort((a, b) => Number(!!b.primary) - Number(!!a.primary) || Number(a.id) - Number(b.id));
+}
+
+/** The address a customer record carries: the serviceable one if there is one. */
+export function mainAddress(account: Row, ctx: TransformContext): Row | undefined {
+  const all = ctx.children('addresses', 'addressable_id', account.id, 'addressable_type', 'Account');
+  return all.find((a) => a.serviceable) ?? all.find((a) => a.type === 'PHYSICAL') ?? all[0];
+}
+
+export const customers: EntityModule<Payload> = {
+  name: 'customers',
+  phase: 'customers',
+  source: 'accounts',
+  endpoint: 'admin/customers/customer',
+  dependsOn: ['partners'],
+  members: ['customer_notes'],
+  payload,
+  selfReference: (a) => (a.parent_account_id ? String(a.parent_account_id) : null),
+  transform(account, ctx) {
+    const contacts = contactsOf(account, ctx);
+    const primary = contacts[0];
+    const name = String(account.name ?? '').trim() || String(primary?.name ?? '').trim();
+    if (!name) throw new TransformError('account has no name and no named contact', 'name', 'Give the account a name in Sonar');
+    const phone = primary ? ctx.children('phone_numbers', 'contact_id', primary.id)[0] : undefined;
+    const address = mainAddress(account, ctx);
+    const a = address ? cleanAddress(address as never).value : null;
+    const email = typeof primary?.email_address === 'string' ? primary.email_address : '';
+    const status = account.archived_at ? 'disabled' : ctx.mapping('account-status').lookup(account.account_status_id);
+    return {
+      login: String(account.id),
+      name,
+      status: status as Payload['status'],
+      category: ctx.mapping('account-type').lookup(account.account_type_id) as Payload['category'],
+      partner_id: ctx.ref('partners', account.company_id),
+      location_id: DEFAULT_LOCATION_ID,
+      ...(account.parent_account_id ? { parent_id: ctx.ref('customers', account.parent_account_id) } : {}),
+      email,
+      billing_email: email,
+      phone: typeof phone?.number === 'string' ? phone.number : '',
+      street_1: a?.street_1 ?? '',
+      street_2: a?.street_2 ?? '',
+      city: a?.city ?? '',
+      zip_code: a?.zip_code ?? '',
+      gps: a?.gps ?? '',
+      ...(typeof account.activation_date === 'string' ? { date_add: account.activation_date } : {}),
+      additional_attributes: { [SONAR_ID_FIELD]: String(account.id) },
+    };
+  },
+  naturalKey: (p) => ({
+    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
+    find: (api) => findBySonarId(api, 'admin/customers/customer', p.additional_attributes[SONAR_ID_FIELD]),
+  }),
+  mappings: [
+    {
+      name: 'account-status',
+      propose: (ctx) => countBy(ctx, 'account_statuses', 'account_status_id').map(({ row, records }) => {
+        const [value, reason] = proposeStatus(String(row.name ?? ''), row.activates_account === true);
+        return { sonar_id: String(row.id), sonar_value: String(row.name), splynx_value: value, reason, records: String(records) };
+      }),
+    },
+    {
+      name: 'account-type',
+      propose: (ctx) => countBy(ctx, 'account_types', 'account_type_id').map(({ row, records }) => {
+        const company = /COMMERCIAL|BUSINESS|GOVERNMENT|COMPANY/i.test(`${row.type} ${row.name}`);
+        return {
+          sonar_id: String(row.id),
+          sonar_value: String(row.name),
+          splynx_value: company ? 'company' : 'person',
+          reason: company ? `type ${row.type} is a business` : `type ${row.type} is a household`,
+          records: String(records),
+        };
+      }),
+    },
+  ],
+};
+
+export const MAPPING_SPECS = {
+  'account-status': { name: 'account-status', describes: 'Splynx customer status', allowed: CUSTOMER_STATUSES },
+  'account-type': { name: 'account-type', describes: 'Splynx customer category', allowed: CUSTOMER_CATEGORIES },
+} as const;
+
+/** A first guess from the status name, with its reason; the analyst has the last word. */
+export function proposeStatus(name: string, activates: boolean): [string, string] {
+  if (/suspend|delinq|collect|block|non.?pay|hold/i.test(name)) return ['blocked', `"${name}" reads as a service stopped for non-payment`];
+  if (/cancel|disconnect|inactive|terminat|closed|former/i.test(name)) return ['disabled', `"${name}" reads as an account that has ended`];
+  if (activates) return ['active', 'the status activates the account in Sonar'];
+  if (/lead|prospect|pending|install|new/i.test(name)) return ['new', `"${name}" reads as an account not yet in service`];
+  return ['disabled', 'the status does not activate the account in Sonar'];
+}
+
+function countBy(ctx: TransformContext, table: string, field: string): Array<{ row: Row; records: number }> {
+  return (ctx.tables[table] ?? []).map((row) => ({ row, records: (ctx.tables.accounts ?? []).filter((a) => String(a[field]) === String(row.id)).length }));
+}

@@ -1,0 +1,78 @@
+// Accounts → customers against the Splynx sandbox: mappings proposed from the data, parents before
+// children, every clean account created once, and dirty ones refused into the error table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateIsp } from '../lib/sandbox/generator/index.js';
+import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
+import { SplynxApi } from '../lib/splynx/client.js';
+import { Ledger } from '../lib/ledger/index.js';
+import { cleanSnapshot } from '../lib/clean/snapshot.js';
+import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
+import { partners } from '../lib/entities/partners.js';
+import { customers, MAPPING_SPECS, proposeStatus } from '../lib/entities/customers.js';
+import type { EntityModule, Row } from '../lib/entities/types.js';
+import { loadEntity } from '../lib/load/entity.js';
+import { transformContext } from '../lib/load/context.js';
+
+let splynx: SplynxSandbox;
+let api: SplynxApi;
+let dir: string;
+before(async () => {
+  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's' });
+  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'customers-'));
+});
+after(async () => {
+  await splynx.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function migrate(name: string, tables: Record<string, Row[]>) {
+  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
+  await ensureSonarIdFields(api);
+  const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
+  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS });
+  for (const m of customers.mappings!) ctx.mapping(m.name).propose(m.propose(ctx));
+  await loadEntity(partners as EntityModule, tables.companies, ctx, api, ledger);
+  const outcome = await loadEntity(customers as EntityModule, tables.accounts, ctx, api, ledger, { concurrency: 8 });
+  return { ledger, outcome, ctx };
+}
+
+test('status proposals read the status names the way an analyst would', () => {
+  assert.equal(proposeStatus('Active - Autopay', true)[0], 'active');
+  assert.equal(proposeStatus('Inactive', false)[0], 'disabled');
+  assert.equal(proposeStatus('Suspended', false)[0], 'blocked');
+  assert.equal(proposeStatus('Pending Install', false)[0], 'new');
+});
+
+test('every clean account becomes one customer, findable by its Sonar id, children under their parents', async () => {
+  const ds = generateIsp({ accounts: 60, seed: 12 });
+  const { outcome, ledger } = await migrate('clean', cleanSnapshot(ds.tables as unknown as Record<string, Row[]>).tables);
+  assert.equal(outcome.failed, 0, JSON.stringify(outcome.errors.slice(0, 3)));
+  assert.equal(outcome.created, ds.tables.accounts.length);
+  const rows = await api.get<Array<{ id: string; login: string; parent_id: string; status: string; additional_attributes: Record<string, string> }>>('admin/customers/customer');
+  assert.equal(rows.length, ds.tables.accounts.length);
+  const child = ds.tables.accounts.find((a) => a.parent_account_id);
+  if (child) {
+    const c = rows.find((r) => r.additional_attributes.sonar_id === String(child.id))!;
+    assert.equal(c.parent_id, ledger.splynxId('customers', String(child.parent_account_id)));
+  }
+  const archived = ds.tables.accounts.find((a) => a.archived_at);
+  if (archived) assert.equal(rows.find((r) => r.login === String(archived.id))!.status, 'disabled');
+  assert.match(fs.readFileSync(path.join(dir, 'clean', 'account-status.csv'), 'utf8'), /^sonar_id,sonar_value,splynx_value,reason,records\n/);
+});
+
+test('dirty accounts land in the error table with a category, the rest load', async () => {
+  const ds = generateIsp({ accounts: 60, seed: 12, dirtyRate: 0.2 });
+  const { outcome } = await migrate('dirty', ds.tables as unknown as Record<string, Row[]>);
+  assert.ok(outcome.failed > 0);
+  assert.equal(outcome.created + outcome.failed, ds.tables.accounts.length, 'every account is either created or explained');
+  for (const e of outcome.errors) {
+    assert.ok(['validation', 'transformation', 'data'].includes(e.category), `${e.category}: ${e.message}`);
+    assert.ok(e.suggestion.length > 10);
+  }
+  assert.ok(outcome.errors.some((e) => e.category === 'validation' && /email|city/i.test(e.message)), JSON.stringify(outcome.errors.map((e) => e.message)));
+});
