@@ -76,3 +76,31 @@ test('dirty accounts land in the error table with a category, the rest load', as
   }
   assert.ok(outcome.errors.some((e) => e.category === 'validation' && /email|city/i.test(e.message)), JSON.stringify(outcome.errors.map((e) => e.message)));
 });
+
+test('services and notes follow their customers, once, and a re-run sends nothing', async () => {
+  const { internetServices, recurringServices, voiceServices } = await import('../lib/entities/customer-services.js');
+  const { tariffsInternet } = await import('../lib/entities/tariffs-internet.js');
+  const { tariffsRecurring } = await import('../lib/entities/tariffs-recurring.js');
+  const { tariffsVoice } = await import('../lib/entities/tariffs-voice.js');
+  const { customerNotes } = await import('../lib/entities/customer-notes.js');
+  const ds = generateIsp({ accounts: 40, seed: 13 });
+  const tables = cleanSnapshot(ds.tables as unknown as Record<string, Row[]>).tables;
+  const { ledger, ctx, outcome } = await migrate('members', tables);
+  assert.equal(outcome.failed, 0);
+  const mods = [tariffsInternet, tariffsRecurring, tariffsVoice, internetServices, recurringServices, voiceServices, customerNotes] as EntityModule[];
+  const results = [];
+  for (const m of mods) results.push(await loadEntity(m, tables[m.source], ctx, api, ledger));
+  for (const r of results) assert.equal(r.failed, 0, `${r.entity}: ${JSON.stringify(r.errors.slice(0, 2))}`);
+  const byType = (t: string) => tables.account_services.filter((as) => tables.services.find((s) => s.id === as.service_id)?.type === t).length;
+  assert.equal(results[3].created, byType('DATA'));
+  assert.equal(results[4].created, byType('RECURRING'));
+  assert.equal(results[6].created, tables.notes.filter((n) => n.noteable_type === 'Account').length);
+  const internet = await api.get<unknown[]>('admin/customers/customer/0/internet-services');
+  assert.equal(internet.length, byType('DATA'));
+  const before = splynx.stats().writes;
+  for (const m of mods) {
+    const again = await loadEntity(m, tables[m.source], ctx, api, ledger);
+    assert.equal(again.created + again.updated, 0, `${m.name} re-run`);
+  }
+  assert.equal(splynx.stats().writes, before, 'a re-run writes nothing');
+});

@@ -66,8 +66,12 @@ export interface EntityModule<P extends Row = Row> {
   mappings?: Array<{ name: string; propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }> }>;
   /** The Sonar id of another record of this entity that must be loaded first (a parent account). */
   selfReference?(row: Row, ctx: TransformContext): string | null;
+  /** Where a new record is POSTed when it depends on the payload (a customer's services); default `endpoint`. */
+  createPath?(payload: P): string;
+  /** Splynx has no update for this entity (customer notes): a changed record is reported, not sent. */
+  updatable?: false;
   /** Path for updates of one record; default `${endpoint}/${id}`. */
-  itemPath?(splynxId: string): string;
+  itemPath?(splynxId: string, payload: P): string;
 }
 
 /** Searches a Splynx collection by one main attribute, answering the id of the single match. */

@@ -80,12 +80,12 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
 
     try {
       if (known && DONE.has(known.state) && known.splynx_id) {
-        if (known.payload_hash === hash || !(opts.update ?? true) || known.state === 'external') {
+        if (known.payload_hash === hash || !(opts.update ?? true) || known.state === 'external' || mod.updatable === false) {
           out.skipped++;
           return;
         }
         if (opts.dryRun) return void out.updated++;
-        await api.update(mod.itemPath?.(known.splynx_id) ?? `${mod.endpoint}/${known.splynx_id}`, payload);
+        await api.update(mod.itemPath?.(known.splynx_id, payload) ?? `${mod.endpoint}/${known.splynx_id}`, payload);
         ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
         out.updated++;
         return;
@@ -149,7 +149,7 @@ function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string 
 async function createSettled(mod: EntityModule, payload: Row, natural: ReturnType<EntityModule['naturalKey']>, api: SplynxApi, ledger: Ledger, id: string, hash: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const created = await api.create(mod.endpoint, payload);
+      const created = await api.create(mod.createPath?.(payload) ?? mod.endpoint, payload);
       ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
       return;
     } catch (e) {

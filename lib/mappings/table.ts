@@ -97,7 +97,7 @@ export class MappingTable {
   }
 
   /** The Splynx value for a Sonar id, or an UnmappedError that says which file to edit. */
-  lookup(sonarId: string | number | null | undefined): string {
+  lookup(sonarId: unknown): string {
     const id = String(sonarId ?? '');
     const row = this.rows.get(id);
     const where = path.relative(process.cwd(), this.file) || this.file;

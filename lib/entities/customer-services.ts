@@ -1,0 +1,100 @@
+/**
+ * Sonar account services → Splynx customer services, one module per Splynx service kind.
+ *
+ * | Sonar                                  | Splynx                    | note                                           |
+ * |----------------------------------------|---------------------------|------------------------------------------------|
+ * | `account_id`                           | `customer_id`             | the service is POSTed under its customer       |
+ * | `service_id` (by the service's type)   | `tariff_id`               | DATA → internet, RECURRING → recurring, VOICE → voice |
+ * | `name_override` or the service's name  | `description`             |                                                |
+ * | `quantity`                             | `quantity`                |                                                |
+ * | `price_override` (cents)               | `unit_price`              | only when overridden; otherwise the tariff's price |
+ * | `addition_prorate_date`, else the account's `activation_date` | `start_date` |                               |
+ * | (none: Sonar services have no end)     | `end_date = 0000-00-00`   | "endless" in Splynx                            |
+ * | the account archived                   | `status = disabled`       | otherwise `active`                             |
+ * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
+ *
+ * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
+ * attached to internet services by the network phase.
+ */
+import { z } from 'zod';
+import { centsToDecimal } from '../clean/money.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
+import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
+
+type Kind = 'internet' | 'recurring' | 'voice';
+const SONAR_TYPE: Record<Kind, string> = { internet: 'DATA', recurring: 'RECURRING', voice: 'VOICE' };
+const TARIFFS: Record<Kind, string> = { internet: 'tariffs_internet', recurring: 'tariffs_recurring', voice: 'tariffs_voice' };
+
+const id = z.string().regex(/^\d+$/);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const base = {
+  customer_id: id,
+  tariff_id: id,
+  status: z.enum(['active', 'disabled']),
+  description: z.string().trim().min(1).max(255),
+  quantity: z.number().int().min(1),
+  unit_price: z.string().regex(/^-?\d+\.\d{2}$/).optional(),
+  start_date: date,
+  end_date: z.literal('0000-00-00'),
+  additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
+};
+const schemas = {
+  internet: z.object({ ...base, login: z.string().min(1).max(128), taking_ipv4: z.enum(['0', '1', '2']) }),
+  recurring: z.object(base),
+  voice: z.object({ ...base, phone: z.string().min(1).max(64) }),
+};
+
+function startDate(as: Row, account: Row | undefined): string {
+  const d = (as.addition_prorate_date as string | null) ?? (account?.activation_date as string | null) ?? String(as.created_at ?? '').slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new TransformError('the service has no start date', 'start_date', 'Set an activation date on the account in Sonar');
+  return d;
+}
+
+function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
+  const name = `${kind}_services`;
+  const path = (customerId: string) => `admin/customers/customer/${customerId}/${kind}-services`;
+  return {
+    name,
+    phase: 'customers',
+    source: 'account_services',
+    endpoint: 'admin/customers/customer/0/' + `${kind}-services`,
+    dependsOn: ['customers', TARIFFS[kind]],
+    payload: schemas[kind] as never,
+    select: (as: Row, ctx: TransformContext) => ctx.byId('services', as.service_id)?.type === SONAR_TYPE[kind],
+    transform(as: Row, ctx: TransformContext) {
+      const service = ctx.byId('services', as.service_id)!;
+      const account = ctx.byId('accounts', as.account_id);
+      const common = {
+        customer_id: ctx.ref('customers', as.account_id),
+        tariff_id: ctx.ref(TARIFFS[kind], as.service_id),
+        status: account?.archived_at ? ('disabled' as const) : ('active' as const),
+        description: String(as.name_override ?? service.name ?? '').trim(),
+        quantity: Number(as.quantity ?? 1),
+        ...(as.price_override !== null && as.price_override !== undefined ? { unit_price: centsToDecimal(as.price_override as number)! } : {}),
+        start_date: startDate(as, account),
+        end_date: '0000-00-00' as const,
+        additional_attributes: { [SONAR_ID_FIELD]: String(as.id) },
+      };
+      if (kind === 'internet') return { ...common, login: `${as.account_id}-${as.id}`, taking_ipv4: '0' } as never;
+      if (kind === 'voice') {
+        const phone = ctx.children('phone_numbers', 'contact_id', ctx.children('contacts', 'contactable_id', as.account_id, 'contactable_type', 'Account')[0]?.id)[0];
+        if (!phone?.number) throw new TransformError('a voice service needs a phone number and the account has none', 'phone', 'Add the line number to the account contact in Sonar');
+        return { ...common, phone: String(phone.number) } as never;
+      }
+      return common as never;
+    },
+    createPath: (p) => path((p as { customer_id: string }).customer_id),
+    itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
+    naturalKey: (p) => ({
+      key: `sonar_id ${(p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]}`,
+      async find(api) {
+        const rows = await api.get<Array<{ id: string }>>(path((p as { customer_id: string }).customer_id), { additional_attributes: { [SONAR_ID_FIELD]: (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD] } });
+        return rows[0]?.id ?? null;
+      },
+    }),
+  };
+}
+
+export const internetServices = serviceModule('internet');
+export const recurringServices = serviceModule('recurring');
+export const voiceServices = serviceModule('voice');
