@@ -1,0 +1,87 @@
+// Whole runs against the Splynx sandbox: all phases twice, one customer with and without its
+// dependencies, stop-on-error and resume, and the report files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateIsp } from '../lib/sandbox/generator/index.js';
+import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
+import { SplynxApi } from '../lib/splynx/client.js';
+import { Ledger } from '../lib/ledger/index.js';
+import { cleanSnapshot } from '../lib/clean/snapshot.js';
+import type { Row } from '../lib/entities/index.js';
+import { runMigration, type RunOptions } from '../lib/load/run.js';
+
+let splynx: SplynxSandbox;
+let api: SplynxApi;
+let dir: string;
+before(async () => {
+  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's' });
+  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
+});
+after(async () => {
+  await splynx.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const clean = cleanSnapshot(generateIsp({ accounts: 40, seed: 21 }).tables as unknown as Record<string, Row[]>).tables;
+
+async function fresh(name: string) {
+  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
+  const ledger = new Ledger(path.join(dir, name, 'ledger.sqlite'));
+  const run = (runId: string, tables: Record<string, Row[]>, opts: Partial<RunOptions> = {}) =>
+    runMigration(api, ledger, tables, { runId, runDir: path.join(dir, name, runId), mappingsDir: path.join(dir, name, 'mappings'), timezone: 'UTC', ...opts });
+  return { ledger, run };
+}
+
+const counts = async () => (await (await fetch(`${splynx.url}/__sandbox/counts`)).json()) as Record<string, number>;
+
+test('a full run moves every clean record, and a second run creates nothing', async () => {
+  const { run } = await fresh('full');
+  const first = await run('r1', clean);
+  assert.equal(first.errors.length, 0, JSON.stringify(first.errors.slice(0, 3)));
+  assert.equal(first.entities.customers.created, clean.accounts.length);
+  const after1 = await counts();
+  const second = await run('r2', clean);
+  assert.ok(Object.values(second.entities).every((e) => e.created === 0 && e.updated === 0 && e.failed === 0), JSON.stringify(second.entities));
+  assert.deepEqual(await counts(), after1);
+  const report = JSON.parse(fs.readFileSync(path.join(dir, 'full', 'r1', 'report.json'), 'utf8'));
+  assert.equal(report.run_id, 'r1');
+  assert.equal(report.dry_run, false);
+  assert.deepEqual(Object.keys(report.entities.customers).sort(), ['adopted', 'created', 'failed', 'selected', 'skipped', 'updated']);
+  assert.match(fs.readFileSync(path.join(dir, 'full', 'r1', 'errors.csv'), 'utf8'), /^entity,source_id,category,message,fields,suggestion\n$/);
+});
+
+test('one customer without its dependencies fails with what is missing; with them, it loads with its members', async () => {
+  const { run } = await fresh('single');
+  const account = clean.accounts.find((a) => !a.parent_account_id && clean.account_services.some((s) => s.account_id === a.id))!;
+  const alone = await run('alone', clean, { phases: ['customers'], accountIds: [String(account.id)] });
+  assert.equal(alone.entities.customers.failed, 1);
+  assert.match(alone.errors[0].message, /needs partners/);
+  assert.equal(alone.errors[0].category, 'data');
+
+  const withDeps = await run('with', clean, { phases: ['customers'], accountIds: [String(account.id)], includeDependencies: true, includeMembers: true });
+  assert.equal(withDeps.errors.length, 0, JSON.stringify(withDeps.errors));
+  assert.equal(withDeps.entities.customers.created, 1);
+  const services = clean.account_services.filter((s) => s.account_id === account.id);
+  const loaded = (withDeps.entities.internet_services?.created ?? 0) + (withDeps.entities.recurring_services?.created ?? 0) + (withDeps.entities.voice_services?.created ?? 0);
+  assert.equal(loaded, services.filter((s) => clean.services.find((x) => x.id === s.service_id)?.type !== 'ONETIME').length);
+  assert.equal((await counts()).customers, 1);
+});
+
+test('stop-on-error stops at the first bad record; a resumed run finishes without redoing anything', async () => {
+  const { run, ledger } = await fresh('stop');
+  const dirty = structuredClone(clean);
+  dirty.accounts[5] = { ...dirty.accounts[5], account_status_id: '999' };
+  const stopped = await run('s1', dirty);
+  assert.equal(stopped.stopped, true);
+  assert.equal(stopped.errors.length, 1);
+  assert.match(stopped.errors[0].message, /No Splynx customer status for Sonar account-status 999/);
+  assert.ok(!('internet_services' in stopped.entities), 'later entities did not run');
+  const resumed = await run('s2', dirty, { stopOnError: false });
+  assert.equal(resumed.entities.customers.failed, 1);
+  assert.equal(resumed.entities.customers.created, clean.accounts.length - 1 - stopped.entities.customers.created);
+  assert.ok(ledger.records('customers').filter((r) => r.state === 'created').length === clean.accounts.length - 1);
+});
