@@ -134,3 +134,26 @@ function contactCountries(tables: Tables): Map<string, string> {
   }
   return out;
 }
+
+/** Changes per entity, field and rule: the summary to read before the detail. */
+export function changeSummary(changes: Change[]): Array<{ entity: string; field: string; rule: string; changed: number }> {
+  const counts = new Map<string, { entity: string; field: string; rule: string; changed: number }>();
+  for (const c of changes) {
+    const key = `${c.entity}\0${c.field}\0${c.rule}`;
+    const row = counts.get(key) ?? { entity: c.entity, field: c.field, rule: c.rule, changed: 0 };
+    row.changed++;
+    counts.set(key, row);
+  }
+  return [...counts.values()];
+}
+
+/** One row per (entity, record, field, kind of problem), whichever step found it first. */
+export function mergeIssues(...lists: Issue[][]): Issue[] {
+  const seen = new Set<string>();
+  return lists.flat().filter((i) => {
+    const key = `${i.entity}\0${i.source_id}\0${i.field}\0${i.category}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

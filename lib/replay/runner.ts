@@ -137,8 +137,20 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
           if (id) displays.set(id, outputs.length);
           outputs.push(out);
         }
-        if (opts.echo && typeof data['text/plain'] === 'string' && !update) original.out(`${data['text/plain']}\n`);
+        const text = typeof data['text/plain'] === 'string' ? data['text/plain'] : null;
+        // Echo new displays at once; an updating one (a progress bar) at most every 2 s, and its last state when the cell ends.
+        if (opts.echo && text !== null) {
+          const key = id ?? `anon-${outputs.length}`;
+          const seen = echoed.get(key);
+          if (!update || !seen || Date.now() - seen.at >= 2000) {
+            original.out(`${text}\n`);
+            echoed.set(key, { at: Date.now(), text });
+            pendingEcho.delete(key);
+          } else pendingEcho.set(key, text);
+        }
       };
+      const echoed = new Map<string, { at: number; text: string }>();
+      const pendingEcho = new Map<string, string>();
       const started = Date.now();
       let status: string;
       try {
@@ -147,6 +159,7 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
         process.stdout.write = original.out;
         process.stderr.write = original.err;
       }
+      for (const [key, text] of pendingEcho) if (echoed.get(key)?.text !== text) original.out(`${text}\n`);
       const ms = Date.now() - started;
       cell.execution_count = cells.filter((c) => c.status !== 'not-run').length + 1;
       if (status !== 'ok') {
