@@ -24,6 +24,8 @@ export interface SonarClientOptions {
   maxRetries?: number;
   retryBaseMs?: number;
   recordsPerPage?: number;
+  /** Called as each request leaves (after the rate limiter): metrics, progress, tests. */
+  onRequest?: () => void;
 }
 
 export type SonarErrorCategory = 'authentication' | 'network' | 'api';
@@ -155,6 +157,7 @@ export class SonarClient {
 
   private async attempt<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
     this.stats.requests++;
+    this.opts.onRequest?.();
     try {
       return await this.gql.request<T>({ document: query, variables, signal: AbortSignal.timeout(this.opts.timeoutMs) });
     } catch (e) {
