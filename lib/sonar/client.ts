@@ -77,7 +77,7 @@ export class SonarClient {
   private readonly gql: GraphQLClient;
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly throttled: <T>(fn: () => Promise<T>) => Promise<T>;
-  private readonly opts: Required<SonarClientOptions>;
+  private readonly opts: Required<Omit<SonarClientOptions, 'onRequest'>> & Pick<SonarClientOptions, 'onRequest'>;
 
   constructor(options: SonarClientOptions) {
     this.opts = {
