@@ -95,8 +95,10 @@ export class SonarClient {
       headers: { authorization: `Bearer ${this.opts.token}` },
     });
     this.limit = pLimit(this.opts.concurrency);
+    // Strict throttling spaces calls interval/limit apart, so any window of `interval` can hold
+    // limit + 1 of them (a fencepost): leave room for that one too.
     const throttle = pThrottle({
-      limit: Math.max(1, Math.floor(this.opts.ratePerMinute * RATE_MARGIN)),
+      limit: Math.max(1, Math.floor(this.opts.ratePerMinute * RATE_MARGIN) - 1),
       interval: this.opts.rateWindowMs,
       strict: true,
     });
