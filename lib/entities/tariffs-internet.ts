@@ -15,33 +15,17 @@
  * other than monthly is refused (Splynx bills tariffs on the customer's billing period).
  */
 import { z } from 'zod';
-import { centsToDecimal } from '../clean/money.js';
-import { findBy, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
-import { SONAR_ID_FIELD } from './sonar-id.js';
+import { assertMonthly, tariffBase, tariffFields } from './tariff-common.js';
+import { findBy, TransformError, type EntityModule } from './types.js';
 
-const id = z.string().regex(/^\d+$/);
 const payload = z.object({
-  title: z.string().trim().min(1).max(255),
-  price: z.string().regex(/^-?\d+\.\d{2,4}$/),
+  ...tariffBase,
   speed_download: z.number().int().min(0),
   speed_upload: z.number().int().min(0),
-  partners_ids: z.array(id).min(1),
-  billing_types: z.array(z.enum(['recurring', 'prepaid', 'prepaid_monthly'])).min(1),
   customer_categories: z.array(z.enum(['person', 'company'])).min(1),
-  with_vat: z.enum(['0', '1']),
-  hide_on_admin_portal: z.enum(['0', '1']),
   show_on_customer_portal: z.enum(['0', '1']),
-  additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
-
-/** The partners a service is offered by: its company's, or every migrated partner. */
-export function partnersFor(service: Row, ctx: TransformContext): string[] {
-  if (service.company_id) return [ctx.ref('partners', service.company_id)];
-  const all = (ctx.tables.companies ?? []).map((c) => ctx.optionalRef('partners', c.id)).filter((x): x is string => !!x);
-  if (!all.length) throw new TransformError('no partner has been migrated yet', 'partners_ids', 'Load the foundation phase (partners) first');
-  return all;
-}
 
 export const tariffsInternet: EntityModule<Payload> = {
   name: 'tariffs_internet',
@@ -54,22 +38,13 @@ export const tariffsInternet: EntityModule<Payload> = {
   transform: (service, ctx) => {
     const detail = ctx.children('data_service_details', 'service_id', service.id)[0];
     if (!detail) throw new TransformError(`data service "${service.name}" has no speed details`, 'speed_download', 'Set download and upload speeds on the service in Sonar');
-    if (detail.billing_frequency !== null && detail.billing_frequency !== undefined && Number(detail.billing_frequency) !== 1) {
-      throw new TransformError(`bills every ${detail.billing_frequency} months; Splynx tariffs bill per billing period`, 'billing_frequency', 'Create a matching tariff by hand and register it with register-external');
-    }
-    const cents = Number(service.amount ?? 0) * (service.application === 'CREDIT' ? -1 : 1);
+    assertMonthly(detail);
     return {
-      title: String(service.name ?? '').trim(),
-      price: centsToDecimal(cents)!,
+      ...tariffFields(service, ctx),
       speed_download: Number(detail.download_speed_kilobits_per_second ?? 0),
       speed_upload: Number(detail.upload_speed_kilobits_per_second ?? 0),
-      partners_ids: partnersFor(service, ctx),
-      billing_types: ['recurring'],
       customer_categories: ['person', 'company'],
-      with_vat: '0',
-      hide_on_admin_portal: service.enabled === false ? '1' : '0',
       show_on_customer_portal: '0',
-      additional_attributes: { [SONAR_ID_FIELD]: String(service.id) },
     };
   },
   // Titles are unique in Splynx, so a tariff made by hand with the same title is adopted, not duplicated.
