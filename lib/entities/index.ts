@@ -4,6 +4,7 @@
  */
 import { customerNotes } from './customer-notes.js';
 import { internetServices, recurringServices, voiceServices } from './customer-services.js';
+import { customerInfo } from './customer-info.js';
 import { customers, MAPPING_SPECS as CUSTOMER_MAPPINGS } from './customers.js';
 import { partners } from './partners.js';
 import { tariffsInternet } from './tariffs-internet.js';
@@ -17,6 +18,7 @@ export const ENTITIES: EntityModule[] = [
   tariffsRecurring,
   tariffsVoice,
   customers,
+  customerInfo,
   internetServices,
   recurringServices,
   voiceServices,

@@ -70,6 +70,12 @@ export interface EntityModule<P extends Row = Row> {
   createPath?(payload: P): string;
   /** Splynx has no update for this entity (customer notes): a changed record is reported, not sent. */
   updatable?: false;
+  /**
+   * A record Splynx creates with its parent and only lets us update (customer info, customer
+   * billing): answers the Splynx id to PUT to. Such records are never POSTed; a PUT is idempotent,
+   * so no pending mark is needed.
+   */
+  attachTo?(payload: P): string;
   /** Path for updates of one record; default `${endpoint}/${id}`. */
   itemPath?(splynxId: string, payload: P): string;
 }

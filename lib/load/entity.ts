@@ -79,6 +79,16 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     let creating = false;
 
     try {
+      if (mod.attachTo) {
+        const target = mod.attachTo(payload);
+        if (known && DONE.has(known.state) && known.payload_hash === hash) return void out.skipped++;
+        if (opts.dryRun) return void (known ? out.updated++ : out.created++);
+        await api.update(mod.itemPath?.(target, payload) ?? `${mod.endpoint}/${target}`, payload);
+        ledger.markDone(mod.name, id, known && DONE.has(known.state) ? 'updated' : 'created', target, undefined, hash);
+        if (known && DONE.has(known.state)) out.updated++;
+        else out.created++;
+        return;
+      }
       if (known && DONE.has(known.state) && known.splynx_id) {
         if (known.payload_hash === hash || !(opts.update ?? true) || known.state === 'external' || mod.updatable === false) {
           out.skipped++;
