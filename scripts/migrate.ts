@@ -1,36 +1,28 @@
 /**
- * The migration's command line, for cutover and CI. `check` and `snapshot` are thin front ends
- * over the replay: they run the analyst's own notebooks, so the headless path cannot drift from
- * the interactive one.
+ * The migration's command line, for cutover and CI. Every command that does migration work is a
+ * thin front end over the replay: it runs the analyst's own notebooks, so the headless path
+ * cannot drift from the interactive one.
  *
  *   npx tsx scripts/migrate.ts check
- *   npx tsx scripts/migrate.ts snapshot [--snapshot-id ID] [--since ID] [--accounts 1,2] [--statuses Active,…]
- *                                      [--activated-from YYYY-MM-DD] [--activated-to YYYY-MM-DD] [--limit N] [--tables a,b]
+ *   npx tsx scripts/migrate.ts snapshot [--snapshot-id ID] [--since ID] [--accounts 1,2] [--statuses A,B] …
+ *   npx tsx scripts/migrate.ts single --customer-id ID [options]
+ *   npx tsx scripts/migrate.ts batch --customer-ids "1,2,3" [options]
+ *   npx tsx scripts/migrate.ts all [--status S] [--active-only|--include-inactive] [--limit N] [options]
+ *   npx tsx scripts/migrate.ts register-external --entity E --sonar-id S --splynx-id T
  *   npx tsx scripts/migrate.ts backup [--help for its options]
  */
 import { parseArgs } from 'node:util';
+import { loadCommand, registerExternalCommand, USAGE } from '../lib/load/commands.js';
 import { projectPath } from '../lib/paths.js';
 import { runNotebooks } from '../lib/replay/cli.js';
 
-const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
-  check                      test both connections (runs notebooks/00-setup.ipynb)
-  snapshot [options]         take a Sonar snapshot (runs notebooks/01-extract.ipynb)
-      --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
-      --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
-  backup [options]           GraphQL-only backup of every Sonar list query (--help for options)`;
+
 
 const notebook = (name: string) => projectPath('notebooks', name);
 
-/** Command-line flag → notebook parameter. */
 const SNAPSHOT_FLAGS = {
-  'snapshot-id': 'snapshotId',
-  since: 'since',
-  accounts: 'accounts',
-  statuses: 'statuses',
-  'activated-from': 'activatedFrom',
-  'activated-to': 'activatedTo',
-  limit: 'limit',
-  tables: 'tables',
+  'snapshot-id': 'snapshotId', since: 'since', accounts: 'accounts', statuses: 'statuses',
+  'activated-from': 'activatedFrom', 'activated-to': 'activatedTo', limit: 'limit', tables: 'tables',
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -49,6 +41,12 @@ async function main(argv: string[]): Promise<number> {
       const params = Object.entries(values).map(([flag, v]) => `${SNAPSHOT_FLAGS[flag as keyof typeof SNAPSHOT_FLAGS]}=${v}`);
       return runNotebooks([notebook('00-setup.ipynb'), notebook('01-extract.ipynb')], { params });
     }
+    case 'single':
+    case 'batch':
+    case 'all':
+      return loadCommand(command, rest);
+    case 'register-external':
+      return registerExternalCommand(rest);
     case 'backup': {
       const { backupCommand } = await import('../lib/backup/command.js');
       return backupCommand(rest);

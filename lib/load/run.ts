@@ -124,8 +124,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     errors,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
-  fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }));
+  const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
+  fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
+  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }));
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
 }
@@ -133,4 +134,22 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
   return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+}
+
+/**
+ * One run may span several notebooks (foundation, network, …, each its own phases): the run
+ * folder keeps one report for all of them.
+ */
+function mergeWithEarlier(file: string, report: RunReport): RunReport {
+  if (!fs.existsSync(file)) return report;
+  const earlier = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
+  if (earlier.run_id !== report.run_id) return report;
+  return {
+    ...report,
+    started_at: earlier.started_at,
+    phases: [...new Set([...earlier.phases, ...report.phases])],
+    stopped: earlier.stopped || report.stopped,
+    entities: { ...earlier.entities, ...report.entities },
+    errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+  };
 }

@@ -10,6 +10,11 @@ import { declaredParameters, parseParamArgs } from './params.js';
 import { newRunId, replayNotebook } from './runner.js';
 
 export async function runNotebooks(notebooks: string[], opts: { params?: string[]; runId?: string } = {}): Promise<number> {
+  return (await replayNotebooks(notebooks, opts)).code;
+}
+
+/** Like runNotebooks, also answering the run id (for commands that read the run folder after). */
+export async function replayNotebooks(notebooks: string[], opts: { params?: string[]; runId?: string; echo?: boolean } = {}): Promise<{ code: number; runId: string }> {
   let params: Record<string, string>;
   try {
     params = parseParamArgs(opts.params ?? []);
@@ -20,26 +25,29 @@ export async function runNotebooks(notebooks: string[], opts: { params?: string[
     ensureBuilt();
   } catch (e) {
     console.error(`replay: ${(e as Error).message}`);
-    return 2;
+    return { code: 2, runId: '' };
   }
   const runId = opts.runId ?? newRunId();
   for (const nb of notebooks) {
     console.error(`== ${path.basename(nb)} (run ${runId})`);
     try {
       // A notebook only takes the parameters it declares; the others are for the next notebook.
-      const result = await replayNotebook({ notebook: nb, params: paramsFor(nb, params), runId, echo: true });
+      // A notebook that writes into the run folder (the load notebooks) gets this run's id unless told otherwise.
+      const own = paramsFor(nb, params);
+      if (declaredIn(nb).includes('runId') && !('runId' in own)) own.runId = runId;
+      const result = await replayNotebook({ notebook: nb, params: own, runId, echo: opts.echo ?? true });
       if (!result.ok) {
         console.error(`replay: ${path.basename(nb)} stopped at cell ${result.failed!.index + 1}: ${result.failed!.message}`);
         console.error(`replay: executed copy ${path.relative(process.cwd(), result.executed)}, log ${path.relative(process.cwd(), result.log)}`);
-        return 1;
+        return { code: 1, runId };
       }
       console.error(`replay: ${path.basename(nb)} ran ${result.cells.filter((c) => c.status === 'ok').length} cells; executed copy ${path.relative(process.cwd(), result.executed)}`);
     } catch (e) {
       console.error(`replay: ${(e as Error).message}`);
-      return 2;
+      return { code: 2, runId };
     }
   }
-  return 0;
+  return { code: 0, runId };
 }
 
 function declaredIn(notebook: string): string[] {

@@ -1,0 +1,194 @@
+/**
+ * The parts of `scripts/migrate.ts` that are not a notebook: the summary printed after a run,
+ * and register-external (a record made by hand in Splynx, mapped to its Sonar source).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSettings, readEnvFile } from '../config.js';
+import { entity } from '../entities/index.js';
+import { renderText } from '../frames/show.js';
+import { Ledger } from '../ledger/index.js';
+import { dataPath, projectPath } from '../paths.js';
+import { PHASES } from '../entities/types.js';
+import { replayNotebooks } from '../replay/cli.js';
+import { newRunId } from '../replay/runner.js';
+import { SplynxError } from '../splynx/client.js';
+import { ledgerPath, splynxApi } from './session.js';
+import { summaryRows, type RunReport } from './run.js';
+
+function runsDir(): string {
+  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
+  return dataPath(dataDir, 'runs');
+}
+
+/** Prints the run's summary and error count, the run folder last; answers the exit code. */
+export function printRunSummary(runId: string, replayCode: number): number {
+  const dir = path.join(runsDir(), runId);
+  const file = path.join(dir, 'report.json');
+  if (!fs.existsSync(file)) {
+    console.error(`migrate: run ${runId} wrote no report`);
+    console.log(dir);
+    return replayCode || 1;
+  }
+  const report = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
+  console.log(renderText(summaryRows(report), { title: `${report.dry_run ? 'Dry run' : 'Run'} ${report.run_id}: ${report.phases.join(', ')}`, maxRows: 0 }));
+  const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
+  console.log(report.errors.length ? `${report.errors.length} errors (${Object.entries(byCategory).map(([c, n]) => `${n} ${c}`).join(', ')}): see errors.csv` : 'No errors.');
+  if (report.stopped) console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
+  console.log(dir);
+  return replayCode || (report.errors.length ? 1 : 0);
+}
+
+export async function registerExternalCommand(args: string[]): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({ args, options: { entity: { type: 'string' }, 'sonar-id': { type: 'string' }, 'splynx-id': { type: 'string' } } }).values;
+  } catch (e) {
+    console.error(`migrate: ${(e as Error).message}`);
+    return 2;
+  }
+  if (!v.entity || !v['sonar-id'] || !/^\d+$/.test(v['splynx-id'] ?? '')) {
+    console.error('migrate: register-external needs --entity E --sonar-id S --splynx-id T (a Splynx id is a number)');
+    return 2;
+  }
+  let settings;
+  let mod;
+  try {
+    settings = loadSettings();
+    mod = entity(v.entity);
+  } catch (e) {
+    console.error(`migrate: ${(e as Error).message}`);
+    return 2;
+  }
+  // A mapping to a record that does not exist would make every dependant fail later, far from here.
+  if (!mod.createPath && !mod.attachTo) {
+    try {
+      await splynxApi(settings).get(`${mod.endpoint}/${v['splynx-id']}`);
+    } catch (e) {
+      const status = e instanceof SplynxError ? e.status : undefined;
+      console.error(status === 404 ? `migrate: Splynx has no ${mod.name} ${v['splynx-id']} (${mod.endpoint}/${v['splynx-id']})` : `migrate: cannot check ${mod.name} ${v['splynx-id']} in Splynx: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  const ledger = new Ledger(ledgerPath(settings));
+  try {
+    ledger.registerExternal(mod.name, v['sonar-id'], v['splynx-id']!);
+    console.log(`${mod.name}: Sonar ${v['sonar-id']} is Splynx ${v['splynx-id']} (external). Later runs refer to it and never create it.`);
+    return 0;
+  } catch (e) {
+    console.error(`migrate: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    ledger.close();
+  }
+}
+
+export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
+  check                          test both connections (notebooks/00-setup)
+  snapshot [options]             take a Sonar snapshot (notebooks/01-extract)
+      --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
+      --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
+  single --customer-id ID        migrate one customer (notebooks 04–07)
+  batch --customer-ids "1,2,3"   migrate these customers
+  all [--status S] [--active-only|--include-inactive] [--limit N]
+                                 migrate every customer (or those filtered)
+      load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
+                    --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
+                    --snapshot-id ID  --log-level error|warn|info|debug  --verbose
+  register-external --entity E --sonar-id S --splynx-id T
+                                 record that Sonar record S already exists in Splynx as T
+  backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
+
+function loadUsage(message: string): number {
+  console.error(`migrate: ${message}\n${USAGE}`);
+  return 2;
+}
+
+
+/** Each load notebook and the phases it runs. */
+const LOAD_NOTEBOOKS = [
+  { file: '04-load-foundation.ipynb', phases: ['foundation'] },
+  { file: '05-load-network.ipynb', phases: ['network'] },
+  { file: '06-load-inventory.ipynb', phases: ['inventory'] },
+  { file: '07-load-customers.ipynb', phases: ['customers', 'finance', 'support'] },
+];
+
+
+
+const LOAD_OPTIONS = {
+  phases: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'stop-on-error': { type: 'boolean' },
+  'no-stop-on-error': { type: 'boolean' },
+  'include-dependencies': { type: 'boolean' },
+  'include-members': { type: 'boolean' },
+  'snapshot-id': { type: 'string' },
+  'log-level': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  'customer-id': { type: 'string' },
+  'customer-ids': { type: 'string' },
+  status: { type: 'string' },
+  'active-only': { type: 'boolean' },
+  'include-inactive': { type: 'boolean' },
+  limit: { type: 'string' },
+} as const;
+
+const parseLoad = (args: string[]) => parseArgs({ args, options: LOAD_OPTIONS }).values;
+
+/** single, batch and all: the load notebooks, one run id, then the summary. */
+export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
+  let v: ReturnType<typeof parseLoad>;
+  try {
+    v = parseLoad(args);
+  } catch (e) {
+    return loadUsage((e as Error).message);
+  }
+  const misplaced = (flag: string, ok: boolean) => (!ok && v[flag as keyof typeof v] !== undefined ? `--${flag} does not go with ${command}` : null);
+  const problem =
+    misplaced('customer-id', command === 'single') ?? misplaced('customer-ids', command === 'batch') ??
+    misplaced('status', command === 'all') ?? misplaced('active-only', command === 'all') ?? misplaced('include-inactive', command === 'all') ?? misplaced('limit', command === 'all') ??
+    (command === 'single' && !/^\d+$/.test(v['customer-id'] ?? '') ? 'single needs --customer-id with a Sonar account id' : null) ??
+    (command === 'batch' && !/^\d+(\s*,\s*\d+)*$/.test(v['customer-ids'] ?? '') ? 'batch needs --customer-ids "1,2,3"' : null) ??
+    (v['active-only'] && v['include-inactive'] ? '--active-only and --include-inactive contradict each other' : null) ??
+    (v['stop-on-error'] && v['no-stop-on-error'] ? '--stop-on-error and --no-stop-on-error contradict each other' : null) ??
+    (v.limit !== undefined && !/^\d+$/.test(v.limit) ? `--limit must be a whole number, got "${v.limit}"` : null) ??
+    (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level']) ? `--log-level must be error, warn, info or debug` : null);
+  if (problem) return loadUsage(problem);
+
+  const defaults = command === 'all' ? PHASES : ['customers', 'finance', 'support'];
+  const phases = v.phases ? v.phases.split(',').map((p) => p.trim()).filter(Boolean) : defaults;
+  const unknown = phases.filter((p) => !(PHASES as string[]).includes(p));
+  if (unknown.length) return loadUsage(`unknown phase ${unknown.join(', ')}; phases are ${PHASES.join(', ')}`);
+
+  const params = [
+    `dryRun=${!!v['dry-run']}`,
+    `stopOnError=${!v['no-stop-on-error']}`,
+    `includeDependencies=${!!v['include-dependencies']}`,
+    `includeMembers=${!!v['include-members']}`,
+    ...(v['snapshot-id'] ? [`snapshotId=${v['snapshot-id']}`] : []),
+  ];
+  const accounts = command === 'single' ? v['customer-id'] : command === 'batch' ? v['customer-ids']!.replace(/\s+/g, '') : '';
+  const customerParams = [
+    ...(accounts ? [`accounts=${accounts}`] : []),
+    ...(v.status ? [`statuses=${v.status}`] : []),
+    ...(v['active-only'] ? ['activeOnly=true'] : []),
+    ...(v.limit ? [`limit=${v.limit}`] : []),
+  ];
+  const echo = (v['log-level'] ?? (v.verbose ? 'debug' : 'info')) === 'info' || v.verbose || v['log-level'] === 'debug';
+  const runId = newRunId();
+  let code = 0;
+  for (const nb of LOAD_NOTEBOOKS) {
+    const own = nb.phases.filter((p) => phases.includes(p));
+    if (!own.length) continue;
+    const result = await replayNotebooks([projectPath('notebooks', nb.file)], {
+      runId,
+      echo,
+      params: [...params, `phases=${own.join(',')}`, ...(nb.file.startsWith('07') ? customerParams : [])],
+    });
+    code = result.code;
+    if (code !== 0) break;
+  }
+  return printRunSummary(runId, code);
+}
+
