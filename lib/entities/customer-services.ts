@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { centsToDecimal } from '../clean/money.js';
-import { SONAR_ID_FIELD } from './sonar-id.js';
+import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 type Kind = 'internet' | 'recurring' | 'voice';
@@ -87,10 +87,7 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
     naturalKey: (p) => ({
       key: `sonar_id ${(p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]}`,
-      async find(api) {
-        const rows = await api.get<Array<{ id: string }>>(path((p as { customer_id: string }).customer_id), { additional_attributes: { [SONAR_ID_FIELD]: (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD] } });
-        return rows[0]?.id ?? null;
-      },
+      find: (api) => findBySonarId(api, path((p as { customer_id: string }).customer_id), (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]),
     }),
   };
 }

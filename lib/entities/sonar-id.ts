@@ -3,7 +3,7 @@
  * always be found again (after a crash, on a re-run, at reconciliation) without trusting titles or
  * names. This creates the field definition in each Splynx module that needs it, once.
  */
-import type { SplynxApi } from '../splynx/client.js';
+import { SplynxError, type SplynxApi } from '../splynx/client.js';
 
 export const SONAR_ID_FIELD = 'sonar_id';
 
@@ -35,7 +35,14 @@ export async function ensureSonarIdFields(api: SplynxApi, modules: readonly stri
 
 /** The natural-key lookup every entity with a `sonar_id` field shares. */
 export async function findBySonarId(api: SplynxApi, endpoint: string, sonarId: string): Promise<string | null> {
-  const rows = await api.get<Array<{ id: string }>>(endpoint, { additional_attributes: { [SONAR_ID_FIELD]: sonarId } });
+  let rows: Array<{ id: string }>;
+  try {
+    rows = await api.get<Array<{ id: string }>>(endpoint, { additional_attributes: { [SONAR_ID_FIELD]: sonarId } });
+  } catch (e) {
+    // Before the first real load (a dry run) the field does not exist yet, so no record can carry it.
+    if (e instanceof SplynxError && e.status === 400 && /attribute/i.test(e.message)) return null;
+    throw e;
+  }
   if (rows.length > 1) throw new Error(`${rows.length} records in ${endpoint} carry sonar_id ${sonarId}; keep one in Splynx and register it with register-external`);
   return rows[0]?.id ?? null;
 }

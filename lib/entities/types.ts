@@ -76,6 +76,14 @@ export interface EntityModule<P extends Row = Row> {
    * so no pending mark is needed.
    */
   attachTo?(payload: P): string;
+  /**
+   * Fields sent with the create and never again (an administrator's first password). They are not
+   * part of the payload, so they are not hashed into the ledger, never seen by a dry run and never
+   * sent with an update (which would reset them). Called once per create, right before the POST
+   * (a create sent again after a lost answer carries the same values); the module alone keeps
+   * whatever must be kept of them.
+   */
+  createOnly?(payload: P, row: Row): Row;
   /** Path for updates of one record; default `${endpoint}/${id}`. */
   itemPath?(splynxId: string, payload: P): string;
 }

@@ -115,9 +115,11 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
         out.created++;
         return;
       }
+      // Create-only fields (a first password) join the body after hashing; a failure here sends nothing.
+      const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row) } : payload;
       ledger.markPending(mod.name, id, hash, natural.key);
       creating = true;
-      await createSettled(mod, payload, natural, api, ledger, id, hash);
+      await createSettled(mod, payload, body, natural, api, ledger, id, hash);
       out.created++;
     } catch (e) {
       const refused = e instanceof SplynxError && !e.details.ambiguous && e.category !== 'network';
@@ -156,10 +158,11 @@ function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string 
   return mod.selfReference?.(row, ctx) ?? null;
 }
 
-async function createSettled(mod: EntityModule, payload: Row, natural: ReturnType<EntityModule['naturalKey']>, api: SplynxApi, ledger: Ledger, id: string, hash: string): Promise<void> {
+/** `body` is the payload plus any create-only fields: every attempt sends the same one. */
+async function createSettled(mod: EntityModule, payload: Row, body: Row, natural: ReturnType<EntityModule['naturalKey']>, api: SplynxApi, ledger: Ledger, id: string, hash: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const created = await api.create(mod.createPath?.(payload) ?? mod.endpoint, payload);
+      const created = await api.create(mod.createPath?.(payload) ?? mod.endpoint, body);
       ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
       return;
     } catch (e) {

@@ -76,7 +76,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   const started = new Date().toISOString();
   const entities = plan(opts);
   ledger.startRun(opts.runId, { phases: opts.phases ?? PHASES, accountIds: opts.accountIds ?? null, dryRun: !!opts.dryRun });
-  const dryRunCreated = new Set<string>();
+  // A dry run spans notebooks (foundation, then customers): what one would create must resolve in the next.
+  const dryRunFile = path.join(opts.runDir, 'dry-run-created.json');
+  const dryRunCreated = new Set<string>(opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : []);
   const ctx = transformContext({ tables, ledger, timezone: opts.timezone, mappingsDir: opts.mappingsDir, mappingSpecs: MAPPING_SPECS, dryRunCreated });
   for (const e of entities) for (const m of e.mappings ?? []) ctx.mapping(m.name).propose(m.propose(ctx));
   if (!opts.dryRun) await ensureSonarIdFields(api);
@@ -124,6 +126,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     errors,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
+  if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
   fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }));

@@ -103,9 +103,10 @@ export class SplynxApi {
     return this.call<T>('OPTIONS', path, {});
   }
 
+  /** The new record's key: its `id`, or its `name` where Splynx keys by name (additional fields answer `{name}`). */
   async create(path: string, body: Record<string, unknown>): Promise<{ id: string }> {
-    const out = await this.call<{ id: number | string }>('POST', path, { body });
-    return { id: String(out.id) };
+    const out = await this.call<{ id?: number | string; name?: string }>('POST', path, { body });
+    return { id: String(out.id ?? out.name) };
   }
 
   update(path: string, body: Record<string, unknown>): Promise<void> {

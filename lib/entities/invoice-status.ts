@@ -1,0 +1,34 @@
+/**
+ * The status of an invoice already in Splynx, kept in step with Sonar on later runs.
+ *
+ * | Sonar                        | Splynx                 | note                                      |
+ * |------------------------------|------------------------|-------------------------------------------|
+ * | `void`, `remaining_due`      | `status` (PUT)         | paid / not_paid / deleted, as `invoices` |
+ *
+ * `invoices` cannot be updated (a PUT of its lines would add them again), so an invoice paid or
+ * voided in Sonar after the first load would stay `not_paid` in Splynx. This attach-only entity
+ * PUTs just the status, which is idempotent: once per invoice on the first run (the same value),
+ * then only when Sonar's status changes. The balance does not depend on it (invoices minus
+ * payments), only what the customer portal shows as due.
+ */
+import { z } from 'zod';
+import { INVOICE_STATUSES, invoiceStatus } from './invoices.js';
+import type { EntityModule } from './types.js';
+
+const payload = z.object({
+  invoice_id: z.string().regex(/^\d+$/),
+  status: z.enum(INVOICE_STATUSES),
+});
+type Payload = z.infer<typeof payload>;
+
+export const invoiceStatusSync: EntityModule<Payload> = {
+  name: 'invoice_status',
+  phase: 'finance',
+  source: 'invoices',
+  endpoint: 'admin/finance/invoices',
+  dependsOn: ['invoices'],
+  payload,
+  transform: (invoice, ctx) => ({ invoice_id: ctx.ref('invoices', invoice.id), status: invoiceStatus(invoice) }),
+  attachTo: (p) => p.invoice_id,
+  naturalKey: (p) => ({ key: `invoice ${p.invoice_id}`, find: async () => p.invoice_id }),
+};
