@@ -114,10 +114,13 @@ export class AdministratorSecrets {
     return path.join(this.dir, `administrators-${this.stamp}.csv`);
   }
 
-  /** Appends one password and syncs it to disk; the folder is 700 and the file 600, whatever the umask. */
+  /** Appends one password and syncs it to disk before it is sent anywhere. */
   record(entry: IssuedPassword): void {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    fs.chmodSync(this.dir, 0o700);
+    // A folder we make is 700 whatever the umask; one that exists keeps its mode (it may be shared), the file is 600 anyway.
+    if (!fs.existsSync(this.dir)) {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(this.dir, 0o700);
+    }
     const fd = fs.openSync(this.file, 'a', 0o600);
     try {
       fs.fchmodSync(fd, 0o600);

@@ -84,8 +84,9 @@ export const customerFieldValues: EntityModule<Payload> = {
       .children('custom_field_data', 'customfielddataable_id', d.customfielddataable_id, 'customfielddataable_type', 'Account')
       .find((o) => String(o.custom_field_id) === String(d.custom_field_id) && Number(o.id) > Number(d.id));
     if (newer) throw new TransformError(`account ${d.customfielddataable_id} has several values for "${field.name}"; the newest (${newer.id}) is migrated`, String(field.name), `Delete the older value in Sonar, or ignore this row`);
-    const customerId = ctx.ref('customers', d.customfielddataable_id);
-    return { customer_id: customerId, additional_attributes: { [attributeName(field, ctx)]: fieldValue(field, d.value, d.customfielddataable_id) } };
+    // The value first: a bad one is the analyst's to fix whether or not its customer made it.
+    const value = fieldValue(field, d.value, d.customfielddataable_id);
+    return { customer_id: ctx.ref('customers', d.customfielddataable_id), additional_attributes: { [attributeName(field, ctx)]: value } };
   },
   attachTo: (p) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`,
   itemPath: (_target, p) => `admin/customers/customer/${p.customer_id}`,

@@ -67,7 +67,7 @@ export const customers: EntityModule<Payload> = {
   source: 'accounts',
   endpoint: 'admin/customers/customer',
   dependsOn: ['partners'],
-  members: ['customer_info', 'internet_services', 'recurring_services', 'voice_services', 'customer_notes'],
+  members: ['customer_info', 'customer_billing', 'customer_field_values', 'internet_services', 'service_ips', 'recurring_services', 'voice_services', 'customer_notes', 'customer_contacts', 'customer_equipment'],
   payload,
   selfReference: (a) => (a.parent_account_id ? String(a.parent_account_id) : null),
   transform(account, ctx) {

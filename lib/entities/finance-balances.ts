@@ -31,22 +31,52 @@ export interface BalanceRow {
   difference: string;
   /** Sonar debits not on any invoice yet: owed, outside the opening balance. */
   uninvoiced_cents: number;
+  /** Sonar records of this account whose amount could not be read, so the Sonar side is not exact. */
+  notes: string;
 }
 
 const add = (m: Map<string, number>, key: string, cents: number) => m.set(key, (m.get(key) ?? 0) + cents);
 
+/** An amount in cents, or undefined (with a note) when the Sonar record's amount cannot be read. */
+function readCents(row: Row, field: string, what: string, notes: Map<string, string[]>): number | undefined {
+  try {
+    return what === 'invoice' ? invoiceTotalCents(row) : wholeCents(row, field, what);
+  } catch (e) {
+    const account = String(row.account_id);
+    notes.set(account, [...(notes.get(account) ?? []), `${(e as Error).message} (left out of the Sonar side)`]);
+    return undefined;
+  }
+}
+
+function sonarSide(tables: Record<string, Row[]>): { balances: Map<string, number>; notes: Map<string, string[]> } {
+  const balances = new Map<string, number>();
+  const notes = new Map<string, string[]>();
+  for (const inv of tables.invoices ?? []) {
+    if (inv.void === true) continue;
+    const cents = readCents(inv, 'total_debits', 'invoice', notes);
+    add(balances, String(inv.account_id), cents ?? 0);
+  }
+  for (const p of tables.payments ?? []) {
+    if (!paymentCounts(p)) continue;
+    const cents = readCents(p, 'amount', 'payment', notes);
+    add(balances, String(p.account_id), -(cents ?? 0));
+  }
+  return { balances, notes };
+}
+
 /** Sonar: per account id, the invoices that are not void minus the payments that succeeded. */
 export function sonarOpeningBalances(tables: Record<string, Row[]>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const inv of tables.invoices ?? []) if (inv.void !== true) add(out, String(inv.account_id), invoiceTotalCents(inv));
-  for (const p of tables.payments ?? []) if (paymentCounts(p)) add(out, String(p.account_id), -wholeCents(p, 'amount', 'payment'));
-  return out;
+  return sonarSide(tables).balances;
 }
 
 /** Sonar: per account id, debits not yet on an invoice (not reversed). */
 export function sonarUninvoicedCharges(tables: Record<string, Row[]>): Map<string, number> {
   const out = new Map<string, number>();
-  for (const d of tables.debits ?? []) if (!d.invoice_id && d.reversed !== true) add(out, String(d.account_id), wholeCents(d, 'amount', 'debit'));
+  for (const d of tables.debits ?? []) {
+    if (d.invoice_id || d.reversed === true) continue;
+    const cents = Number(d.amount);
+    if (Number.isInteger(cents)) add(out, String(d.account_id), cents);
+  }
   return out;
 }
 
@@ -76,7 +106,7 @@ export async function splynxOpeningBalances(api: SplynxApi): Promise<Map<string,
  * means `difference_cents` is 0 on every row.
  */
 export async function compareOpeningBalances(api: SplynxApi, tables: Record<string, Row[]>): Promise<BalanceRow[]> {
-  const sonar = sonarOpeningBalances(tables);
+  const { balances: sonar, notes } = sonarSide(tables);
   const uninvoiced = sonarUninvoicedCharges(tables);
   const splynx = await splynxOpeningBalances(api);
   const customers = await listAll<{ id: string; additional_attributes?: Record<string, string> }>(api, 'admin/customers/customer');
@@ -100,6 +130,7 @@ export async function compareOpeningBalances(api: SplynxApi, tables: Record<stri
       splynx: decimal(x),
       difference: decimal(x - s),
       uninvoiced_cents: account ? uninvoiced.get(account) ?? 0 : 0,
+      notes: (notes.get(account) ?? []).join('; '),
     };
   };
   for (const account of sonar.keys()) rows.push(row(account, customerOf.get(account) ?? ''));

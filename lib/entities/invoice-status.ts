@@ -26,8 +26,11 @@ export const invoiceStatusSync: EntityModule<Payload> = {
   phase: 'finance',
   source: 'invoices',
   endpoint: 'admin/finance/invoices',
-  dependsOn: ['invoices'],
+  // `customers` too, so a batch run picks the batch's invoices by their account_id.
+  dependsOn: ['invoices', 'customers'],
   payload,
+  // An invoice that did not load is already in the error table once, under `invoices`.
+  select: (invoice, ctx) => ctx.optionalRef('invoices', invoice.id) !== null,
   transform: (invoice, ctx) => ({ invoice_id: ctx.ref('invoices', invoice.id), status: invoiceStatus(invoice) }),
   attachTo: (p) => p.invoice_id,
   naturalKey: (p) => ({ key: `invoice ${p.invoice_id}`, find: async () => p.invoice_id }),

@@ -12,15 +12,16 @@
  * No place in Splynx: attachments. Natural key as for replies (findTicketMessage).
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { adminRef, findTicketMessage, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import { adminRef, findTicketMessage, supportAccountOf, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketComments: EntityModule<TicketMessagePayload> = {
   name: 'ticket_comments',
   phase: 'support',
   source: 'ticket_comments',
+  accountOf: supportAccountOf,
   endpoint: 'admin/support/ticket-messages',
-  dependsOn: ['tickets'],
+  dependsOn: ['tickets', 'customers'],
   payload: ticketMessagePayload,
   transform(comment, ctx) {
     const body = String(comment.body ?? '').trim();

@@ -26,6 +26,16 @@ export function ticketCustomer(ticket: Row, ctx: TransformContext): string | und
   return ticket.ticketable_type === 'Account' ? ctx.ref('customers', ticket.ticketable_id) : undefined;
 }
 
+/**
+ * The Sonar account a support record belongs to, for batch runs (one customer, a few accounts):
+ * a ticket through its Account owner, a reply or comment through its ticket. Null for internal
+ * tickets. lib/load/run.ts selects batch records by `account_id`, which these tables do not have.
+ */
+export function supportAccountOf(row: Row, ctx: TransformContext): string | null {
+  const ticket = 'ticketable_type' in row ? row : ctx.byId('tickets', row.ticket_id);
+  return ticket?.ticketable_type === 'Account' && ticket.ticketable_id ? String(ticket.ticketable_id) : null;
+}
+
 const id = z.string().regex(/^\d+$/);
 export const messageDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const messageTime = z.string().regex(/^\d{2}:\d{2}:\d{2}$/);

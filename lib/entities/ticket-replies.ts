@@ -16,15 +16,16 @@
  * the message itself (ticket, second, author, text); see findTicketMessage.
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { adminRef, findTicketMessage, ticketCustomer, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import { adminRef, findTicketMessage, supportAccountOf, ticketCustomer, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketReplies: EntityModule<TicketMessagePayload> = {
   name: 'ticket_replies',
   phase: 'support',
   source: 'ticket_replies',
+  accountOf: supportAccountOf,
   endpoint: 'admin/support/ticket-messages',
-  dependsOn: ['tickets'],
+  dependsOn: ['tickets', 'customers'],
   payload: ticketMessagePayload,
   transform(reply, ctx) {
     const body = String(reply.body ?? '').trim();

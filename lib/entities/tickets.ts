@@ -11,7 +11,7 @@
  * | `ticket_group_id`                    | `group_id`                     | mapping table `ticket-group` → a Splynx group id         |
  * | (categories: a join table)           | `type_id`                      | mapping table `ticket-type`, row `default` (see below)   |
  * | `ticketable_type = Account`, `ticketable_id` | `customer_id`, `reporter_type = customer` | via the migrated customers            |
- * | `ticketable_type = NetworkSite`      | no customer; the site in `note` | an internal ticket (Splynx allows tickets without customer) |
+ * | `ticketable_type = NetworkSite`      | no customer, `reporter_type = none`; the site in `note` | an internal ticket (Splynx allows tickets without customer) |
  * | `user_id` (assignee)                 | `assign_to`                    | via the migrated administrators, when they are           |
  * | `created_at`, `updated_at`           | `created_at`, `updated_at`     | naive local time in the configured timezone              |
  * | `id`                                 | `additional_attributes.sonar_id` |                                                        |
@@ -20,7 +20,8 @@
  * Who wrote the description Sonar does not record. A public ticket (one that came in through an
  * inbound mailbox) is the customer's; an internal one was opened by staff, so its first message is
  * an admin's (which admin is unknown). Either way it stays visible to the customer: it is the
- * request the whole thread answers.
+ * request the whole thread answers. The first message goes with the create only: a description
+ * edited in Sonar later is not carried (an update changes the ticket, not its messages).
  *
  * Ticket categories are many-to-many in Sonar, in a join table that neither the API's list queries
  * nor the snapshot read, so a ticket's category cannot be known: every ticket takes the `default`
@@ -77,7 +78,7 @@ type Payload = z.infer<typeof payload>;
 export function proposeTicketStatus(status: string): [string, string] {
   switch (status) {
     case 'OPEN':
-      return ['1', 'open and not yet answered: "New" (1) on a fresh Splynx'];
+      return ['1', 'open: "New" (1), marked open, on a fresh Splynx'];
     case 'PENDING_INTERNAL':
       return ['5', 'waiting on our staff: "Waiting on agent" (5) on a fresh Splynx'];
     case 'PENDING_EXTERNAL':
@@ -102,7 +103,7 @@ export function proposeTicketGroup(name: string): [string, string] {
   if (/^\s*technical support\s*$/i.test(name)) return ['2', 'same name as Splynx group 2 "Technical support"'];
   if (/^\s*billing\s*$/i.test(name)) return ['3', 'same name as Splynx group 3 "Billing"'];
   const near = FRESH_GROUPS.find(([, re]) => re.test(name));
-  const why = 'Splynx groups cannot be created through the API: create one in Splynx (Config → Helpdesk → Groups) and put its id here';
+  const why = 'Splynx groups cannot be created through the API: create one in the Splynx support settings and put its id here';
   if (near) return [near[0], `"${name}" reads like Splynx group ${near[0]}; ${why} to keep them apart`];
   return ['1', `no Splynx group like "${name}": General (1); ${why}`];
 }

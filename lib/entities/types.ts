@@ -64,6 +64,12 @@ export interface EntityModule<P extends Row = Row> {
   naturalKey(payload: P, row: Row): { key: string; find(api: SplynxApi): Promise<string | null> };
   /** Mapping tables this entity reads, and how to propose them from the data. */
   mappings?: Array<{ name: string; propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }> }>;
+  /**
+   * The Sonar account a record belongs to, for single-customer and batch runs, when its own fields
+   * do not say (a ticket reply through its ticket, an IP through a RADIUS login). Default: its
+   * `account_id`, or an Account-typed polymorphic owner.
+   */
+  accountOf?(row: Row, ctx: TransformContext): string | null;
   /** The Sonar id of another record of this entity that must be loaded first (a parent account). */
   selfReference?(row: Row, ctx: TransformContext): string | null;
   /** Where a new record is POSTed when it depends on the payload (a customer's services); default `endpoint`. */

@@ -8,12 +8,17 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
+import { administratorSecrets } from '../entities/administrators.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
 import type { Ledger } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
 import type { ErrorRow } from './errors.js';
+import type { TransformContext } from '../entities/types.js';
+
+/** The phases whose records belong to one account. */
+const CUSTOMER_PHASES = new Set<Phase>(['customers', 'finance', 'support']);
 
 export interface RunOptions {
   runId: string;
@@ -31,6 +36,8 @@ export interface RunOptions {
   update?: boolean;
   concurrency?: number;
   secrets?: string[];
+  /** Where temporary administrator passwords are written; default `<runDir>/../../secrets`. */
+  secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
 }
 
@@ -49,9 +56,8 @@ export interface RunReport {
 export function plan(opts: Pick<RunOptions, 'phases' | 'includeDependencies' | 'includeMembers' | 'accountIds'>): EntityModule[] {
   const phases = new Set(opts.phases ?? PHASES);
   const chosen = new Set(ENTITIES.filter((e) => phases.has(e.phase)).map((e) => e.name));
-  // A batch of customers brings its services and notes only when asked.
-  if (opts.accountIds && !opts.includeMembers) for (const m of ENTITIES.find((e) => e.name === 'customers')?.members ?? []) chosen.delete(m);
-  if (opts.accountIds && opts.includeMembers) for (const e of ENTITIES) if (e.dependsOn.includes('customers') && phases.has('customers')) chosen.add(e.name);
+  // A batch of customers brings what belongs to them (services, notes, invoices, tickets) only when asked.
+  if (opts.accountIds && !opts.includeMembers) for (const e of ENTITIES) if (CUSTOMER_PHASES.has(e.phase) && e.name !== 'customers') chosen.delete(e.name);
   if (opts.includeDependencies) {
     let grew = true;
     while (grew) {
@@ -62,19 +68,25 @@ export function plan(opts: Pick<RunOptions, 'phases' | 'includeDependencies' | '
   return ENTITIES.filter((e) => chosen.has(e.name));
 }
 
-/** Which source records of an entity a batch run touches. */
-function selection(mod: EntityModule, tables: Record<string, Row[]>, accounts: Set<string> | null): Set<string> | undefined {
+/** Which source records of an entity a batch run touches: those of the selected accounts. */
+function selection(mod: EntityModule, tables: Record<string, Row[]>, accounts: Set<string> | null, ctx: TransformContext): Set<string> | undefined {
   if (!accounts) return undefined;
-  if (mod.name === 'customers') return accounts;
-  const rows = tables[mod.source] ?? [];
-  const owner = (r: Row) => String(r.account_id ?? (r.noteable_type === 'Account' ? r.noteable_id : '') ?? '');
-  if (mod.dependsOn.includes('customers')) return new Set(rows.filter((r) => accounts.has(owner(r))).map((r) => String(r.id)));
-  return undefined;
+  if (mod.source === 'accounts') return accounts;
+  if (!CUSTOMER_PHASES.has(mod.phase)) return undefined;
+  const owner = (r: Row): string | null => {
+    if (mod.accountOf) return mod.accountOf(r, ctx);
+    if (r.account_id !== undefined && r.account_id !== null) return String(r.account_id);
+    const poly = Object.keys(r).find((k) => k.endsWith('able_type') && r[k] === 'Account');
+    return poly ? String(r[poly.replace(/_type$/, '_id')] ?? '') : null;
+  };
+  return new Set((tables[mod.source] ?? []).filter((r) => { const a = owner(r); return a !== null && accounts.has(a); }).map((r) => String(r.id)));
 }
 
 export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Record<string, Row[]>, opts: RunOptions): Promise<RunReport> {
   const started = new Date().toISOString();
   const entities = plan(opts);
+  // Temporary administrator passwords go to <DATA_DIR>/secrets (git-ignored), one file per run.
+  administratorSecrets.configure({ dir: opts.secretsDir ?? path.resolve(opts.runDir, '..', '..', 'secrets'), runId: opts.runId });
   ledger.startRun(opts.runId, { phases: opts.phases ?? PHASES, accountIds: opts.accountIds ?? null, dryRun: !!opts.dryRun });
   // A dry run spans notebooks (foundation, then customers): what one would create must resolve in the next.
   const dryRunFile = path.join(opts.runDir, 'dry-run-created.json');
@@ -103,7 +115,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
       stopOnError: opts.stopOnError ?? true,
       update: opts.update,
       concurrency: opts.concurrency,
-      only: selection(mod, tables, accounts),
+      only: selection(mod, tables, accounts, ctx),
       dryRunCreated,
       onProgress: opts.onProgress,
     });

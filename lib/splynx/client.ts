@@ -64,6 +64,9 @@ export function splynxSignature(secret: string, nonce: number, key: string): str
   return createHmac('sha256', secret).update(`${nonce}${key}`).digest('hex').toUpperCase();
 }
 
+/** Re-signed or re-authorised attempts allowed per request, beyond the failure retries. */
+const MAX_RESIGN = 50;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class SplynxApi {
@@ -129,14 +132,18 @@ export class SplynxApi {
 
   private send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
     return this.limit(async () => {
-      for (let attempt = 0; ; attempt++) {
+      // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
+      // renewed under us) is not a failure of the service, so it has its own, generous, cap.
+      for (let attempt = 0, resigned = 0; ; ) {
         const outcome = await this.attempt(method, path, req);
         if (!(outcome instanceof SplynxError)) return outcome;
         const retryable = this.retryable(method, outcome);
-        if (!retryable || attempt >= this.opts.maxRetries) throw outcome;
+        if (!retryable) throw outcome;
+        if (retryable === 'now') {
+          if (++resigned > MAX_RESIGN) throw outcome;
+        } else if (attempt++ >= this.opts.maxRetries) throw outcome;
         this.stats.retries++;
-        // A nonce that lost a race needs no backoff, just a fresh nonce.
-        if (retryable !== 'now') await sleep(this.opts.retryBaseMs * 2 ** attempt * (0.5 + Math.random()));
+        if (retryable !== 'now') await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
       }
     });
   }

@@ -1,6 +1,7 @@
 /** Finance, ticket and additional-field-definition rules that are not about a single field. */
 import type { EntityHooks, FieldError } from './entity.js';
-import { coerce, isBlank } from './validate.js';
+import { buildRow, coerce, isBlank } from './validate.js';
+import { entity } from './resources.js';
 import type { FieldDef } from './fields.js';
 import type { Row } from './store.js';
 
@@ -111,10 +112,14 @@ export const ticketHooks: EntityHooks = {
   fill(row, ctx, old) {
     if (old) row.updated_at = ctx.now.toISOString().slice(0, 19).replace('T', ' ');
   },
-  validate(_row, _ctx, old, input) {
+  validate(row, ctx, old, input) {
     const m = old ? undefined : firstMessage(input);
-    if (m && isBlank(m.message)) return [{ field: 'message', message: 'Message cannot be blank.' }];
-    return [];
+    if (!m) return [];
+    if (isBlank(m.message)) return [{ field: 'message', message: 'Message cannot be blank.' }];
+    // The first message is saved with the ticket, so a message Splynx would refuse refuses the
+    // ticket (422), instead of a stored ticket without its message and a 500.
+    const { errors } = buildRow(entity('ticket_messages'), { customer_id: row.customer_id, ...m }, ctx);
+    return errors.filter((e) => e.field !== 'ticket_id').map((e) => ({ field: `message[${e.field}]`, message: e.message }));
   },
   afterCreate(row, ctx, input) {
     const m = firstMessage(input);

@@ -1,0 +1,95 @@
+/**
+ * Sonar account billing parameters → Splynx customer billing, the one-to-one record Splynx creates
+ * with each customer and only lets us update (PUT `admin/customers/customer-billing/{customer id}`).
+ *
+ * | Sonar `account_billing_parameters`    | Splynx customer billing         | note                                                     |
+ * |---------------------------------------|---------------------------------|----------------------------------------------------------|
+ * | `account_id`                          | the customer PUT to             | via the migrated customers                               |
+ * | `bill_day` (else `invoice_day`)       | `billing_date`                  | Splynx bills on days 1–28: a later day is refused        |
+ * | `due_days`                            | `billing_due`                   | days to pay                                              |
+ * | `grace_days`                          | `grace_period`                  | days past due before Splynx acts                         |
+ * | `months_to_bill` = 1                  | (Splynx bills monthly)          | any other number is refused: Splynx has no per-customer multi-month cycle |
+ * | `bill_mode` INVOICE or STATEMENT      | `make_invoices = 1`             | Splynx has no statements: every customer gets invoices   |
+ * | the account's MAILING address         | `billing_street_1` (+ line 2), `billing_zip_code`, `billing_city` | Splynx lengths as cleaned; none: Splynx uses the customer's address |
+ * | a contact whose role reads as billing | `billing_person`                | e.g. "Accounts Payable"; else empty                      |
+ *
+ * No place in Splynx customer billing, left in Sonar's backup (`data/backups`) and listed here so
+ * the analyst can configure Splynx to match:
+ * - `invoice_day`, `bill_day_mode`, `due_days_day`: Splynx invoices on the billing day and counts
+ *   the due days from it;
+ * - `auto_pay_day`, `auto_pay_days`: Splynx auto-pay lives with the customer's payment account;
+ * - `tax_exempt`, `lifeline`: Splynx has no flag; taxes come from tariffs and locations (the
+ *   tariffs here are migrated without tax), so an exempt customer needs its taxes set by hand;
+ * - `print_invoice`: Splynx sends invoices by e-mail; printing is an office process;
+ * - `switch_status_after_delinquency` and the delinquency statuses: Splynx blocks by its own
+ *   finance settings (blocking period, per partner);
+ * - `aggregate_invoice_taxes`, `aggregate_linked_debits`, `default_for`, `billing_default_id`.
+ */
+import { z } from 'zod';
+import { cleanAddress } from '../clean/address.js';
+import { contactsOf } from './customers.js';
+import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
+
+const payload = z.object({
+  customer_id: z.string().regex(/^\d+$/),
+  billing_date: z.number().int().min(1).max(28),
+  billing_due: z.number().int().min(0),
+  grace_period: z.number().int().min(0),
+  make_invoices: z.literal('1'),
+  billing_person: z.string().max(255),
+  billing_street_1: z.string().max(255),
+  billing_zip_code: z.string().max(32),
+  billing_city: z.string().max(32),
+});
+type Payload = z.infer<typeof payload>;
+
+const BILLING_ROLE = /bill|accounts? payable|\bA\/?P\b|financ|accounting|invoice/i;
+
+function whole(b: Row, field: string): number | null {
+  const v = b[field];
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new TransformError(`billing parameters of account ${b.account_id}: ${field} ${JSON.stringify(v)} is not a whole number of days`, field, `Correct ${field} on account ${b.account_id} in Sonar`);
+  return n;
+}
+
+function mailingAddress(accountId: unknown, ctx: TransformContext) {
+  const mailing = ctx.children('addresses', 'addressable_id', accountId, 'addressable_type', 'Account').find((a) => a.type === 'MAILING');
+  if (!mailing) return null;
+  const a = cleanAddress(mailing as never).value;
+  // Splynx has one billing street line; past 255 characters the payload check says so rather than cut.
+  return { street: [a.street_1, a.street_2].filter(Boolean).join(', '), zip: a.zip_code ?? '', city: a.city ?? '' };
+}
+
+export const customerBilling: EntityModule<Payload> = {
+  name: 'customer_billing',
+  phase: 'customers',
+  source: 'account_billing_parameters',
+  endpoint: 'admin/customers/customer-billing',
+  dependsOn: ['customers'],
+  payload,
+  transform(b, ctx) {
+    const day = whole(b, 'bill_day') ?? whole(b, 'invoice_day');
+    if (day === null) throw new TransformError(`account ${b.account_id} has no bill day`, 'billing_date', `Set a bill day on account ${b.account_id} in Sonar`);
+    if (day < 1 || day > 28) throw new TransformError(`account ${b.account_id} bills on day ${day}; Splynx bills on days 1 to 28`, 'billing_date', `Move the bill day of account ${b.account_id} to 28 or earlier in Sonar (or accept 28 by setting it there)`);
+    const months = whole(b, 'months_to_bill') ?? 1;
+    if (months !== 1) throw new TransformError(`account ${b.account_id} is billed ${months} months at a time; Splynx bills customers every month`, 'months_to_bill', `Bill account ${b.account_id} monthly in Sonar, or set up its billing by hand in Splynx and ignore this row`);
+    const customerId = ctx.ref('customers', b.account_id);
+    const account = ctx.byId('accounts', b.account_id);
+    const payer = account ? contactsOf(account, ctx).find((c) => typeof c.role === 'string' && BILLING_ROLE.test(c.role) && String(c.name ?? '').trim()) : undefined;
+    const address = mailingAddress(b.account_id, ctx);
+    return {
+      customer_id: customerId,
+      billing_date: day,
+      billing_due: whole(b, 'due_days') ?? 0,
+      grace_period: whole(b, 'grace_days') ?? 0,
+      make_invoices: '1',
+      billing_person: payer ? String(payer.name).trim().slice(0, 255) : '',
+      billing_street_1: address?.street ?? '',
+      billing_zip_code: address?.zip ?? '',
+      billing_city: address?.city ?? '',
+    };
+  },
+  attachTo: (p) => p.customer_id,
+  naturalKey: (p) => ({ key: `billing of customer ${p.customer_id}`, find: async () => p.customer_id }),
+};
