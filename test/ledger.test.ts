@@ -65,3 +65,13 @@ test('failures keep their message; counts group by entity and state; bad states 
   assert.throws(() => l.db.prepare("UPDATE records SET state = 'lost'").run(), /CHECK constraint/);
   l.close();
 });
+
+test('register-external refuses to remap a record the migration already created', () => {
+  const l = new Ledger(tmp());
+  l.markPending('tariffs_internet', '5', 'h', null);
+  l.markDone('tariffs_internet', '5', 'created', '70');
+  assert.throws(() => l.registerExternal('tariffs_internet', '5', '71'), /already migrated as Splynx id 70 \(created\)/);
+  l.registerExternal('tariffs_internet', '5', '70');
+  assert.equal(l.get('tariffs_internet', '5')!.state, 'external');
+  l.close();
+});

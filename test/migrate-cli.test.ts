@@ -76,11 +76,22 @@ test('register-external maps a hand-made tariff; all migrates the rest; a second
   const bad = await migrate('register-external', '--entity', 'tariffs_internet', '--sonar-id', '1', '--splynx-id', '999');
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /Splynx has no tariffs_internet 999/);
+  // A one-time tariff the ISP already made by hand in Splynx, under another title: registered, never created again.
+  const { SplynxApi } = await import('../lib/splynx/client.js');
+  const api = new SplynxApi({ url: sb.splynx.url, key: sb.settings.SPLYNX_API_KEY, secret: sb.settings.SPLYNX_API_SECRET });
+  const service = sb.dataset.tables.services.find((x) => x.type === 'ONETIME')!;
+  const partner = (await api.get<Array<{ id: string }>>('admin/administration/partners'))[0].id;
+  const handMade = await api.create('admin/tariffs/one-time', { title: 'Made by hand', price: '10.00', partners_ids: [partner], hide_on_admin_portal: '0' });
+  const reg = await migrate('register-external', '--entity', 'tariffs_one_time', '--sonar-id', String(service.id), '--splynx-id', handMade.id);
+  assert.equal(reg.code, 0, reg.stderr);
   const all = await migrate('all');
   assert.equal(all.code, 0, all.stdout + fs.readFileSync(path.join(all.stdout.trim().split('\n').pop()!, 'errors.csv'), 'utf8'));
   const first = report(all.stdout);
   assert.equal(first.errors.length, 0);
   assert.equal((await counts()).customers, sb.dataset.tables.accounts.length);
+  const titles = (await api.get<Array<{ title: string }>>('admin/tariffs/one-time')).map((x) => x.title);
+  assert.ok(!titles.includes(String(service.name)), 'the registered tariff was not created again under its Sonar title');
+  assert.equal(titles.length, sb.dataset.tables.services.filter((x) => x.type === 'ONETIME').length);
   const again = await migrate('all');
   assert.equal(again.code, 0);
   const second = report(again.stdout);

@@ -6,20 +6,19 @@
  * |-------------------------------------------------------|-------------------------|--------------------------------------|
  * | owner `Account`, or `RadiusAccount` → its `account_id`| the account's one DATA service | found through `account_services` |
  * | the account's first single address (`/32`)           | `ipv4`, `taking_ipv4 = 1` | a host address of its migrated subnet |
- * | the account's first routed block (prefix < 32)        | `ipv4_route`            | "additional network" routed to `ipv4` |
+ * | the account's other statics (further /32s, blocks)    | `ipv4_route`            | comma-separated networks routed to `ipv4`; none is lost |
  * | `subnet_id`                                           | (the network must exist) | checked through the migrated ipv4_networks |
  *
  * One ledger record per service (the ledger maps one Splynx record to one Sonar record): the
- * account's first address is the record, and its first routed block travels in it (that block is
- * not selected on its own; a refusal of the address names the block). If a later snapshot makes
- * another assignment the first (the old one deleted in Sonar), its PUT would claim the same
+ * account's first address is the record, and the account's other statics travel in it as routes
+ * (they are not selected on their own; a refusal of the address names them). If a later snapshot
+ * makes another assignment the first (the old one deleted in Sonar), its PUT would claim the same
  * service twice and the ledger refuses it: clear the old ledger row for that service.
  *
- * Refused into the error table, with what to do: further single addresses and further blocks
- * (Splynx holds one static IPv4 and one routed network per internet service), a block with no
- * single address to route it to, an address outside its Sonar subnet or on its network/broadcast
- * address, an IPv6 assignment, an account with no internet service or with several (Sonar does not
- * say which one carries the IP). `soft` assignments are RADIUS/DHCP sessions, not statics, and are
+ * Refused into the error table, with what to do: a block with no single address to route it to,
+ * a misaligned block, routes longer than Splynx's 255 characters, an address outside its Sonar
+ * subnet or on its network/broadcast address, an IPv6 assignment, an account with no internet
+ * service or with several (Sonar does not say which one carries the IP; each static is a row). `soft` assignments are RADIUS/DHCP sessions, not statics, and are
  * not selected; `description` and `reference` have no place on the service (they stay in Sonar's
  * export).
  *
@@ -41,7 +40,7 @@ const payload = (internetServices.payload as unknown as z.ZodObject<z.ZodRawShap
   customer_id: z.string().regex(/^\d+$/),
   taking_ipv4: z.literal('1'),
   ipv4: z.string().regex(IPV4),
-  ipv4_route: z.union([z.literal(''), z.string().regex(CIDR)]),
+  ipv4_route: z.union([z.literal(''), z.string().max(255).refine((v) => v.split(',').every((n) => CIDR.test(n)), 'must be comma-separated networks in CIDR form')]),
 });
 type Payload = Row & { id: string; customer_id: string; taking_ipv4: '1'; ipv4: string; ipv4_route: string };
 
@@ -68,26 +67,36 @@ export function accountStatics(accountId: string, ctx: TransformContext): Row[] 
 
 const prefixOf = (a: Row) => parseCidr(a.subnet)?.prefix;
 
-/** The account's statics as Splynx can hold them: the first single address, and the first routed block. */
-function statics(accountId: string, ctx: TransformContext): { primary?: Row; block?: Row } {
-  const all = accountStatics(accountId, ctx);
-  return { primary: all.find((s) => prefixOf(s) === 32), block: all.find((s) => (prefixOf(s) ?? 32) < 32) };
+/**
+ * The account's statics as Splynx holds them: the first single address is the service's `ipv4`,
+ * and every other static (further addresses as /32s, and routed blocks) is routed to it through
+ * `ipv4_route`, so a business with several statics keeps them all.
+ */
+function statics(accountId: string, ctx: TransformContext): { primary?: Row; routes: Row[] } {
+  const all = accountStatics(accountId, ctx).filter((s) => !isIpv6(s.subnet));
+  const primary = all.find((s) => prefixOf(s) === 32);
+  return { primary, routes: primary ? all.filter((s) => s !== primary) : [] };
 }
 
+/** Ipv4_route is varchar(255) in Splynx; a longer list would be cut, so it is refused instead. */
+const ROUTE_MAX = 255;
+
 /**
- * The routed block that travels in its account's first address's record. The ledger maps one
- * Splynx record to one Sonar record, so the service's static IP and its route are one record.
+ * The statics that travel in their account's first address's record. The ledger maps one
+ * Splynx record to one Sonar record, so the service's static IP and its routes are one record.
  */
 function carried(a: Row, ctx: TransformContext): boolean {
-  if (!isCustomerStatic(a) || (prefixOf(a) ?? 32) === 32) return false;
+  if (!isCustomerStatic(a) || isIpv6(a.subnet)) return false;
   let accountId: string;
   try {
     accountId = ownerAccount(a, ctx);
   } catch {
     return false; // selected, so its transform reports the stale owner
   }
-  const { primary, block } = statics(accountId, ctx);
-  return !!primary && String(block?.id) === String(a.id);
+  const { primary } = statics(accountId, ctx);
+  // Only where they will travel: an account without exactly one internet service gets a row per static.
+  const data = ctx.children('account_services', 'account_id', accountId).filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA');
+  return !!primary && String(primary.id) !== String(a.id) && data.length === 1;
 }
 
 export const serviceIps: EntityModule<Payload> = {
@@ -110,10 +119,10 @@ export const serviceIps: EntityModule<Payload> = {
     if (isIpv6(a.subnet)) throw new TransformError(`IP assignment ${a.id} ${a.subnet} is IPv6; only IPv4 statics are migrated`, 'ipv6', "Set it by hand on the customer's internet service (IPv6 fields)");
     const mine = parseCidr(a.subnet);
     if (!mine) throw new TransformError(`IP assignment ${a.id}: ${JSON.stringify(a.subnet ?? null)} is not an IPv4 address in CIDR form`, 'ipv4', 'Correct the assignment in Sonar');
-    const { primary, block } = statics(accountId, ctx);
-    const primaryIp = primary ? parseCidr(primary.subnet)!.ip : null;
-    // This record also stands for the routed block it carries, so its refusals name the block too.
-    const also = String(primary?.id) === String(a.id) && block ? ` (with routed block ${block.subnet})` : '';
+    const { primary, routes } = statics(accountId, ctx);
+    // This record also stands for the statics routed to it, so its refusals name them too.
+    const routeText = routes.map((r) => cidrText(parseCidr(r.subnet) ?? { ip: String(r.subnet), prefix: 32 })).join(',');
+    const also = String(primary?.id) === String(a.id) && routes.length ? ` (with routes ${routeText})` : '';
 
     // The service first: without exactly one, none of the account's statics has a place.
     const data = ctx.children('account_services', 'account_id', accountId).filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA').sort(byId);
@@ -123,23 +132,17 @@ export const serviceIps: EntityModule<Payload> = {
     if (data.length > 1) {
       throw new TransformError(`account ${accountId} has ${data.length} internet services (${data.map((d) => d.id).join(', ')}) and Sonar does not say which one carries static IP ${cidrText(mine)}${also}`, 'ipv4', 'Set the IP by hand on the right service in Splynx; this row is the reminder');
     }
-
-    if (mine.prefix === 32 && String(primary!.id) !== String(a.id)) {
-      throw new TransformError(
-        `account ${accountId} already has static IP ${primaryIp} (Sonar assignment ${primary!.id}) on its internet service; Splynx holds one static IPv4 per internet service, so ${mine.ip} has no place`,
-        'ipv4',
-        'Renumber the extra addresses into one block and route it to the customer (ipv4_route), or give the address its own internet service in Splynx by hand',
-      );
-    }
     if (mine.prefix < 32) {
-      if (!primary) {
-        throw new TransformError(`routed block ${cidrText(mine)} of account ${accountId} needs a static address of the customer to be routed to, and the account has none`, 'ipv4', "Assign the customer's WAN address in Sonar, or set the service's IP and route by hand in Splynx");
-      }
-      throw new TransformError(`account ${accountId} already routes ${block!.subnet} to its internet service; Splynx routes one additional network per service, so ${cidrText(mine)} has no place`, 'ipv4_route', 'Merge the blocks into one in Sonar, or add the route by hand on the router');
+      throw new TransformError(`routed block ${cidrText(mine)} of account ${accountId} needs a static address of the customer to be routed to, and the account has none`, 'ipv4', "Assign the customer's WAN address in Sonar, or set the service's IP and route by hand in Splynx");
     }
-    const route = block ? parseCidr(block.subnet) : null;
-    if (route && !isAligned(route)) {
-      throw new TransformError(`routed block ${cidrText(route)} of account ${accountId} (Sonar assignment ${block!.id}) is not a network address`, 'ipv4_route', 'Correct the routed block in Sonar');
+    for (const r of routes) {
+      const route = parseCidr(r.subnet);
+      if (!route || !isAligned(route)) {
+        throw new TransformError(`routed block ${String(r.subnet)} of account ${accountId} (Sonar assignment ${r.id}) is not a network address`, 'ipv4_route', 'Correct the routed block in Sonar');
+      }
+    }
+    if (routeText.length > ROUTE_MAX) {
+      throw new TransformError(`account ${accountId} has ${routes.length + 1} statics; the ${routes.length} routed to ${mine.ip} need ${routeText.length} characters and Splynx keeps ${ROUTE_MAX}`, 'ipv4_route', 'Renumber the addresses into one block in Sonar and route that, or add the routes by hand on the router');
     }
 
     // The address itself: a host of its own Sonar subnet, which must have become a Splynx network.
@@ -159,7 +162,7 @@ export const serviceIps: EntityModule<Payload> = {
       customer_id: String(service.customer_id),
       taking_ipv4: '1',
       ipv4: mine.ip,
-      ipv4_route: route ? cidrText(route) : '',
+      ipv4_route: routeText,
     };
   },
   attachTo: (p) => p.id,

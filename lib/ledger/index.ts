@@ -148,6 +148,11 @@ export class Ledger {
   registerExternal(entity: string, sonarId: string, splynxId: string, detail = 'registered by hand'): void {
     const clash = this.db.prepare('SELECT sonar_id FROM records WHERE entity = ? AND splynx_id = ? AND sonar_id != ?').get(entity, String(splynxId), String(sonarId)) as { sonar_id: string } | undefined;
     if (clash) throw new Error(`${entity} Splynx id ${splynxId} is already mapped to Sonar id ${clash.sonar_id}`);
+    // Remapping a record the migration already created would orphan that one in Splynx.
+    const mine = this.get(entity, sonarId);
+    if (mine?.splynx_id && mine.splynx_id !== String(splynxId) && mine.state !== 'failed') {
+      throw new Error(`${entity} Sonar id ${sonarId} is already migrated as Splynx id ${mine.splynx_id} (${mine.state}); delete that record in Splynx first if the hand-made one should replace it`);
+    }
     this.transition(entity, sonarId, 'external', { splynx_id: String(splynxId), error: null, payload_hash: null }, detail);
   }
 
