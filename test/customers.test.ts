@@ -12,7 +12,8 @@ import { Ledger } from '../lib/ledger/index.js';
 import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
 import { partners } from '../lib/entities/partners.js';
-import { customers, MAPPING_SPECS, proposeStatus } from '../lib/entities/customers.js';
+import { customers, proposeStatus } from '../lib/entities/customers.js';
+import { MAPPING_SPECS } from '../lib/entities/index.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
@@ -35,7 +36,7 @@ async function migrate(name: string, tables: Record<string, Row[]>) {
   await ensureSonarIdFields(api);
   const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
   const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS });
-  for (const m of customers.mappings!) ctx.mapping(m.name).propose(m.propose(ctx));
+  for (const m of [...partners.mappings!, ...customers.mappings!]) ctx.mapping(m.name).propose(m.propose(ctx));
   await loadEntity(partners as EntityModule, tables.companies, ctx, api, ledger);
   const outcome = await loadEntity(customers as EntityModule, tables.accounts, ctx, api, ledger, { concurrency: 8 });
   return { ledger, outcome, ctx };
@@ -88,6 +89,7 @@ test('services and notes follow their customers, once, and a re-run sends nothin
   const { ledger, ctx, outcome } = await migrate('members', tables);
   assert.equal(outcome.failed, 0);
   const mods = [tariffsInternet, tariffsRecurring, tariffsVoice, internetServices, recurringServices, voiceServices, customerNotes] as EntityModule[];
+  for (const m of mods) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   const results = [];
   for (const m of mods) results.push(await loadEntity(m, tables[m.source], ctx, api, ledger));
   for (const r of results) assert.equal(r.failed, 0, `${r.entity}: ${JSON.stringify(r.errors.slice(0, 2))}`);

@@ -15,6 +15,7 @@ import { tariffsInternet } from '../lib/entities/tariffs-internet.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { MAPPING_SPECS } from '../lib/entities/index.js';
 
 const KEY = 'load-key';
 const SECRET = 'load-secret';
@@ -43,7 +44,8 @@ async function reset() {
 function setup(name: string) {
   const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
   const dryRunCreated = new Set<string>();
-  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), dryRunCreated });
+  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS, dryRunCreated });
+  for (const m of [partners, tariffsInternet]) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   const load = (mod: EntityModule, opts: Parameters<typeof loadEntity>[5] = {}) => loadEntity(mod as EntityModule, tables[mod.source], ctx, api, ledger, { dryRunCreated, ...opts });
   return { ledger, load };
 }
@@ -133,4 +135,49 @@ test('a record left pending by a crash is settled by its natural key before anyt
   assert.equal(ledger.get('tariffs_internet', String(svc.id))!.state, 'created');
   assert.equal(ledger.get('tariffs_internet', String(svc.id))!.splynx_id, stored.id);
   assert.equal((await tariffTitles()).length, dataServices.length);
+});
+
+test('the mapping tables can send a company to an existing partner and a service to a hand-made tariff', async () => {
+  await reset();
+  const { ledger } = setup('mapped'); // proposes company.csv and service.csv
+  const company = tables.companies[0];
+  const [handMade, missing, bad] = dataServices;
+  const tariff = await api.create('admin/tariffs/internet', { title: 'Built by hand before cutover', speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  const edit = (table: string, sonarId: unknown, value: string) => {
+    const file = path.join(dir, 'mapped', `${table}.csv`);
+    const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => (l.startsWith(`${sonarId},`) ? l.replace(',new,', `,${value},`) : l));
+    fs.writeFileSync(file, lines.join('\n'));
+  };
+  assert.match(fs.readFileSync(path.join(dir, 'mapped', 'company.csv'), 'utf8'), /,new,created as a new partner/);
+  edit('company', company.id, '1');
+  edit('service', handMade.id, tariff.id);
+  edit('service', missing.id, '999');
+  edit('service', bad.id, 'maybe');
+  // The tables are read when first used: a fresh context reads the edits, as the next run would.
+  const again = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, 'mapped'), mappingSpecs: MAPPING_SPECS });
+  const run = (mod: EntityModule) => loadEntity(mod, tables[mod.source], again, api, ledger);
+
+  const p = await run(partners as EntityModule);
+  assert.deepEqual([p.adopted, p.created], [1, tables.companies.length - 1]);
+  assert.equal(ledger.get('partners', String(company.id))!.state, 'external');
+  assert.equal((await api.get<unknown[]>('admin/administration/partners')).length, tables.companies.length, 'Main stands for the mapped company');
+
+  const t = await run(tariffsInternet as EntityModule);
+  assert.equal(t.adopted, 1);
+  assert.equal(ledger.get('tariffs_internet', String(handMade.id))!.splynx_id, tariff.id);
+  const byId = new Map(t.errors.map((e) => [e.source_id, e]));
+  assert.equal(byId.get(String(missing.id))?.category, 'transformation');
+  assert.match(byId.get(String(missing.id))!.message, /999, which does not exist/);
+  assert.equal(byId.get(String(bad.id))?.category, 'data');
+  assert.match(byId.get(String(bad.id))!.message, /"maybe"/);
+  assert.equal(t.created, dataServices.length - 3);
+  const titles = await tariffTitles();
+  assert.ok(!titles.includes(String(handMade.name)), 'the mapped service made no tariff of its own');
+  const ofCompany = dataServices.filter((s) => String(s.company_id) === String(company.id) && ledger.get('tariffs_internet', String(s.id))?.state === 'created');
+  for (const s of ofCompany) {
+    const made = (await api.get<Array<{ partners_ids: string[] }>>('admin/tariffs/internet', { main_attributes: { title: String(s.name) } }))[0];
+    assert.deepEqual(made.partners_ids.map(String), ['1'], 'tariffs of the mapped company are sold by Main');
+  }
+  const second = await run(tariffsInternet as EntityModule);
+  assert.equal(second.created + second.adopted, 0, 'a second run changes nothing');
 });

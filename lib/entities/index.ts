@@ -4,6 +4,7 @@
  * loader runs them in this order; nothing else decides the order.
  */
 import { customerFields } from './additional-fields.js';
+import { EXISTING_SPECS } from './existing-records.js';
 import { administrators, MAPPING_SPECS as ADMINISTRATOR_MAPPINGS } from './administrators.js';
 import { customerBilling } from './customer-billing.js';
 import { customerContacts } from './customer-contacts.js';
@@ -75,7 +76,7 @@ export const ENTITIES: EntityModule[] = [
   ticketComments,
 ] as EntityModule[];
 
-export const MAPPING_SPECS = { ...CUSTOMER_MAPPINGS, ...ADMINISTRATOR_MAPPINGS, ...NETWORK_SITE_MAPPINGS, ...INVENTORY_MAPPINGS, ...PAYMENT_MAPPINGS, ...TICKET_MAPPINGS };
+export const MAPPING_SPECS = { ...EXISTING_SPECS, ...CUSTOMER_MAPPINGS, ...ADMINISTRATOR_MAPPINGS, ...NETWORK_SITE_MAPPINGS, ...INVENTORY_MAPPINGS, ...PAYMENT_MAPPINGS, ...TICKET_MAPPINGS };
 
 export function entity(name: string): EntityModule {
   const e = ENTITIES.find((x) => x.name === name);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { centsToDecimal } from '../clean/money.js';
+import { mappedExisting, proposeNew } from './existing-records.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type Row, type TransformContext } from './types.js';
 
@@ -42,5 +43,22 @@ export function tariffFields(service: Row, ctx: TransformContext) {
     with_vat: '0' as const,
     hide_on_admin_portal: service.enabled === false ? ('1' as const) : ('0' as const),
     additional_attributes: { [SONAR_ID_FIELD]: String(service.id) },
+  };
+}
+
+/**
+ * The `service` table, shared by the four tariff kinds: each proposes its own services, and a
+ * service mapped to an existing tariff is used as it is (see existing-records.ts).
+ */
+export function serviceMapping(type: string, kind: string) {
+  return {
+    mappedTo: (service: Row, ctx: TransformContext) => mappedExisting(ctx, 'service', service.id),
+    mappings: [
+      {
+        name: 'service',
+        propose: (ctx: TransformContext) =>
+          proposeNew((ctx.tables.services ?? []).filter((s) => s.type === type), (s) => `${s.name} (${type})`, `${kind} tariff`, (s) => (ctx.tables.account_services ?? []).filter((a) => String(a.service_id) === String(s.id)).length),
+      },
+    ],
   };
 }

@@ -15,7 +15,7 @@
  * other than monthly is refused (Splynx bills tariffs on the customer's billing period).
  */
 import { z } from 'zod';
-import { assertMonthly, tariffBase, tariffFields } from './tariff-common.js';
+import { assertMonthly, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
 import { findBy, TransformError, type EntityModule } from './types.js';
 
 const payload = z.object({
@@ -35,6 +35,7 @@ export const tariffsInternet: EntityModule<Payload> = {
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'DATA',
+  ...serviceMapping('DATA', 'internet'),
   transform: (service, ctx) => {
     const detail = ctx.children('data_service_details', 'service_id', service.id)[0];
     if (!detail) throw new TransformError(`data service "${service.name}" has no speed details`, 'speed_download', 'Set download and upload speeds on the service in Sonar');

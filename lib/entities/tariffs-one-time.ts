@@ -17,7 +17,7 @@
  * from these services (`account_services` of type ONETIME, debits) belong to finance.
  */
 import { z } from 'zod';
-import { tariffBase, tariffFields } from './tariff-common.js';
+import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
 import { findBy, TransformError, type EntityModule } from './types.js';
 
 const ENDPOINT = 'admin/tariffs/one-time';
@@ -42,6 +42,7 @@ export const tariffsOneTime: EntityModule<Payload> = {
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'ONETIME',
+  ...serviceMapping('ONETIME', 'one-time'),
   transform(service, ctx) {
     // Two Sonar services with one name would meet as one Splynx tariff: the older keeps the name.
     const twin = (ctx.tables.services ?? []).find((o) => o.type === 'ONETIME' && Number(o.id) < Number(service.id) && title(o).toLowerCase() === title(service).toLowerCase());

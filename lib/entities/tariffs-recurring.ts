@@ -3,7 +3,7 @@
  * ("custom") tariffs: the shared tariff fields (tariff-common.ts), nothing else.
  */
 import { z } from 'zod';
-import { assertMonthly, tariffBase, tariffFields } from './tariff-common.js';
+import { assertMonthly, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
 import { findBy, type EntityModule } from './types.js';
 
 const payload = z.object(tariffBase);
@@ -17,6 +17,7 @@ export const tariffsRecurring: EntityModule<Payload> = {
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'RECURRING',
+  ...serviceMapping('RECURRING', 'recurring'),
   transform(service, ctx) {
     assertMonthly(ctx.children('recurring_service_details', 'service_id', service.id)[0]);
     return tariffFields(service, ctx);

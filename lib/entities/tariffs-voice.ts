@@ -4,7 +4,7 @@
  * no place on a Splynx tariff (they live in its rate tables) and stay in Sonar's export.
  */
 import { z } from 'zod';
-import { tariffBase, tariffFields } from './tariff-common.js';
+import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
 import { findBy, type EntityModule } from './types.js';
 
 const payload = z.object({ ...tariffBase, type: z.enum(['voip', 'fix', 'mobile']) });
@@ -18,6 +18,7 @@ export const tariffsVoice: EntityModule<Payload> = {
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'VOICE',
+  ...serviceMapping('VOICE', 'voice'),
   transform(service, ctx) {
     const detail = ctx.children('voice_service_details', 'service_id', service.id)[0];
     return { ...tariffFields(service, ctx), type: detail?.sub_type === 'VOICE' || !detail ? 'fix' : 'voip' };

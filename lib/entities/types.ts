@@ -70,6 +70,13 @@ export interface EntityModule<P extends Row = Row> {
    * `account_id`, or an Account-typed polymorphic owner.
    */
   accountOf?(row: Row, ctx: TransformContext): string | null;
+  /**
+   * The analyst's mapping table sends this record to one that already exists in Splynx (a company
+   * to partner 1 "Main", a Sonar service to a tariff made by hand): answers that Splynx id, or null
+   * to migrate the record as usual. A mapped record is checked to exist, then recorded `external`
+   * (never created, updated or rolled back), so its dependants refer to the existing one.
+   */
+  mappedTo?(row: Row, ctx: TransformContext): string | null;
   /** The Sonar id of another record of this entity that must be loaded first (a parent account). */
   selfReference?(row: Row, ctx: TransformContext): string | null;
   /** Where a new record is POSTed when it depends on the payload (a customer's services); default `endpoint`. */

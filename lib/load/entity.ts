@@ -18,7 +18,7 @@ import type { Ledger } from '../ledger/index.js';
 import { payloadHash } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { SplynxError } from '../splynx/client.js';
-import type { EntityModule, Row, TransformContext } from '../entities/types.js';
+import { TransformError, type EntityModule, type Row, type TransformContext } from '../entities/types.js';
 import { classify, type ErrorRow } from './errors.js';
 
 export interface EntityLoadOptions {
@@ -65,8 +65,38 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     if (opts.stopOnError) out.stopped = true;
   };
 
+  /** A record the mapping table sends to an existing Splynx record: checked, then recorded `external`. */
+  async function useMapped(id: string, target: string): Promise<void> {
+    const known = ledger.get(mod.name, id);
+    if (known && known.splynx_id === target && DONE.has(known.state)) return void out.skipped++;
+    try {
+      if (known?.splynx_id && DONE.has(known.state)) {
+        throw new TransformError(
+          `already migrated as Splynx ${mod.name} ${known.splynx_id}; the mapping table now sends it to ${target}`,
+          undefined,
+          `Restore the mapping row, or remove Splynx record ${known.splynx_id} and its ledger row (rollback --entity ${mod.name}) before mapping it to ${target}`,
+        );
+      }
+      if (!(await splynxHas(api, mod.itemPath?.(target, {}) ?? `${mod.endpoint}/${target}`))) {
+        throw new TransformError(`the mapping table sends it to Splynx ${mod.name} ${target}, which does not exist`, undefined, 'Put the id of an existing Splynx record, or "new", in the mapping table');
+      }
+      if (opts.dryRun) return void out.adopted++;
+      ledger.registerExternal(mod.name, id, target, 'mapped to an existing record by the mapping table');
+      out.adopted++;
+    } catch (e) {
+      fail(id, e, !!known && DONE.has(known.state));
+    }
+  }
+
   async function one(row: Row): Promise<void> {
     const id = String(row.id);
+    let mapped: string | null;
+    try {
+      mapped = mod.mappedTo?.(row, ctx) ?? null;
+    } catch (e) {
+      return fail(id, e);
+    }
+    if (mapped) return useMapped(id, mapped);
     let payload: Row;
     try {
       payload = mod.payload.parse(mod.transform(row, ctx)) as Row;
@@ -152,6 +182,16 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     );
   }
   return out;
+}
+
+async function splynxHas(api: SplynxApi, path: string): Promise<boolean> {
+  try {
+    await api.get(path);
+    return true;
+  } catch (e) {
+    if (e instanceof SplynxError && e.details.status === 404) return false;
+    throw e;
+  }
 }
 
 function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string | null {

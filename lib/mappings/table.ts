@@ -25,6 +25,9 @@ export interface MappingSpec {
   describes: string;
   /** Allowed Splynx values; undefined when the value is free (e.g. an id checked later). */
   allowed?: readonly string[];
+  /** A free value must match this (e.g. `new` or a Splynx id), with `expects` saying so in messages. */
+  pattern?: RegExp;
+  expects?: string;
 }
 
 export class UnmappedError extends Error {
@@ -38,9 +41,12 @@ const COLUMNS: Array<keyof MappingRow> = ['sonar_id', 'sonar_value', 'splynx_val
 
 export class MappingTable {
   private rows = new Map<string, MappingRow>();
+  /** Rows proposed while this table was first being written (several entities share a table) are not "new since". */
+  private readonly existedAtOpen: boolean;
 
   constructor(readonly spec: MappingSpec, readonly file: string) {
-    if (fs.existsSync(file)) {
+    this.existedAtOpen = fs.existsSync(file);
+    if (this.existedAtOpen) {
       const parsed = parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as MappingRow[];
       for (const r of parsed) this.rows.set(String(r.sonar_id), { ...r, sonar_id: String(r.sonar_id) });
     }
@@ -68,7 +74,7 @@ export class MappingTable {
       const existing = this.rows.get(p.sonar_id);
       if (existing) existing.records = p.records;
       else {
-        const row = { ...p, reason: this.exists ? `new since the table was written: ${p.reason}` : p.reason };
+        const row = { ...p, reason: this.existedAtOpen ? `new since the table was written: ${p.reason}` : p.reason };
         this.rows.set(p.sonar_id, row);
         added.push(row);
       }
@@ -89,9 +95,7 @@ export class MappingTable {
     return this.all().flatMap((row) => {
       const v = row.splynx_value.trim();
       if (!v) return [{ row, message: `${this.spec.name}: Sonar "${row.sonar_value}" (${row.sonar_id}) has no ${this.spec.describes}` }];
-      if (this.spec.allowed && !this.spec.allowed.includes(v)) {
-        return [{ row, message: `${this.spec.name}: "${v}" is not a ${this.spec.describes} (allowed: ${this.spec.allowed.join(', ')})` }];
-      }
+      if (!this.accepts(v)) return [{ row, message: `${this.spec.name}: "${v}" is not a ${this.spec.describes} (${this.expected()})` }];
       return [];
     });
   }
@@ -103,9 +107,17 @@ export class MappingTable {
     const where = path.relative(process.cwd(), this.file) || this.file;
     if (!row) throw new UnmappedError(this.spec.name, id, this.file, `No ${this.spec.describes} for Sonar ${this.spec.name} ${id}: add a row to ${where}`);
     const v = row.splynx_value.trim();
-    if (!v || (this.spec.allowed && !this.spec.allowed.includes(v))) {
+    if (!v || !this.accepts(v)) {
       throw new UnmappedError(this.spec.name, id, this.file, `Sonar ${this.spec.name} "${row.sonar_value}" maps to "${v}", which is not a ${this.spec.describes}: fix ${where}`);
     }
     return v;
+  }
+
+  private accepts(v: string): boolean {
+    return (!this.spec.allowed || this.spec.allowed.includes(v)) && (!this.spec.pattern || this.spec.pattern.test(v));
+  }
+
+  private expected(): string {
+    return this.spec.allowed ? `allowed: ${this.spec.allowed.join(', ')}` : `expected: ${this.spec.expects ?? this.spec.pattern}`;
   }
 }
