@@ -21,7 +21,7 @@ import { expectedPayload } from './expected.js';
 import { readPath, specOf } from './specs.js';
 import { countAll, listAll, readRecord } from './splynx-read.js';
 import type { VerifySession } from './session.js';
-import { RECORD, type Difference } from './types.js';
+import { RECORD, sortDifferences, type Difference } from './types.js';
 
 export interface CountRow {
   entity: string;
@@ -122,7 +122,7 @@ export async function countEntity(s: VerifySession, mod: EntityModule, opts: { f
     if (result.unmarked) notes.push(`${result.unmarked} external records without a sonar_id, found by id`);
   }
   const externals = records.filter((r) => r.state === 'external').length;
-  if (externals) notes.push(`${externals} external (registered or adopted): checked to exist, their fields are the analyst's`);
+  if (externals) notes.push(`${externals} external (registered or adopted): their fields are the analyst's, only their existence is checked`);
   if (!s.wholeSnapshot && row.sonar !== null) notes.push(`Sonar total not compared: ${s.snapshotNote}`);
   row.note = notes.join('; ');
   return { row, differences, selectedIds, listing, missing };
@@ -146,13 +146,16 @@ async function reconcileSplynx(s: VerifySession, mod: EntityModule, full: boolea
   const listing = new Map(rows.filter((r) => !skip.has(String(r.id))).map((r) => [key(r), r]));
   const differences: Difference[] = [];
   const bySplynx = new Map(done.map((r) => [r.splynx_id!, r]));
-  const bySonar = new Map(done.map((r) => [r.sonar_id, r]));
   for (const [id, r] of listing) {
     if (bySplynx.has(id)) continue;
     const claimed = census.sonarIdOf(r);
-    const twin = claimed ? bySonar.get(claimed) : undefined;
-    differences.push(diff('count', mod.name, { sonar_id: claimed, splynx_id: id }, 'not in Splynx: the ledger does not know it',
-      twin ? `present: a second record for Sonar ${claimed}, which the ledger has as Splynx ${twin.splynx_id}` : 'present'));
+    const known = claimed ? s.ledger.get(mod.name, claimed) : undefined;
+    const found = !known
+      ? 'present'
+      : known.state === 'pending' || known.state === 'failed'
+        ? `present: a create that landed while the ledger has it ${known.state}; run the load again to settle it`
+        : `present: a second record for Sonar ${claimed}, which the ledger has as Splynx ${known.splynx_id}`;
+    differences.push(diff('count', mod.name, { sonar_id: claimed, splynx_id: id }, 'not in Splynx: the ledger does not know it', found));
   }
   let unmarked = 0;
   const missing: string[] = [];
@@ -171,7 +174,7 @@ async function reconcileSplynx(s: VerifySession, mod: EntityModule, full: boolea
       differences.push(diff('count', mod.name, r, 'in Splynx', outcome.error ?? 'not found: deleted in Splynx?'));
     }
   }));
-  return { found: counted + unmarked, unmarked, differences, listing, missing };
+  return { found: counted + unmarked, unmarked, differences: sortDifferences(differences), listing, missing };
 }
 
 /** A done record the census did not find, read by id: deleted, or changed so it no longer looks migrated. */

@@ -18,7 +18,7 @@ import { sample } from './sample.js';
 import { readPath, specOf } from './specs.js';
 import { readRecord } from './splynx-read.js';
 import type { VerifySession } from './session.js';
-import { RECORD, type Difference } from './types.js';
+import { RECORD, sortDifferences, type Difference } from './types.js';
 
 export interface FieldPass {
   entity: string;
@@ -55,5 +55,5 @@ export async function checkFields(s: VerifySession, mod: EntityModule, counts: R
     const skip = new Set([...Object.keys(spec.skip ?? {}), ...(spec.ownedElsewhere?.(r.splynx_id!, s) ?? [])]);
     for (const d of compareRecord(expected.payload, found, skip)) at(d.field, d.expected, d.found);
   }));
-  return { entity: mod.name, compared, sampled: opts.sample ? picks.map((r) => r.sonar_id) : [], differences };
+  return { entity: mod.name, compared, sampled: opts.sample ? picks.map((r) => r.sonar_id) : [], differences: sortDifferences(differences) };
 }

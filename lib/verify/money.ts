@@ -78,27 +78,33 @@ export function sonarServiceTotals(tables: Record<string, Row[]>): { totals: Map
   return { totals, notes };
 }
 
-/** Splynx: per customer id, the month's price of its services in cents. */
-export async function splynxServiceTotals(s: VerifySession): Promise<Map<string, number>> {
+/** Splynx: per customer id, the month's price of its services in cents, and notes on prices that are not whole cents. */
+export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: Map<string, number>; notes: Map<string, string[]> }> {
   const totals = new Map<string, number>();
+  const notes = new Map<string, string[]>();
   for (const k of KINDS) {
     const tariffs = new Map((await listAll(s.api, k.tariffs, [{}])).map((t) => [String(t.id), t]));
     // Customer 0 lists every customer's services; Splynx wants a search with it.
     const services = await listAll(s.api, `admin/customers/customer/0/${k.kind}-services`, [{ main_attributes: { customer_id: ['>', 0] } }]);
     for (const sv of services) {
-      const own = decimalToCents(String(sv.unit_price || '0'));
-      const unit = own !== 0 ? own : decimalToCents(String(tariffs.get(String(sv.tariff_id))?.price || '0'));
-      add(totals, String(sv.customer_id), unit * Number(sv.quantity ?? 1));
+      const customer = String(sv.customer_id);
+      try {
+        const own = decimalToCents(String(sv.unit_price || '0'));
+        const unit = own !== 0 ? own : decimalToCents(String(tariffs.get(String(sv.tariff_id))?.price || '0'));
+        add(totals, customer, unit * Number(sv.quantity ?? 1));
+      } catch (e) {
+        notes.set(customer, [...(notes.get(customer) ?? []), `Splynx ${k.kind} service ${sv.id}: ${(e as Error).message} (left out of the Splynx side)`]);
+      }
     }
   }
-  return totals;
+  return { totals, notes };
 }
 
 export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
   if (s.incremental) return { customers: 0, rows: [], differences: [], skipped: `money not checked: ${s.snapshotNote} holds only what changed` };
   const accounts = new Set((s.tables.accounts ?? []).map((a) => String(a.id)));
   const { totals: sonarServices, notes } = sonarServiceTotals(s.tables);
-  const splynxServices = await splynxServiceTotals(s);
+  const { totals: splynxServices, notes: splynxNotes } = await splynxServiceTotals(s);
   const balances = new Map((await compareOpeningBalances(s.api, s.tables)).filter((b) => accounts.has(b.account_id)).map((b) => [b.account_id, b]));
   const customers = await listAll(s.api, 'admin/customers/customer', [{}]);
   const customerOf = new Map<string, string>();
@@ -113,7 +119,7 @@ export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
     const b = balances.get(account);
     const services = { sonar: sonarServices.get(account) ?? 0, splynx: customer ? splynxServices.get(customer) ?? 0 : 0 };
     const balance = { sonar: b?.sonar_cents ?? 0, splynx: b?.splynx_cents ?? 0 };
-    const note = [...(notes.get(account) ?? []), ...(b?.notes ? [b.notes] : []), ...(customer ? [] : ['no customer in Splynx'])].join('; ');
+    const note = [...(notes.get(account) ?? []), ...(splynxNotes.get(customer) ?? []), ...(b?.notes ? [b.notes] : []), ...(customer ? [] : ['no customer in Splynx'])].join('; ');
     rows.push({
       account_id: account,
       customer_id: customer,

@@ -16,6 +16,11 @@
  * Attach-only entities (customer info and billing, custom-field values, service IPs, invoice
  * status) have no collection of their own: they are values on another record, so they have no
  * census and are reconciled field by field.
+ *
+ * Fields not compared. Create-only fields (an administrator's first password, lib/entities/
+ * administrators.ts) are not part of the payload, so they never reach the comparison. The `skip`
+ * lists below name the payload fields Splynx does not give back as sent; `ownedElsewhere` names
+ * fields of a record that a later entity overwrites on purpose (a static IP on its service).
  */
 import { SONAR_ID_FIELD } from '../entities/sonar-id.js';
 import type { EntityModule, Row } from '../entities/types.js';
