@@ -9,6 +9,7 @@
  *   npx tsx scripts/migrate.ts batch --customer-ids "1,2,3" [options]
  *   npx tsx scripts/migrate.ts all [--status S] [--active-only|--include-inactive] [--limit N] [options]
  *   npx tsx scripts/migrate.ts register-external --entity E --sonar-id S --splynx-id T
+ *   npx tsx scripts/migrate.ts verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
  *   npx tsx scripts/migrate.ts backup [--help for its options]
  */
 import { parseArgs } from 'node:util';
@@ -47,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return loadCommand(command, rest);
     case 'register-external':
       return registerExternalCommand(rest);
+    case 'verify': {
+      const { verifyCommand } = await import('../lib/verify/command.js');
+      return verifyCommand(rest);
+    }
     case 'backup': {
       const { backupCommand } = await import('../lib/backup/command.js');
       return backupCommand(rest);

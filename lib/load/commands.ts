@@ -17,7 +17,7 @@ import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 
-function runsDir(): string {
+export function runsDir(): string {
   const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
   return dataPath(dataDir, 'runs');
 }
@@ -98,6 +98,8 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
                     --snapshot-id ID  --log-level error|warn|info|debug  --verbose
   register-external --entity E --sonar-id S --splynx-id T
                                  record that Sonar record S already exists in Splynx as T
+  verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
+                                 reconcile Splynx with Sonar: counts, fields, money (notebooks/08-verify)
   backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
 
 function loadUsage(message: string): number {

@@ -8,7 +8,8 @@ import { MissingDependency, type Row, type TransformContext } from '../entities/
 
 export interface ContextOptions {
   tables: Record<string, Row[]>;
-  ledger: Ledger;
+  /** Only read: verification passes a read-only view of the ledger (lib/verify/ledger-view.ts). */
+  ledger: Pick<Ledger, 'splynxId'>;
   timezone: string;
   mappingsDir: string;
   mappingSpecs?: Record<string, MappingSpec>;

@@ -1,0 +1,58 @@
+/**
+ * `scripts/migrate.ts verify`: replays notebooks/08-verify.ipynb (so the headless check cannot
+ * drift from the analyst's), then prints its verdict table, the differences, and the run folder
+ * last. Exit code 0 when everything reconciles, 1 when anything does not (or the check could not
+ * finish), 2 for bad usage.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderText } from '../frames/show.js';
+import { runsDir, USAGE } from '../load/commands.js';
+import { projectPath } from '../paths.js';
+import { replayNotebooks } from '../replay/cli.js';
+import { newRunId } from '../replay/runner.js';
+import { entitiesToVerify } from './index.js';
+import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine } from './report.js';
+
+/** Differences printed on the terminal; the rest are in verify.csv. */
+const SHOWN = 25;
+
+export async function verifyCommand(args: string[]): Promise<number> {
+  let v;
+  try {
+    v = parseArgs({ args, options: { sample: { type: 'string' }, seed: { type: 'string' }, 'snapshot-id': { type: 'string' }, entities: { type: 'string' } } }).values;
+    for (const flag of ['sample', 'seed'] as const) if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
+    if (v.entities) entitiesToVerify(v.entities);
+  } catch (e) {
+    console.error(`migrate: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const params = [
+    ...(v.sample ? [`sample=${v.sample}`] : []),
+    ...(v.seed ? [`sampleSeed=${v.seed}`] : []),
+    ...(v['snapshot-id'] ? [`snapshotId=${v['snapshot-id']}`] : []),
+    ...(v.entities ? [`entities=${v.entities.replace(/\s+/g, '')}`] : []),
+  ];
+  const runId = newRunId();
+  const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });
+  return printVerifySummary(runId, code);
+}
+
+/** The verdict, the first differences and the run folder (last); answers the exit code. */
+export function printVerifySummary(runId: string, replayCode: number): number {
+  const dir = path.join(runsDir(), runId);
+  const result = readVerifyFile(dir);
+  if (!result) {
+    console.error('migrate: verify did not finish (no verify.json): see replay.log in the run folder');
+    console.log(dir);
+    return replayCode || 1;
+  }
+  console.log(renderText(result.verdicts, { title: `Verify ${result.run_id}: snapshot ${result.snapshot_id}${result.sample ? `, a sample of ${result.sample} per entity` : ''}`, maxRows: 0 }));
+  if (result.differences.length) {
+    console.log(renderText(result.differences.slice(0, SHOWN), { title: 'Differences', columns: [...DIFFERENCE_COLUMNS], maxRows: 0 }));
+    if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);
+  }
+  console.log(summaryLine(result));
+  console.log(dir);
+  return result.reconciled ? replayCode : 1;
+}

@@ -1,0 +1,106 @@
+/**
+ * Verification: does Splynx hold what Sonar held? Counts (counts.ts), every record field by field
+ * (fields.ts), and money per customer (money.ts), ending in one verdict (report.ts). It only
+ * reads: the ledger through a read-only handle, Splynx and Sonar through GET and HEAD.
+ *
+ * notebooks/08-verify.ipynb runs the steps one cell at a time; `scripts/migrate.ts verify`
+ * replays that notebook. runVerify does all of it in one call (tests, scripts).
+ */
+import path from 'node:path';
+import { secretValues } from '../config.js';
+import { ENTITIES, type EntityModule } from '../entities/index.js';
+import { progress } from '../frames/show.js';
+import { dataPath } from '../paths.js';
+import { countEntity, sonarDifferences, sonarTotals, type CountRow, type EntityCount } from './counts.js';
+export { countTable } from './counts.js';
+import { checkFields, type FieldPass } from './fields.js';
+import { checkMoney, type MoneyCheck } from './money.js';
+import { buildResult, writeVerifyFiles, type VerifyResult } from './report.js';
+import type { VerifySession } from './session.js';
+import type { Difference, VerifyOptions } from './types.js';
+
+export { openVerify, type VerifySession } from './session.js';
+export { assertReconciled, readVerifyFile, summaryLine, writeVerifyFiles, MONEY_ROW, type VerifyResult, type VerdictRow } from './report.js';
+export type { Difference, VerifyOptions } from './types.js';
+
+/** The entities to verify, in load order: all, or those named (comma-separated). */
+export function entitiesToVerify(names: string | string[] = ''): EntityModule[] {
+  const wanted = (Array.isArray(names) ? names : names.split(',')).map((n) => n.trim()).filter(Boolean);
+  const unknown = wanted.filter((n) => !ENTITIES.some((e) => e.name === n));
+  if (unknown.length) throw new Error(`Unknown entity ${unknown.join(', ')}. Known: ${ENTITIES.map((e) => e.name).join(', ')}`);
+  return wanted.length ? ENTITIES.filter((e) => wanted.includes(e.name)) : ENTITIES;
+}
+
+/** The money check concerns customers, their services and their finance. */
+const MONEY_ENTITIES = new Set(['customers', 'internet_services', 'recurring_services', 'voice_services', 'invoices', 'payments']);
+export const moneyApplies = (mods: EntityModule[]) => mods.some((m) => MONEY_ENTITIES.has(m.name));
+
+export interface CountsResult {
+  rows: CountRow[];
+  byEntity: Map<string, EntityCount>;
+  sonarDifferences: Difference[];
+  differences: Difference[];
+}
+
+/** Counts for each entity; with `full`, every census is also listed (the field check then reads from it). */
+export async function reconcileCounts(s: VerifySession, mods: EntityModule[], opts: { full: boolean }): Promise<CountsResult> {
+  const bar = progress('Counts');
+  const totals = await sonarTotals(s, mods.map((m) => m.source));
+  const byEntity = new Map<string, EntityCount>();
+  let i = 0;
+  for (const mod of mods) {
+    bar.update(i++, mods.length, mod.name);
+    byEntity.set(mod.name, await countEntity(s, mod, { full: opts.full, sonarTotals: totals }));
+  }
+  const rows = [...byEntity.values()].map((c) => c.row);
+  const differences = [...byEntity.values()].flatMap((c) => c.differences);
+  bar.done(`${mods.length} entities, ${differences.length} count differences`);
+  return { rows, byEntity, sonarDifferences: sonarDifferences(s, totals), differences };
+}
+
+export async function reconcileFields(s: VerifySession, mods: EntityModule[], counts: CountsResult, opts: { sample: number; seed: number }): Promise<FieldPass[]> {
+  const bar = progress(opts.sample ? `Fields (a sample of ${opts.sample} per entity)` : 'Fields (every record)');
+  const out: FieldPass[] = [];
+  for (const [i, mod] of mods.entries()) {
+    bar.update(i, mods.length, mod.name);
+    out.push(await checkFields(s, mod, counts.byEntity, opts));
+  }
+  bar.done(`${out.reduce((n, f) => n + f.compared, 0)} records compared, ${out.reduce((n, f) => n + f.differences.length, 0)} field differences`);
+  return out;
+}
+
+export async function reconcileMoney(s: VerifySession, mods: EntityModule[]): Promise<MoneyCheck | undefined> {
+  return moneyApplies(mods) ? checkMoney(s) : undefined;
+}
+
+/** Puts the parts together and writes verify.json / verify.csv into `data/runs/<runId>/`. */
+export function finishVerify(s: VerifySession, parts: { runId: string; startedAt: string; sample: number; seed: number; counts: CountsResult; fields: FieldPass[]; money?: MoneyCheck }): { result: VerifyResult; runDir: string } {
+  const result = buildResult({
+    runId: parts.runId,
+    snapshotId: s.snapshotId,
+    startedAt: parts.startedAt,
+    sample: parts.sample,
+    seed: parts.seed,
+    counts: parts.counts.rows,
+    sonarDifferences: parts.counts.sonarDifferences,
+    countDifferences: parts.counts.differences,
+    fields: parts.fields,
+    money: parts.money,
+  });
+  const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
+  writeVerifyFiles(runDir, result, secretValues(s.settings));
+  return { result, runDir };
+}
+
+/** The whole verification in one call. */
+export async function runVerify(s: VerifySession, opts: VerifyOptions & { runId: string }): Promise<VerifyResult & { run_dir: string }> {
+  const startedAt = new Date().toISOString();
+  const mods = entitiesToVerify(opts.entities ?? []);
+  const sample = opts.sample ?? 0;
+  const seed = opts.seed ?? 1;
+  const counts = await reconcileCounts(s, mods, { full: !sample });
+  const fields = await reconcileFields(s, mods, counts, { sample, seed });
+  const money = await reconcileMoney(s, mods);
+  const { result, runDir } = finishVerify(s, { runId: opts.runId, startedAt, sample, seed, counts, fields, money });
+  return { ...result, run_dir: path.resolve(runDir) };
+}

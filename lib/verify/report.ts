@@ -1,0 +1,148 @@
+/**
+ * The verdict: one row per entity (and one for the money check), every difference once, and the
+ * two files in the run folder: `verify.json` (everything) and `verify.csv` (the differences, one
+ * per line, to work through). Both are scrubbed of every configured secret before they are
+ * written; they hold record values (names, e-mails, amounts), never credentials.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { scrubSecrets } from '../config.js';
+import type { CountRow } from './counts.js';
+import type { FieldPass } from './fields.js';
+import type { MoneyCheck, MoneyRow } from './money.js';
+import type { Difference } from './types.js';
+
+export interface VerdictRow {
+  entity: string;
+  sonar: number | string;
+  snapshot: number | string;
+  selected: number | string;
+  done: number | string;
+  failed: number | string;
+  pending: number | string;
+  splynx: number | string;
+  compared: number;
+  differences: number;
+  verdict: 'ok' | 'differs' | 'skipped';
+  note: string;
+}
+
+export interface VerifyResult {
+  run_id: string;
+  snapshot_id: string;
+  started_at: string;
+  finished_at: string;
+  /** Records read back per entity (0: all). */
+  sample: number;
+  seed: number;
+  /** The entities verified (all when the list was not narrowed). */
+  entities: string[];
+  reconciled: boolean;
+  verdicts: VerdictRow[];
+  differences: Difference[];
+  money: { customers: number; differing: number; skipped?: string; rows: MoneyRow[] };
+  /** The Sonar ids each entity's sample compared. */
+  sampled: Record<string, string[]>;
+}
+
+export const MONEY_ROW = 'money (per customer)';
+const NA = '—';
+
+/** Every difference once: the counts and the field check may both notice a missing record. */
+export function dedupe(differences: Difference[]): Difference[] {
+  const seen = new Set<string>();
+  return differences.filter((d) => {
+    const key = `${d.entity}|${d.sonar_id}|${d.splynx_id}|${d.field}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+export function buildResult(parts: {
+  runId: string;
+  snapshotId: string;
+  startedAt: string;
+  sample: number;
+  seed: number;
+  counts: CountRow[];
+  sonarDifferences: Difference[];
+  countDifferences: Difference[];
+  fields: FieldPass[];
+  money?: MoneyCheck;
+}): VerifyResult {
+  const differences = dedupe([...parts.sonarDifferences, ...parts.countDifferences, ...parts.fields.flatMap((f) => f.differences), ...(parts.money?.differences ?? [])]);
+  const sonarOff = new Map(parts.sonarDifferences.map((d) => [d.entity, d]));
+  const verdicts: VerdictRow[] = parts.counts.map((c) => {
+    const own = differences.filter((d) => d.entity === c.entity).length + (sonarOff.has(c.source) ? 1 : 0);
+    const table = sonarOff.get(c.source);
+    return {
+      entity: c.entity,
+      sonar: c.sonar ?? NA,
+      snapshot: c.snapshot,
+      selected: c.selected,
+      done: c.done,
+      failed: c.failed,
+      pending: c.pending,
+      splynx: c.splynx ?? NA,
+      compared: parts.fields.find((f) => f.entity === c.entity)?.compared ?? 0,
+      differences: own,
+      verdict: own ? 'differs' : 'ok',
+      note: [...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []), ...(c.note ? [c.note] : [])].join('; '),
+    };
+  });
+  if (parts.money) {
+    const m = parts.money;
+    verdicts.push({
+      entity: MONEY_ROW, sonar: NA, snapshot: NA, selected: NA, done: NA, failed: NA, pending: NA, splynx: NA,
+      compared: m.customers,
+      differences: m.differences.length,
+      verdict: m.skipped ? 'skipped' : m.differences.length ? 'differs' : 'ok',
+      note: m.skipped ?? 'services a month (unit price × quantity, else the tariff price) and opening balance, in cents',
+    });
+  }
+  return {
+    run_id: parts.runId,
+    snapshot_id: parts.snapshotId,
+    started_at: parts.startedAt,
+    finished_at: new Date().toISOString(),
+    sample: parts.sample,
+    seed: parts.seed,
+    entities: parts.counts.map((c) => c.entity),
+    reconciled: differences.length === 0,
+    verdicts,
+    differences,
+    money: parts.money
+      ? { customers: parts.money.customers, differing: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents).length, skipped: parts.money.skipped, rows: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents) }
+      : { customers: 0, differing: 0, skipped: 'not part of the entities verified', rows: [] },
+    sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
+  };
+}
+
+export const DIFFERENCE_COLUMNS = ['check', 'entity', 'sonar_id', 'splynx_id', 'field', 'expected', 'found'] as const;
+
+/** Writes verify.json and verify.csv into the run folder; answers their paths. */
+export function writeVerifyFiles(runDir: string, result: VerifyResult, secrets: string[]): { json: string; csv: string } {
+  fs.mkdirSync(runDir, { recursive: true });
+  const json = path.join(runDir, 'verify.json');
+  const csv = path.join(runDir, 'verify.csv');
+  fs.writeFileSync(json, scrubSecrets(JSON.stringify(result, null, 2), secrets));
+  fs.writeFileSync(csv, scrubSecrets(stringify(result.differences, { header: true, columns: [...DIFFERENCE_COLUMNS] }), secrets));
+  return { json, csv };
+}
+
+export function readVerifyFile(runDir: string): VerifyResult | null {
+  const file = path.join(runDir, 'verify.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as VerifyResult) : null;
+}
+
+/** One line for the end of a verification. */
+export function summaryLine(r: VerifyResult): string {
+  if (r.reconciled) return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.`;
+  const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
+  return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by).map(([c, n]) => `${n} ${c}`).join(', ')}): see verify.csv.`;
+}
+
+/** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */
+export function assertReconciled(r: VerifyResult): void {
+  if (!r.reconciled) throw new Error(summaryLine(r));
+}

@@ -1,0 +1,62 @@
+/**
+ * What a verification works on: the cleaned dataset the load read, the ledger (read-only), the
+ * Splynx and Sonar clients, and the same TransformContext the loader builds, so the payload
+ * expected of each record is the one the loader would send today.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Settings } from '../config.js';
+import { MAPPING_SPECS, type Row, type TransformContext } from '../entities/index.js';
+import { loadCleanedRecords, readCleanManifest } from '../frames/load.js';
+import { transformContext } from '../load/context.js';
+import { ledgerPath, mappingsDir, splynxApi } from '../load/session.js';
+import { dataPath } from '../paths.js';
+import type { SonarClient } from '../sonar/client.js';
+import { findSnapshot, sonarClient } from '../sonar/extract.js';
+import { readManifest } from '../sonar/snapshot.js';
+import type { SplynxApi } from '../splynx/client.js';
+import { LedgerView } from './ledger-view.js';
+
+export interface VerifySession {
+  settings: Settings;
+  api: SplynxApi;
+  sonar: SonarClient;
+  ledger: LedgerView;
+  tables: Record<string, Row[]>;
+  ctx: TransformContext;
+  /** The cleaned dataset (= snapshot) id. */
+  snapshotId: string;
+  /**
+   * Whether the snapshot holds all of Sonar (not incremental, no account selection). Only then
+   * must Sonar's live totals equal it, and only then is a ledger record missing from it a record
+   * Sonar no longer has.
+   */
+  wholeSnapshot: boolean;
+  /** An incremental snapshot (`since`): it holds only what changed, so its tables are not whole accounts. */
+  incremental: boolean;
+  /** Why the snapshot is not whole, for the table's notes. */
+  snapshotNote: string;
+}
+
+/** Opens the cleaned dataset of the named snapshot (default: the newest), read-only. */
+export async function openVerify(settings: Settings, snapshotId = ''): Promise<VerifySession> {
+  const id = snapshotId || findSnapshot(settings).manifest.id;
+  const dir = dataPath(settings.DATA_DIR, 'clean', id);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
+  const cleaned = readCleanManifest(dir);
+  const tables = await loadCleanedRecords(dir);
+  const ledger = new LedgerView(ledgerPath(settings));
+  // Mapping tables are only read here (MappingTable reads its file when opened; nothing proposes).
+  const ctx = transformContext({ tables, ledger, timezone: settings.TIMEZONE, mappingsDir: mappingsDir(settings), mappingSpecs: MAPPING_SPECS });
+  const scope = snapshotScope(settings, cleaned.source_snapshot ?? id);
+  return { settings, api: splynxApi(settings), sonar: sonarClient(settings), ledger, tables, ctx, snapshotId: id, wholeSnapshot: scope.whole, incremental: scope.incremental, snapshotNote: scope.note };
+}
+
+function snapshotScope(settings: Settings, id: string): { whole: boolean; incremental: boolean; note: string } {
+  const dir = dataPath(settings.DATA_DIR, 'snapshots', id);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return { whole: false, incremental: false, note: `snapshot ${id} (its manifest is gone, so whether it held all of Sonar is unknown)` };
+  const m = readManifest(dir);
+  if (m.since) return { whole: false, incremental: true, note: `incremental snapshot (since ${m.since})` };
+  if (m.selection) return { whole: false, incremental: false, note: 'selective snapshot (some accounts only)' };
+  return { whole: true, incremental: false, note: '' };
+}
