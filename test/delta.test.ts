@@ -182,7 +182,9 @@ test('a delta starts early enough to see an edit made while the base snapshot wa
     fs.writeFileSync(file, JSON.stringify(m));
     await sonar('records', { table: 'accounts', record: { id: first.id, name: 'Edited Mid-Snapshot' }, at: new Date(started + 1_000).toISOString() });
 
-    assert.equal(Date.parse(deltaMark(m.tables.accounts)!), started - 10 * 60_000, 'not the high-water mark: the start of the read, less the clock margin');
+    const mark = deltaMark(m.tables.accounts)!;
+    assert.match(mark, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/, 'written as Sonar writes a Datetime');
+    assert.equal(Date.parse(mark), Math.floor((started - 10 * 60_000) / 1000) * 1000, 'not the high-water mark: the start of the read, less the clock margin');
     assert.equal(deltaMark({ ...m.tables.accounts, started_at: null }), late, 'an old manifest without a start keeps the mark');
     await takeSnapshot({ client, sonarUrl: sb.sonar.url, root: snapRoot, id: 'delta', since: 'base', tables: ['accounts'] });
     const changed = fs.readFileSync(path.join(snapRoot, 'delta', 'accounts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec);

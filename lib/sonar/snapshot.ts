@@ -98,9 +98,12 @@ export function deltaMark(base: TableProgress | undefined, clockMarginMs = CLOCK
   const hwm = base.high_water_mark ? Date.parse(base.high_water_mark) : NaN;
   if (Number.isNaN(started)) return base.high_water_mark;
   // An empty table has no high-water mark, but anything created after its read began is still new.
-  if (Number.isNaN(hwm) || started < hwm) return new Date(started).toISOString();
+  if (Number.isNaN(hwm) || started < hwm) return sonarDatetime(started);
   return base.high_water_mark;
 }
+
+/** As Sonar writes a `Datetime`: whole seconds (rounded down, so the mark only moves earlier) and an offset. */
+const sonarDatetime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 /** Tables whose ids an incremental snapshot lists in full, to notice records deleted in Sonar. */
 export const DELETION_CHECKED = Object.keys(ID_QUERIES) as Array<keyof typeof ID_QUERIES>;
