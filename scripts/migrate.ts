@@ -8,6 +8,7 @@
  *   npx tsx scripts/migrate.ts single --customer-id ID [options]
  *   npx tsx scripts/migrate.ts batch --customer-ids "1,2,3" [options]
  *   npx tsx scripts/migrate.ts all [--status S] [--active-only|--include-inactive] [--limit N] [options]
+ *   npx tsx scripts/migrate.ts delta --since SNAPSHOT_ID [load options]
  *   npx tsx scripts/migrate.ts register-external --entity E --sonar-id S --splynx-id T
  *   npx tsx scripts/migrate.ts verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
  *   npx tsx scripts/migrate.ts backup [--help for its options]
@@ -46,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
     case 'batch':
     case 'all':
       return loadCommand(command, rest);
+    case 'delta': {
+      const { deltaCommand } = await import('../lib/load/delta.js');
+      return deltaCommand(rest);
+    }
     case 'register-external':
       return registerExternalCommand(rest);
     case 'verify': {

@@ -3,6 +3,13 @@
  * table with the declared column types (columns.ts), and a cleaned dataset out to
  * `data/clean/<id>/<table>.jsonl` + `manifest.json`, in the snapshot's own record shape, so the
  * next notebooks read it the same way.
+ *
+ * An incremental snapshot (taken `since` another) holds only the records that changed, but a
+ * record cannot be cleaned or transformed alone: a changed account needs its unchanged contacts
+ * and addresses, and an unchanged account with one changed contact must be sent again. So a
+ * snapshot is always read as the whole picture: the chain of snapshots it builds on, laid over
+ * each other by id, newest first, minus what Sonar deleted. The loader's payload hashes then tell
+ * unchanged records (no write) from changed ones (update) and new ones (create).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +19,7 @@ import type { Row, Tables } from '../clean/snapshot.js';
 import { columnSpec, DANFO_DTYPES, inferKind, isKnownTable, COLUMN_SPECS, type ColumnKind, type ColumnSpec } from './columns.js';
 import { fromCell, toCell, type TypeProblem } from './convert.js';
 import { frameColumns, frameDtypes, frameRows, isFrame, newFrame, type DataFrame } from './danfo.js';
+import { snapshotChain } from '../sonar/snapshot.js';
 
 export type { Row, Tables };
 export type Frames = Record<string, DataFrame>;
@@ -139,7 +147,9 @@ export async function writeJsonl(file: string, rows: readonly Row[]): Promise<nu
 interface ManifestLike {
   id?: string;
   status?: string;
+  since?: string | null;
   tables: Record<string, unknown>;
+  deleted?: Record<string, string[]>;
 }
 
 function readJson<T>(file: string, what: string): T {
@@ -152,6 +162,8 @@ export interface LoadOptions extends Pick<FrameOptions, 'problems'> {
   tables?: string[];
   /** Load a snapshot whose manifest says it is still running (its tables may be partial). */
   allowIncomplete?: boolean;
+  /** An incremental snapshot's own records only (what changed), not the whole picture. */
+  changesOnly?: boolean;
 }
 
 function chooseTables(dir: string, m: ManifestLike, only?: string[]): string[] {
@@ -170,20 +182,74 @@ function readSnapshotManifest(dir: string, opts: LoadOptions): ManifestLike {
   return m;
 }
 
-/** A snapshot's tables as plain records, exactly as Sonar returned them. */
+/** One layer of a snapshot's chain: a snapshot folder and its manifest. */
+interface Layer {
+  dir: string;
+  manifest: ManifestLike;
+}
+
+/** The snapshot and the ones it builds on, newest first; every layer below the first must be complete. */
+function layers(dir: string, opts: LoadOptions): Layer[] {
+  const top = { dir, manifest: readSnapshotManifest(dir, opts) };
+  if (opts.changesOnly || !top.manifest.since) return [top];
+  return [top, ...snapshotChain(dir).slice(1).map((d) => ({ dir: d, manifest: readSnapshotManifest(d, { ...opts, allowIncomplete: false }) }))];
+}
+
+/** Tables of every layer, the newest layer's order first. */
+function tablesOf(chain: Layer[]): ManifestLike {
+  const tables: Record<string, unknown> = {};
+  for (const l of chain) for (const t of Object.keys(l.manifest.tables)) tables[t] ??= l.manifest.tables[t];
+  return { tables };
+}
+
+/**
+ * One table of the whole picture: each layer's records by id, a newer layer's version winning,
+ * without the ids a layer found deleted in Sonar, in id order (as a full snapshot reads them).
+ */
+async function mergedTable(chain: Layer[], table: string): Promise<Row[]> {
+  if (chain.length === 1) return readJsonl(path.join(chain[0].dir, `${table}.jsonl`));
+  const byId = new Map<string, Row>();
+  for (const layer of [...chain].reverse()) {
+    for (const r of await readJsonl(path.join(layer.dir, `${table}.jsonl`))) byId.set(String(r.id), r);
+    for (const id of layer.manifest.deleted?.[table] ?? []) byId.delete(String(id));
+  }
+  const numeric = (id: string) => (/^\d+$/.test(id) ? Number(id) : NaN);
+  return [...byId.entries()]
+    .sort(([a], [b]) => numeric(a) - numeric(b) || a.localeCompare(b))
+    .map(([, r]) => r);
+}
+
+/**
+ * What each layer of a snapshot brings, for the analyst: one row per snapshot of the chain, newest
+ * first, with its records and the ids it found deleted in Sonar.
+ */
+export function snapshotLayers(dir: string): Array<{ snapshot: string; since: string; status: string; records: number; deleted: number }> {
+  return layers(dir, { allowIncomplete: true }).map(({ dir: d, manifest: m }) => ({
+    snapshot: m.id ?? path.basename(d),
+    since: m.since ?? '(full)',
+    status: m.status ?? '',
+    records: Object.values(m.tables).reduce<number>((n, t) => n + ((t as { count?: number }).count ?? 0), 0),
+    deleted: Object.values(m.deleted ?? {}).reduce((n, ids) => n + ids.length, 0),
+  }));
+}
+
+/**
+ * A snapshot's tables as plain records, as Sonar returned them. An incremental snapshot is read
+ * as the whole picture (see the top of this file) unless `changesOnly`.
+ */
 export async function loadRecords(dir: string, opts: LoadOptions = {}): Promise<Tables> {
-  const m = readSnapshotManifest(dir, opts);
+  const chain = layers(dir, opts);
   const out: Tables = {};
-  for (const t of chooseTables(dir, m, opts.tables)) out[t] = await readJsonl(path.join(dir, `${t}.jsonl`));
+  for (const t of chooseTables(dir, tablesOf(chain), opts.tables)) out[t] = await mergedTable(chain, t);
   return out;
 }
 
-/** A snapshot as one DataFrame per table, typed by the declared column specs. */
+/** A snapshot as one DataFrame per table, typed by the declared column specs; whole, like `loadRecords`. */
 export async function loadSnapshot(dir: string, opts: LoadOptions = {}): Promise<Frames> {
-  const m = readSnapshotManifest(dir, opts);
+  const chain = layers(dir, opts);
   const out: Frames = {};
   // One table at a time, so only one table's raw records are held at once.
-  for (const t of chooseTables(dir, m, opts.tables)) out[t] = toFrame(t, await readJsonl(path.join(dir, `${t}.jsonl`)), { problems: opts.problems });
+  for (const t of chooseTables(dir, tablesOf(chain), opts.tables)) out[t] = toFrame(t, await mergedTable(chain, t), { problems: opts.problems });
   return out;
 }
 

@@ -96,6 +96,9 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
       load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
                     --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
                     --snapshot-id ID  --log-level error|warn|info|debug  --verbose
+  delta --since SNAPSHOT_ID [load options]
+                                 cutover: snapshot what changed in Sonar since that snapshot, create what is
+                                 new and update what changed in Splynx (load options as for all)
   register-external --entity E --sonar-id S --splynx-id T
                                  record that Sonar record S already exists in Splynx as T
   verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
@@ -138,13 +141,23 @@ const LOAD_OPTIONS = {
 
 const parseLoad = (args: string[]) => parseArgs({ args, options: LOAD_OPTIONS }).values;
 
-/** single, batch and all: the load notebooks, one run id, then the summary. */
-export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
+/** What a load command replays: its phases and the notebooks' parameters. */
+export interface LoadInvocation {
+  phases: string[];
+  /** Parameters of every load notebook. */
+  params: string[];
+  /** Parameters of 07-load-customers only (the selection of accounts). */
+  customerParams: string[];
+  echo: boolean;
+}
+
+/** Checks the options of single, batch or all; answers what to replay, or what is wrong. */
+export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[]): LoadInvocation | { problem: string } {
   let v: ReturnType<typeof parseLoad>;
   try {
     v = parseLoad(args);
   } catch (e) {
-    return loadUsage((e as Error).message);
+    return { problem: (e as Error).message };
   }
   const misplaced = (flag: string, ok: boolean) => (!ok && v[flag as keyof typeof v] !== undefined ? `--${flag} does not go with ${command}` : null);
   const problem =
@@ -156,12 +169,12 @@ export async function loadCommand(command: 'single' | 'batch' | 'all', args: str
     (v['stop-on-error'] && v['no-stop-on-error'] ? '--stop-on-error and --no-stop-on-error contradict each other' : null) ??
     (v.limit !== undefined && !/^\d+$/.test(v.limit) ? `--limit must be a whole number, got "${v.limit}"` : null) ??
     (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level']) ? `--log-level must be error, warn, info or debug` : null);
-  if (problem) return loadUsage(problem);
+  if (problem) return { problem };
 
   const defaults = command === 'all' ? PHASES : ['customers', 'finance', 'support'];
   const phases = v.phases ? v.phases.split(',').map((p) => p.trim()).filter(Boolean) : defaults;
   const unknown = phases.filter((p) => !(PHASES as string[]).includes(p));
-  if (unknown.length) return loadUsage(`unknown phase ${unknown.join(', ')}; phases are ${PHASES.join(', ')}`);
+  if (unknown.length) return { problem: `unknown phase ${unknown.join(', ')}; phases are ${PHASES.join(', ')}` };
 
   const params = [
     `dryRun=${!!v['dry-run']}`,
@@ -178,19 +191,31 @@ export async function loadCommand(command: 'single' | 'batch' | 'all', args: str
     ...(v.limit ? [`limit=${v.limit}`] : []),
   ];
   const echo = (v['log-level'] ?? (v.verbose ? 'debug' : 'info')) === 'info' || v.verbose || v['log-level'] === 'debug';
-  const runId = newRunId();
+  return { phases, params, customerParams, echo: !!echo };
+}
+
+/** Replays the load notebooks of the invocation's phases under one run id; answers the replay's exit code. */
+export async function replayLoad(runId: string, inv: LoadInvocation): Promise<number> {
   let code = 0;
   for (const nb of LOAD_NOTEBOOKS) {
-    const own = nb.phases.filter((p) => phases.includes(p));
+    const own = nb.phases.filter((p) => inv.phases.includes(p));
     if (!own.length) continue;
     const result = await replayNotebooks([projectPath('notebooks', nb.file)], {
       runId,
-      echo,
-      params: [...params, `phases=${own.join(',')}`, ...(nb.file.startsWith('07') ? customerParams : [])],
+      echo: inv.echo,
+      params: [...inv.params, `phases=${own.join(',')}`, ...(nb.file.startsWith('07') ? inv.customerParams : [])],
     });
     code = result.code;
     if (code !== 0) break;
   }
-  return printRunSummary(runId, code);
+  return code;
+}
+
+/** single, batch and all: the load notebooks, one run id, then the summary. */
+export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
+  const inv = parseLoadArgs(command, args);
+  if ('problem' in inv) return loadUsage(inv.problem);
+  const runId = newRunId();
+  return printRunSummary(runId, await replayLoad(runId, inv));
 }
 

@@ -92,5 +92,7 @@ export function snapshotCounts(m: SnapshotManifest) {
     seconds: Math.round(t.ms / 100) / 10,
     high_water_mark: t.high_water_mark ?? '',
     status: t.status,
+    // Incremental snapshots only: ids the earlier snapshots hold and Sonar no longer has.
+    ...(m.deleted ? { deleted: m.deleted[table]?.length ?? '' } : {}),
   }));
 }

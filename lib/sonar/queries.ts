@@ -363,3 +363,23 @@ export const SNAPSHOT_QUERIES = {
 export type SnapshotTable = keyof typeof SNAPSHOT_QUERIES;
 
 export const SNAPSHOT_TABLES = Object.keys(SNAPSHOT_QUERIES) as SnapshotTable[];
+
+/**
+ * Id-only listings, to notice records deleted in Sonar (an incremental snapshot sees only what was
+ * updated, and a deleted record is never updated again). Accounts include archived ones: an
+ * archived account is not a deleted one.
+ */
+export const ID_QUERIES = {
+  accounts: `query($paginator: Paginator) {
+  accounts(paginator: $paginator, sorter: [{attribute: "id", direction: ASC}], include_archived: true) {
+    entities { id }
+    page_info { page total_pages total_count records_per_page }
+  }
+}`,
+  account_services: `query($paginator: Paginator) {
+  account_services(paginator: $paginator, sorter: [{attribute: "id", direction: ASC}]) {
+    entities { id }
+    page_info { page total_pages total_count records_per_page }
+  }
+}`,
+} as const;

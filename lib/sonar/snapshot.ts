@@ -4,16 +4,18 @@
  *
  * - Resumable: the manifest records, per table, how many pages (or id chunks) are safely on disk
  *   and the file length at that point. A re-run truncates to that length and carries on.
- * - Incremental: `since` takes only records with `updated_at` at or after the base snapshot's
- *   high-water mark (at, not after: two updates in the same second must not be lost; the delta
- *   merges by id, so a record seen twice is harmless).
+ * - Incremental: `since` takes only records with `updated_at` at or after a mark taken from the
+ *   base snapshot (see `deltaMark`; at, not after: two updates in the same second must not be
+ *   lost; the delta merges by id, so a record seen twice is harmless). Deletions leave no
+ *   `updated_at` behind, so an incremental snapshot also lists the ids of the tables in
+ *   `DELETION_CHECKED` and records which of the chain's ids Sonar no longer has.
  * - Selective: one account, a list, or a filter (status, activation dates, limit); the selected
  *   accounts' members come with them (see members.ts). Reference tables are always whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SonarClient } from './client.js';
-import { SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
+import { ID_QUERIES, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
 import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './members.js';
 
 export interface AccountSelection {
@@ -38,6 +40,8 @@ export interface TableProgress {
   finished_at: string | null;
   ms: number;
   high_water_mark: string | null;
+  /** Incremental snapshots: the `updated_at` lower bound this table was read from. */
+  since_mark?: string | null;
 }
 
 export interface SnapshotManifest {
@@ -50,6 +54,11 @@ export interface SnapshotManifest {
   since: string | null;
   selection: AccountSelection | null;
   tables: Record<string, TableProgress>;
+  /**
+   * Incremental snapshots: per checked table, the ids the snapshots this one builds on hold and
+   * Sonar no longer has (deleted there). Absent on full snapshots.
+   */
+  deleted?: Record<string, string[]>;
 }
 
 export interface SnapshotOptions {
@@ -62,11 +71,57 @@ export interface SnapshotOptions {
   since?: string;
   selection?: AccountSelection;
   tables?: SnapshotTable[];
+  /** How far before the base table's start an incremental read begins; default `CLOCK_MARGIN_MS`. */
+  clockMarginMs?: number;
   onProgress?: (event: { table: string; done: number; total: number | null; count: number; finished: boolean }) => void;
 }
 
 const ID_CHUNK = 50;
 const MANIFEST = 'manifest.json';
+/**
+ * Allowance for the difference between our clock (a table's `started_at`) and Sonar's (its
+ * `updated_at`), and for Sonar transactions that commit a while after they stamp a record.
+ */
+export const CLOCK_MARGIN_MS = 10 * 60_000;
+
+/**
+ * Where an incremental read of a table starts: the base's high-water mark, but never later than
+ * the moment the base began reading that table (less the clock margin). The high-water mark
+ * alone is not safe: pages are read in id order, so a record edited after its page was read, while
+ * a later page was still to come, has an `updated_at` below the newest one seen on that later
+ * page, and a delta from the high-water mark alone would never see that edit. Anything edited
+ * after the table's read began is taken again instead; the merge by id makes that harmless.
+ */
+export function deltaMark(base: TableProgress | undefined, clockMarginMs = CLOCK_MARGIN_MS): string | null {
+  if (!base) return null;
+  const started = base.started_at ? Date.parse(base.started_at) - clockMarginMs : NaN;
+  const hwm = base.high_water_mark ? Date.parse(base.high_water_mark) : NaN;
+  if (Number.isNaN(started)) return base.high_water_mark;
+  // An empty table has no high-water mark, but anything created after its read began is still new.
+  if (Number.isNaN(hwm) || started < hwm) return sonarDatetime(started);
+  return base.high_water_mark;
+}
+
+/** As Sonar writes a `Datetime`: whole seconds (rounded down, so the mark only moves earlier) and an offset. */
+const sonarDatetime = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+
+/** Tables whose ids an incremental snapshot lists in full, to notice records deleted in Sonar. */
+export const DELETION_CHECKED = Object.keys(ID_QUERIES) as Array<keyof typeof ID_QUERIES>;
+
+/**
+ * The snapshot folders a snapshot is made of, itself first and its full base last, following
+ * `since`. All live side by side under the same root.
+ */
+export function snapshotChain(dir: string): string[] {
+  const chain = [path.resolve(dir)];
+  for (let since = readManifest(dir).since; since; since = readManifest(chain[chain.length - 1]).since) {
+    const next = path.resolve(path.dirname(chain[0]), since);
+    if (chain.includes(next)) throw new Error(`Snapshot ${path.basename(dir)}: the since chain loops at ${since}`);
+    if (!fs.existsSync(path.join(next, MANIFEST))) throw new Error(`Snapshot ${path.basename(chain[chain.length - 1])} builds on ${since}, which is not in ${path.dirname(chain[0])}`);
+    chain.push(next);
+  }
+  return chain;
+}
 
 export function newSnapshotId(now = new Date()): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
@@ -137,8 +192,9 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
     const started = Date.now() - progress.ms;
     progress.status = 'running';
     progress.started_at ??= new Date().toISOString();
-    const hwmSearch = base?.tables[table]?.high_water_mark
-      ? { datetime_fields: [{ attribute: 'updated_at', search_value: base.tables[table].high_water_mark, operator: 'GTE' }] }
+    if (base) progress.since_mark ??= deltaMark(base.tables[table], opts.clockMarginMs);
+    const hwmSearch = progress.since_mark
+      ? { datetime_fields: [{ attribute: 'updated_at', search_value: progress.since_mark, operator: 'GTE' }] }
       : null;
 
     const write = (records: Array<Record<string, unknown>>) => {
@@ -187,10 +243,27 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
     writeManifest(dir, manifest);
     opts.onProgress?.({ table, done: progress.units_done, total: progress.units_total, count: progress.count, finished: true });
   }
+  if (since && !sel) {
+    manifest.deleted = {};
+    for (const table of DELETION_CHECKED.filter((t) => t in manifest.tables)) manifest.deleted[table] = await deletedIds(opts.client, table, dir, opts.root, since);
+  }
   manifest.status = 'complete';
   manifest.finished_at = new Date().toISOString();
   writeManifest(dir, manifest);
   return manifest;
+}
+
+/**
+ * Ids the chain holds for `table` that Sonar no longer lists: deleted there. One id-only listing
+ * of the table (a page per `records_per_page` ids); archived accounts are listed, so they are not
+ * mistaken for deleted ones. A selective snapshot is not checked: its chain holds only some ids.
+ */
+async function deletedIds(client: SonarClient, table: keyof typeof ID_QUERIES, dir: string, root: string, since: string): Promise<string[]> {
+  const live = new Set((await client.fetchAll<{ id: string }>(ID_QUERIES[table], table)).map((r) => String(r.id)));
+  // Found by an earlier delta already: reported once, where it was found.
+  const earlier = new Set(snapshotChain(path.join(root, since)).flatMap((d) => readManifest(d).deleted?.[table] ?? []));
+  const known = [...parentIds(table, dir, root, since)].filter((id) => !earlier.has(id));
+  return known.filter((id) => !live.has(id)).sort((a, b) => Number(a) - Number(b));
 }
 
 /** The `search` arguments that select accounts, one per unit of work. */
