@@ -154,6 +154,15 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   assert.equal(picture.accounts.length, rows('accounts').length);
   assert.equal(picture.account_services.length, rows('account_services').length, 'the deleted service is gone from the picture');
 
+  // Verify over the delta's picture: Splynx holds what Sonar holds, except the service deleted in
+  // Sonar, which the delta never deletes (and so the money of that one account).
+  const check = await migrate('verify', '--snapshot-id', d.snapshot);
+  assert.equal(check.code, 1, 'the deleted service does not reconcile');
+  const verified = JSON.parse(fs.readFileSync(path.join(check.stdout.trim().split('\n').pop()!, 'verify.json'), 'utf8')) as { differences: Array<{ entity: string; sonar_id: string }> };
+  const unexplained = verified.differences.filter((x) => !(x.entity === 'internet_services' && x.sonar_id === String(gone.id)) && !(x.entity === 'money' && x.sonar_id === String(deleted.id)));
+  assert.ok(verified.differences.some((x) => x.sonar_id === String(gone.id)), JSON.stringify(verified.differences));
+  assert.deepEqual(unexplained, [], 'nothing else differs after the delta');
+
   // A second delta, with nothing changed since the first, writes nothing.
   const before2 = sb.splynx.stats().writes;
   const accepted2 = acceptedWrites();

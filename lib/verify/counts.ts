@@ -3,8 +3,8 @@
  * What has to agree, and why:
  *
  * - Sonar's live total (`page_info.total_count` of the source table) = the snapshot's rows: Sonar
- *   has not changed since the snapshot. Only for a whole snapshot; an incremental or selective one
- *   holds part of Sonar by design. The check is per Sonar table, which several entities may share.
+ *   has not changed since the snapshot. Only for a whole snapshot (an incremental one counts as
+ *   whole when its chain starts from one); a selective one holds part of Sonar by design. The check is per Sonar table, which several entities may share.
  * - selected = done + failed in the ledger, none pending: every record the entity takes from the
  *   snapshot has an outcome, and none is in doubt. `failed` records balance the count (they are in
  *   the load's error table) but are differences all the same: Splynx does not hold them.

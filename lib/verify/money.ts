@@ -16,8 +16,7 @@
  * Both sides are read whole (Splynx's lists a page at a time), so the check covers every
  * customer even when the field check samples. Only accounts in the snapshot are compared: a
  * Splynx customer that did not come from Sonar has no Sonar side (the counts report any that
- * claims to). An incremental snapshot holds only what changed, so it cannot give a whole
- * account's money: the check is skipped for it.
+ * claims to). An incremental snapshot is cleaned as the whole picture, so it is checked the same way.
  */
 import { decimalToCents } from '../clean/money.js';
 import { compareOpeningBalances } from '../entities/finance-balances.js';
@@ -101,7 +100,6 @@ export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: M
 }
 
 export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
-  if (s.incremental) return { customers: 0, rows: [], differences: [], skipped: `money not checked: ${s.snapshotNote} holds only what changed` };
   const accounts = new Set((s.tables.accounts ?? []).map((a) => String(a.id)));
   const { totals: sonarServices, notes } = sonarServiceTotals(s.tables);
   const { totals: splynxServices, notes: splynxNotes } = await splynxServiceTotals(s);

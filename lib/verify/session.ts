@@ -27,13 +27,11 @@ export interface VerifySession {
   /** The cleaned dataset (= snapshot) id. */
   snapshotId: string;
   /**
-   * Whether the snapshot holds all of Sonar (not incremental, no account selection). Only then
+   * Whether the snapshot holds all of Sonar (no account selection; an incremental one as its chain). Only then
    * must Sonar's live totals equal it, and only then is a ledger record missing from it a record
    * Sonar no longer has.
    */
   wholeSnapshot: boolean;
-  /** An incremental snapshot (`since`): it holds only what changed, so its tables are not whole accounts. */
-  incremental: boolean;
   /** Why the snapshot is not whole, for the table's notes. */
   snapshotNote: string;
 }
@@ -49,14 +47,18 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
   // Mapping tables are only read here (MappingTable reads its file when opened; nothing proposes).
   const ctx = transformContext({ tables, ledger, timezone: settings.TIMEZONE, mappingsDir: mappingsDir(settings), mappingSpecs: MAPPING_SPECS });
   const scope = snapshotScope(settings, cleaned.source_snapshot ?? id);
-  return { settings, api: splynxApi(settings), sonar: sonarClient(settings), ledger, tables, ctx, snapshotId: id, wholeSnapshot: scope.whole, incremental: scope.incremental, snapshotNote: scope.note };
+  return { settings, api: splynxApi(settings), sonar: sonarClient(settings), ledger, tables, ctx, snapshotId: id, wholeSnapshot: scope.whole, snapshotNote: scope.note };
 }
 
-function snapshotScope(settings: Settings, id: string): { whole: boolean; incremental: boolean; note: string } {
+/**
+ * An incremental snapshot is cleaned as the whole picture (its chain laid over each other, see
+ * lib/frames/load.ts), so it is as whole as the snapshot the chain starts from.
+ */
+function snapshotScope(settings: Settings, id: string): { whole: boolean; note: string } {
   const dir = dataPath(settings.DATA_DIR, 'snapshots', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return { whole: false, incremental: false, note: `snapshot ${id} (its manifest is gone, so whether it held all of Sonar is unknown)` };
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return { whole: false, note: `snapshot ${id} (its manifest is gone, so whether it held all of Sonar is unknown)` };
   const m = readManifest(dir);
-  if (m.since) return { whole: false, incremental: true, note: `incremental snapshot (since ${m.since})` };
-  if (m.selection) return { whole: false, incremental: false, note: 'selective snapshot (some accounts only)' };
-  return { whole: true, incremental: false, note: '' };
+  if (m.since) return snapshotScope(settings, m.since);
+  if (m.selection) return { whole: false, note: 'selective snapshot (some accounts only)' };
+  return { whole: true, note: '' };
 }
