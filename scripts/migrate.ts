@@ -9,6 +9,7 @@
  *   npx tsx scripts/migrate.ts batch --customer-ids "1,2,3" [options]
  *   npx tsx scripts/migrate.ts all [--status S] [--active-only|--include-inactive] [--limit N] [options]
  *   npx tsx scripts/migrate.ts register-external --entity E --sonar-id S --splynx-id T
+ *   npx tsx scripts/migrate.ts rollback [--run RUN_ID] [--entity E] [--dry-run]
  *   npx tsx scripts/migrate.ts backup [--help for its options]
  */
 import { parseArgs } from 'node:util';
@@ -47,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return loadCommand(command, rest);
     case 'register-external':
       return registerExternalCommand(rest);
+    case 'rollback': {
+      const { rollbackCommand } = await import('../lib/rollback/command.js');
+      return rollbackCommand(rest, usage);
+    }
     case 'backup': {
       const { backupCommand } = await import('../lib/backup/command.js');
       return backupCommand(rest);

@@ -98,6 +98,8 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
                     --snapshot-id ID  --log-level error|warn|info|debug  --verbose
   register-external --entity E --sonar-id S --splynx-id T
                                  record that Sonar record S already exists in Splynx as T
+  rollback [--run RUN_ID] [--entity E] [--dry-run]
+                                 delete from Splynx what the migration (or one run) created
   backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
 
 function loadUsage(message: string): number {
