@@ -94,7 +94,7 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
       case 'delete': {
         const ok: Result[] = opts.dryRun ? ['would delete', 'would mark gone'] : GONE;
         const first = it.requires.find((r) => !ok.includes(results.get(r) as Result));
-        if (first) return fail(it, 'not attempted', 'data', `${first.entity} ${first.splynx_id} (Sonar ${first.sonar_id}) had to go first and did not`, `Fix the error on ${first.entity} ${first.sonar_id} (in this table), then run rollback again`);
+        if (first) return fail(it, 'not attempted', 'data', `${first.entity} ${first.splynx_id} (Sonar ${first.sonar_id}) had to go first and did not`, `Fix the error of ${first.entity} with Sonar id ${first.sonar_id} (its own row), then run rollback again`);
         if (opts.dryRun) return record(it, 'would delete', `DELETE ${it.target}`);
         return deleteOne(it);
       }
