@@ -11,6 +11,7 @@
  *   npx tsx scripts/migrate.ts delta --since SNAPSHOT_ID [load options]
  *   npx tsx scripts/migrate.ts register-external --entity E --sonar-id S --splynx-id T
  *   npx tsx scripts/migrate.ts verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
+ *   npx tsx scripts/migrate.ts rollback [--run RUN_ID] [--entity E] [--dry-run]
  *   npx tsx scripts/migrate.ts backup [--help for its options]
  */
 import { parseArgs } from 'node:util';
@@ -56,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
     case 'verify': {
       const { verifyCommand } = await import('../lib/verify/command.js');
       return verifyCommand(rest);
+    }
+    case 'rollback': {
+      const { rollbackCommand } = await import('../lib/rollback/command.js');
+      return rollbackCommand(rest, usage);
     }
     case 'backup': {
       const { backupCommand } = await import('../lib/backup/command.js');

@@ -8,14 +8,21 @@
  *   Splynx by its natural key before deciding to write again (see lib/load).
  *
  * Every state change is also appended to `events`, so a run can be audited afterwards.
+ *
+ * A rollback (lib/rollback) marks a record `deleting` before its DELETE and `deleted` after: a
+ * `deleting` row may or may not still be in Splynx (the loader settles it by natural key like a
+ * `pending` one), and a `deleted` row is like an unknown one (its Splynx id is cleared).
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const STATES = ['pending', 'created', 'updated', 'skipped', 'failed', 'external'] as const;
+export const STATES = ['pending', 'created', 'updated', 'skipped', 'failed', 'external', 'deleting', 'deleted'] as const;
 export type RecordState = (typeof STATES)[number];
+
+/** States whose Splynx id must not be referred to: not there yet, or being (or already) deleted. */
+const UNRESOLVED = new Set<RecordState>(['pending', 'failed', 'deleting', 'deleted']);
 
 export interface LedgerRecord {
   entity: string;
@@ -38,8 +45,8 @@ export interface RunRow {
   outcome: unknown;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS records (
+const recordsTable = (name: string) => `
+CREATE TABLE IF NOT EXISTS ${name} (
   entity       TEXT NOT NULL,
   sonar_id     TEXT NOT NULL,
   splynx_id    TEXT,
@@ -52,6 +59,9 @@ CREATE TABLE IF NOT EXISTS records (
   updated_at   TEXT NOT NULL,
   PRIMARY KEY (entity, sonar_id)
 );
+`;
+
+const SCHEMA = `${recordsTable('records')}
 CREATE UNIQUE INDEX IF NOT EXISTS records_splynx ON records (entity, splynx_id) WHERE splynx_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS records_state ON records (state);
 CREATE TABLE IF NOT EXISTS events (
@@ -74,6 +84,32 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 `;
 
+/**
+ * Changes to the schema of ledgers written by older versions, in order; `PRAGMA user_version`
+ * says how many a file has had. A new file gets the current schema and skips them all.
+ */
+const MIGRATIONS: Array<(db: Database.Database) => void> = [
+  // 1: states `deleting` and `deleted` (rollback). SQLite cannot change a CHECK constraint in
+  // place, so the records table is rebuilt with the new one and its rows copied over.
+  (db) => {
+    db.exec(recordsTable('records_v1'));
+    db.exec('INSERT INTO records_v1 (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) SELECT entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at FROM records');
+    db.exec('DROP TABLE records');
+    db.exec('ALTER TABLE records_v1 RENAME TO records');
+  },
+];
+
+/** Brings an existing ledger's schema up to date (each step once, even with two processes opening it). */
+function migrate(db: Database.Database): void {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'records'").get();
+  db.transaction(() => {
+    let version = db.pragma('user_version', { simple: true }) as number;
+    if (!exists) version = MIGRATIONS.length;
+    for (; version < MIGRATIONS.length; version++) MIGRATIONS[version](db);
+    db.pragma(`user_version = ${version}`);
+  }).immediate();
+}
+
 /** A stable hash of a payload: key order does not matter, so an unchanged record hashes the same. */
 export function payloadHash(payload: unknown): string {
   const canonical = (v: unknown): unknown =>
@@ -92,6 +128,7 @@ export class Ledger {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
     this.db.exec(SCHEMA);
   }
 
@@ -127,7 +164,7 @@ export class Ledger {
   splynxId(entity: string, sonarId: string | number | null | undefined): string | null {
     if (sonarId === null || sonarId === undefined) return null;
     const r = this.get(entity, String(sonarId));
-    return r && r.splynx_id && r.state !== 'pending' && r.state !== 'failed' ? r.splynx_id : null;
+    return r && r.splynx_id && !UNRESOLVED.has(r.state) ? r.splynx_id : null;
   }
 
   /** Marks a record `pending` before its write; keeps a known Splynx id (an update is pending too). */
@@ -154,6 +191,43 @@ export class Ledger {
       throw new Error(`${entity} Sonar id ${sonarId} is already migrated as Splynx id ${mine.splynx_id} (${mine.state}); delete that record in Splynx first if the hand-made one should replace it`);
     }
     this.transition(entity, sonarId, 'external', { splynx_id: String(splynxId), error: null, payload_hash: null }, detail);
+  }
+
+  /** Marks a record `deleting`, on disk, before its DELETE is sent (or while it waits to be removed by hand). */
+  markDeleting(entity: string, sonarId: string, detail: string): void {
+    this.transition(entity, sonarId, 'deleting', { error: null }, detail);
+  }
+
+  /**
+   * Marks records `deleted`, all in one transaction: a record and those Splynx deleted with it
+   * (its info, billing, notes) are gone together, so the ledger never says half of it is there.
+   * The Splynx id is cleared (Splynx may hand it out again); the event keeps it.
+   */
+  markDeleted(records: Array<{ entity: string; sonarId: string; detail: string }>): void {
+    this.db.transaction(() => {
+      for (const r of records) this.transition(r.entity, r.sonarId, 'deleted', { splynx_id: null, payload_hash: null, error: null }, r.detail);
+    })();
+  }
+
+  /** Puts back the state a record had before a rollback tried it (Splynx refused the delete: it is still there). */
+  restoreState(entity: string, sonarId: string, detail: string): void {
+    const last = this.db
+      .prepare("SELECT to_state FROM events WHERE entity = ? AND sonar_id = ? AND to_state NOT IN ('deleting', 'deleted') ORDER BY seq DESC LIMIT 1")
+      .get(entity, String(sonarId)) as { to_state: RecordState } | undefined;
+    this.transition(entity, sonarId, last?.to_state ?? 'created', {}, detail);
+  }
+
+  /**
+   * The event that last took each record to `created` (a POST answered, a lost answer settled by
+   * natural key, an attach-only record's first PUT): which run created it, when, under which id.
+   * A record coming back from `deleting` (a refused delete, or one a load found still there) was
+   * not created again: its creation stays the earlier one.
+   */
+  creations(): Map<string, { run_id: string | null; seq: number; splynx_id: string | null }> {
+    const rows = this.db
+      .prepare("SELECT entity, sonar_id, run_id, seq, splynx_id FROM events WHERE seq IN (SELECT MAX(seq) FROM events WHERE to_state = 'created' AND from_state IS NOT 'deleting' GROUP BY entity, sonar_id)")
+      .all() as Array<{ entity: string; sonar_id: string; run_id: string | null; seq: number; splynx_id: string | null }>;
+    return new Map(rows.map((r) => [`${r.entity}:${r.sonar_id}`, { run_id: r.run_id, seq: r.seq, splynx_id: r.splynx_id }]));
   }
 
   pending(entity?: string): LedgerRecord[] {
@@ -191,7 +265,7 @@ export class Ledger {
       }
       const after = this.get(entity, id)!;
       this.db.prepare('INSERT INTO events (at, run_id, entity, sonar_id, from_state, to_state, splynx_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(t, this.runId, entity, id, before?.state ?? null, to, after.splynx_id, detail ?? null);
+        .run(t, this.runId, entity, id, before?.state ?? null, to, after.splynx_id ?? before?.splynx_id ?? null, detail ?? null);
     })();
   }
 }

@@ -103,6 +103,8 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
                                  record that Sonar record S already exists in Splynx as T
   verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
                                  reconcile Splynx with Sonar: counts, fields, money (notebooks/08-verify)
+  rollback [--run RUN_ID] [--entity E] [--dry-run]
+                                 delete from Splynx what the migration (or one run) created
   backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
 
 function loadUsage(message: string): number {

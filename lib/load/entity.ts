@@ -46,6 +46,7 @@ export interface EntityOutcome {
   stopped: boolean;
 }
 
+/** In Splynx and known. `deleting` and `deleted` (a rollback's marks) are not: they are looked up like unknown records. */
 const DONE = new Set(['created', 'updated', 'skipped', 'external']);
 /** How many times an unanswered create is looked up and sent again before it is left pending. */
 const SETTLE_ATTEMPTS = 3;
@@ -112,7 +113,7 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
       if (mod.attachTo) {
         const target = mod.attachTo(payload);
         if (known && DONE.has(known.state) && known.payload_hash === hash) return void out.skipped++;
-        if (opts.dryRun) return void (known ? out.updated++ : out.created++);
+        if (opts.dryRun) return void (known && DONE.has(known.state) ? out.updated++ : out.created++);
         await api.update(mod.itemPath?.(target, payload) ?? `${mod.endpoint}/${target}`, payload);
         ledger.markDone(mod.name, id, known && DONE.has(known.state) ? 'updated' : 'created', target, undefined, hash);
         if (known && DONE.has(known.state)) out.updated++;
@@ -134,7 +135,8 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
       const existing = await natural.find(api);
       if (existing) {
         if (opts.dryRun) return void out.adopted++;
-        const settling = known?.state === 'pending';
+        // Our own write whose outcome was unknown (a create, or a rollback's delete): settled, not adopted.
+        const settling = known?.state === 'pending' || known?.state === 'deleting';
         ledger.markDone(mod.name, id, settling ? 'created' : 'external', existing, settling ? `settled by ${natural.key}` : `adopted by ${natural.key}`, settling ? known.payload_hash ?? hash : null);
         if (settling) out.created++;
         else out.adopted++;
