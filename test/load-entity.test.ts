@@ -181,3 +181,21 @@ test('the mapping tables can send a company to an existing partner and a service
   const second = await run(tariffsInternet as EntityModule);
   assert.equal(second.created + second.adopted, 0, 'a second run changes nothing');
 });
+
+test('a migrated record that no longer transforms is an error row, and stays the migration\'s own', async () => {
+  await reset();
+  const { ledger, load } = setup('dirty-later');
+  await load(partners);
+  await load(tariffsInternet);
+  const svc = dataServices[0];
+  const before = ledger.get('tariffs_internet', String(svc.id))!;
+  // A later snapshot brings the service back without a name.
+  const dirty = tables.services.map((s) => (s.id === svc.id ? { ...s, name: '' } : s));
+  const later = await loadEntity(tariffsInternet as EntityModule, dirty, transformContext({ tables: { ...tables, services: dirty }, ledger, timezone: 'UTC', mappingsDir: path.join(dir, 'dirty-later'), mappingSpecs: MAPPING_SPECS }), api, ledger);
+  assert.deepEqual([later.failed, later.errors[0]?.source_id, later.errors[0]?.category], [1, String(svc.id), 'validation']);
+  const after = ledger.get('tariffs_internet', String(svc.id))!;
+  assert.deepEqual([after.state, after.splynx_id], [before.state, before.splynx_id], 'still created by the migration, still pointing at its tariff');
+  const fixed = await load(tariffsInternet);
+  assert.deepEqual([fixed.created, fixed.adopted, fixed.failed], [0, 0, 0]);
+  assert.equal(ledger.get('tariffs_internet', String(svc.id))!.state, 'created');
+});

@@ -91,22 +91,25 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
 
   async function one(row: Row): Promise<void> {
     const id = String(row.id);
+    const known = ledger.get(mod.name, id);
+    // A record already in Splynx that no longer transforms (dirty data in a later snapshot) keeps
+    // its ledger row: marking it failed would make the next run adopt it as someone else's.
+    const inSplynx = !!known && DONE.has(known.state);
     let mapped: string | null;
     try {
       mapped = mod.mappedTo?.(row, ctx) ?? null;
     } catch (e) {
-      return fail(id, e);
+      return fail(id, e, inSplynx);
     }
     if (mapped) return useMapped(id, mapped);
     let payload: Row;
     try {
       payload = mod.payload.parse(mod.transform(row, ctx)) as Row;
     } catch (e) {
-      return fail(id, e);
+      return fail(id, e, inSplynx);
     }
     const hash = payloadHash(payload);
     const natural = mod.naturalKey(payload, row);
-    const known = ledger.get(mod.name, id);
     let creating = false;
 
     try {
