@@ -1,0 +1,98 @@
+/**
+ * The proofs under failure, as scenarios `scripts/chaos.ts` and the tests share. Each builds its
+ * own world (sandboxes, data folder), runs the real headless commands in child processes, and
+ * answers one result line: records, duplicates, missing, crashes survived, plus the detail.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadCleanedRecords } from '../frames/load.js';
+import { Ledger } from '../ledger/index.js';
+import { transformContext } from '../load/context.js';
+import { MAPPING_SPECS, type Row } from '../entities/index.js';
+import { crashAndResume, expectedEvents, type KillRecord } from './crash.js';
+import type { EntityTally } from './exactly-once.js';
+import { createWorld, type World } from './world.js';
+
+export interface ScenarioResult {
+  scenario: string;
+  /** Sonar records the migration took on (every entity). */
+  records: number;
+  loaded: number;
+  /** In the error table, with a category and a suggestion. */
+  reported: number;
+  duplicates: number;
+  missing: number;
+  extra: number;
+  /** SIGKILLs survived (crash-resume), or faults injected and survived (faults). */
+  crashes: number;
+  ok: boolean;
+  /** What went wrong, when something did (first lines). */
+  problems: string[];
+  detail: Record<string, unknown>;
+}
+
+export interface ScenarioOptions {
+  /** Where the scenario's world lives (its DATA_DIR). */
+  dataDir: string;
+  accounts: number;
+  seed?: number;
+  log?(line: string): void;
+}
+
+/** Settings every chaos child runs with: short timeouts so a hang costs seconds, not minutes. */
+export const CHAOS_SETTINGS = { REQUEST_TIMEOUT_MS: '3000', RETRY_BASE_MS: '100', MAX_RETRIES: '6' };
+
+function lastRunDir(stdoutLastLine: string, world: World): string {
+  if (stdoutLastLine && fs.existsSync(path.join(stdoutLastLine, 'report.json'))) return stdoutLastLine;
+  throw new Error(`${world.name}: the migration printed no run folder (last line "${stdoutLastLine}"); see ${world.log}`);
+}
+
+function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: Omit<EntityTally, 'entity'>; problems: string[] }, crashes: number, detail: Record<string, unknown>, extraProblems: string[] = []): ScenarioResult {
+  const t = tallies.totals;
+  const problems = [...extraProblems, ...tallies.problems];
+  return {
+    scenario,
+    records: t.expected,
+    loaded: t.loaded,
+    reported: t.reported,
+    duplicates: t.duplicates,
+    missing: t.missing,
+    extra: t.extra,
+    crashes,
+    ok: t.duplicates === 0 && t.missing === 0 && t.extra === 0 && extraProblems.length === 0,
+    problems: problems.slice(0, 50),
+    detail: { ...detail, entities: tallies.entities.filter((e) => e.expected || e.duplicates || e.extra) },
+  };
+}
+
+/**
+ * crash-resume: `migrate.ts all --no-stop-on-error` killed `kills` times at random points and
+ * resumed each time, then run to the end; exactly-once checked over every entity.
+ */
+export async function crashResume(opts: ScenarioOptions & { kills: number; random?: () => number }): Promise<ScenarioResult> {
+  const log = opts.log ?? (() => {});
+  const world = await createWorld('crash-resume', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: CHAOS_SETTINGS });
+  try {
+    await world.prepare();
+    const tables = (await loadCleanedRecords(world.cleanedDir())) as Record<string, Row[]>;
+    const ledger = new Ledger(world.ledgerFile());
+    const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(world.dataDir, 'mappings'), mappingSpecs: MAPPING_SPECS });
+    const expected = expectedEvents(tables, ctx);
+    ledger.close();
+    log(`crash-resume: ${opts.accounts} accounts prepared, about ${expected} ledger events to write; killing ${opts.kills} times`);
+    const outcome = await crashAndResume({
+      start: () => world.start('migrate.ts', ['all', '--no-stop-on-error', '--log-level', 'warn']),
+      ledgerFile: world.ledgerFile(),
+      kills: opts.kills,
+      expectedEvents: expected,
+      random: opts.random,
+      onKill: (k: KillRecord) => log(`  kill ${k.n} (${k.how}) after ${k.afterMs} ms, ${k.events} ledger events into that run`),
+    });
+    const problems: string[] = [];
+    if (outcome.final.code !== 0 && outcome.final.code !== 1) problems.push(`the final run exited ${outcome.final.code ?? outcome.final.signal}`);
+    const check = await world.check(lastRunDir(outcome.final.lastLine, world));
+    return resultOf('crash-resume', check, outcome.kills.length, { accounts: opts.accounts, kills: outcome.kills, finished_early: outcome.finishedEarly, ledger_events: outcome.eventsTotal, final_exit: outcome.final.code }, problems);
+  } finally {
+    await world.close();
+  }
+}
