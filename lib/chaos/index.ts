@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { crashResume, type ScenarioResult } from './scenarios.js';
+import { crashResume, faults, type ScenarioResult } from './scenarios.js';
 
 export const SCENARIOS = ['crash-resume', 'faults', 'dirty', 'secrets'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -35,7 +35,7 @@ export const HEADER = COLUMNS.map(([name, width], i) => (i === 0 ? name.padEnd(w
 /** One line of the table: scenario, records, duplicates, missing, crashes survived (and the verdict). */
 export function formatLine(r: ScenarioResult): string {
   const cells = [r.scenario, r.records, r.duplicates, r.missing, r.crashes];
-  return `${COLUMNS.map(([, width], i) => (i === 0 ? String(cells[i]).padEnd(width) : String(cells[i]).padStart(width))).join('  ')}  ${r.ok ? 'ok' : 'FAILED'}`;
+  return `${COLUMNS.map(([, width], i) => (i === 0 ? String(cells[i]).padEnd(width) : String(cells[i]).padStart(width))).join('  ')}  ${r.ok ? 'ok' : 'FAILED'}  ${r.note}`;
 }
 
 export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
@@ -49,6 +49,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
   for (const name of opts.scenarios) {
     const dataDir = path.join(opts.dir, name);
     if (name === 'crash-resume') done(await crashResume({ dataDir, accounts: opts.accounts, kills: opts.kills, seed: opts.seed, log: opts.log }));
+    if (name === 'faults') done(await faults({ dataDir, accounts: opts.faultsAccounts, seed: opts.seed, log: opts.log }));
   }
   return results;
 }

@@ -26,6 +26,8 @@ export interface ScenarioResult {
   /** SIGKILLs survived (crash-resume), or faults injected and survived (faults). */
   crashes: number;
   ok: boolean;
+  /** A few words on what was done (the faults injected, the kills). */
+  note: string;
   /** What went wrong, when something did (first lines). */
   problems: string[];
   detail: Record<string, unknown>;
@@ -40,6 +42,8 @@ export interface ScenarioOptions {
 }
 
 /** Settings every chaos child runs with: short timeouts so a hang costs seconds, not minutes. */
+const t = (n: number) => n.toLocaleString('en-US');
+
 export const CHAOS_SETTINGS = { REQUEST_TIMEOUT_MS: '3000', RETRY_BASE_MS: '100', MAX_RETRIES: '6' };
 
 function lastRunDir(stdoutLastLine: string, world: World): string {
@@ -47,7 +51,7 @@ function lastRunDir(stdoutLastLine: string, world: World): string {
   throw new Error(`${world.name}: the migration printed no run folder (last line "${stdoutLastLine}"); see ${world.log}`);
 }
 
-function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: Omit<EntityTally, 'entity'>; problems: string[] }, crashes: number, detail: Record<string, unknown>, extraProblems: string[] = []): ScenarioResult {
+function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: Omit<EntityTally, 'entity'>; problems: string[] }, crashes: number, note: string, detail: Record<string, unknown>, extraProblems: string[] = []): ScenarioResult {
   const t = tallies.totals;
   const problems = [...extraProblems, ...tallies.problems];
   return {
@@ -60,6 +64,7 @@ function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: 
     extra: t.extra,
     crashes,
     ok: t.duplicates === 0 && t.missing === 0 && t.extra === 0 && extraProblems.length === 0,
+    note,
     problems: problems.slice(0, 50),
     detail: { ...detail, entities: tallies.entities.filter((e) => e.expected || e.duplicates || e.extra) },
   };
@@ -91,7 +96,42 @@ export async function crashResume(opts: ScenarioOptions & { kills: number; rando
     const problems: string[] = [];
     if (outcome.final.code !== 0 && outcome.final.code !== 1) problems.push(`the final run exited ${outcome.final.code ?? outcome.final.signal}`);
     const check = await world.check(lastRunDir(outcome.final.lastLine, world));
-    return resultOf('crash-resume', check, outcome.kills.length, { accounts: opts.accounts, kills: outcome.kills, finished_early: outcome.finishedEarly, ledger_events: outcome.eventsTotal, final_exit: outcome.final.code }, problems);
+    const note = `${outcome.kills.length} SIGKILLs (${outcome.kills.filter((k) => k.how === 'timed').length} at a random time, the rest mid-write), ${t(check.report.errors.length)} in the error table`;
+    return resultOf('crash-resume', check, outcome.kills.length, note, { accounts: opts.accounts, kills: outcome.kills, finished_early: outcome.finishedEarly, ledger_events: outcome.eventsTotal, final_exit: outcome.final.code }, problems);
+  } finally {
+    await world.close();
+  }
+}
+
+/** The faults of the issue: on Splynx 5% 5xx, 2% 429, 1% hanging, 1% commit-then-drop; 429s on Sonar. */
+const FAULT_CATEGORIES = new Set(['network', 'api', 'authentication']);
+
+export const ISSUE_FAULTS = 'splynx:5xx=0.05,splynx:429=0.02,splynx:hang=0.01,splynx:commit-drop=0.01,splynx:hang-ms=60000,sonar:429=0.05';
+
+/**
+ * faults: the whole migration, snapshot included, with the sandboxes misbehaving from the first
+ * request to the last; one run of each command, no resume. Ends with zero duplicates and zero losses.
+ */
+export async function faults(opts: ScenarioOptions & { spec?: string }): Promise<ScenarioResult> {
+  const log = opts.log ?? (() => {});
+  const world = await createWorld('faults', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: CHAOS_SETTINGS });
+  try {
+    const spec = `${opts.spec ?? ISSUE_FAULTS},seed=${opts.seed ?? 5}`;
+    world.faults(spec);
+    log(`faults: ${opts.accounts} accounts, ${spec}`);
+    await world.prepare();
+    const load = await world.run('migrate.ts', ['all', '--no-stop-on-error', '--log-level', 'warn']);
+    world.faults(null);
+    const problems: string[] = [];
+    if (load.code !== 0 && load.code !== 1) problems.push(`the migration exited ${load.code ?? load.signal}`);
+    const check = await world.check(lastRunDir(load.lastLine, world));
+    const splynx = world.sb.splynx.faults.injected;
+    const sonar = world.sb.sonar.faults.injected;
+    const injected = Object.values(splynx).reduce((a, b) => a + b, 0) + Object.values(sonar).reduce((a, b) => a + b, 0);
+    const note = `${t(injected)} faults injected (Splynx ${t(splynx['5xx'])} 5xx, ${t(splynx['429'])} 429, ${t(splynx.hang)} hangs, ${t(splynx['commit-drop'])} commit-then-drop; Sonar ${t(sonar['429'])} 429), ${t(check.report.errors.length)} in the error table`;
+    // The data is clean: a record refused for a network, API or credentials reason was lost to a fault.
+    for (const e of check.report.errors.filter((e) => FAULT_CATEGORIES.has(e.category))) problems.push(`lost to a fault: ${e.entity} ${e.source_id} (${e.category}): ${e.message}`);
+    return resultOf('faults', check, 0, note, { accounts: opts.accounts, spec, injected: { splynx, sonar }, exit: load.code, splynx_requests: world.sb.splynx.stats().requests }, problems);
   } finally {
     await world.close();
   }
