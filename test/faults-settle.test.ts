@@ -118,3 +118,13 @@ test('a pending record whose create did land (commit then drop, every attempt) i
   assert.deepEqual(await partnerIds(), tables.companies.map((c) => String(c.id)).sort());
   assert.ok(ledger.records('partners').every((r) => r.state === 'created'));
 });
+
+test('with access tokens, a failed token request does not make a create look ambiguous: it is simply retried', async () => {
+  await fresh('token');
+  const tokenApi = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, auth: 'token', retryBaseMs: 1, timeoutMs: 300 });
+  // The first write is the token request itself.
+  faults.script('5xx', 1);
+  const created = await tokenApi.create('admin/administration/partners', { name: 'Token test partner' });
+  assert.match(created.id, /^\d+$/);
+  assert.equal((await api.get<Array<{ name: string }>>('admin/administration/partners')).filter((p) => p.name === 'Token test partner').length, 1);
+});
