@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { crashResume, faults, type ScenarioResult } from './scenarios.js';
+import { crashResume, dirty, faults, secrets, type ScenarioResult } from './scenarios.js';
 
 export const SCENARIOS = ['crash-resume', 'faults', 'dirty', 'secrets'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -46,10 +46,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
     opts.onResult?.(r);
     write();
   };
-  for (const name of opts.scenarios) {
+  for (const name of SCENARIOS.filter((s) => opts.scenarios.includes(s))) {
     const dataDir = path.join(opts.dir, name);
     if (name === 'crash-resume') done(await crashResume({ dataDir, accounts: opts.accounts, kills: opts.kills, seed: opts.seed, log: opts.log }));
     if (name === 'faults') done(await faults({ dataDir, accounts: opts.faultsAccounts, seed: opts.seed, log: opts.log }));
+    if (name === 'dirty') done(await dirty({ dataDir, accounts: opts.dirtyAccounts, seed: opts.seed, log: opts.log }));
+    // Last: it searches what the others wrote.
+    if (name === 'secrets') done(secrets({ dir: opts.dir, log: opts.log }));
   }
   return results;
 }

@@ -10,6 +10,11 @@ import { Ledger } from '../ledger/index.js';
 import { transformContext } from '../load/context.js';
 import { MAPPING_SPECS, type Row } from '../entities/index.js';
 import { crashAndResume, expectedEvents, type KillRecord } from './crash.js';
+import { verifyDirty, type ClassResult } from './dirty.js';
+import { baselineErrors, notebookEvidence } from './evidence.js';
+import { describeLeaks, scanForSecrets, temporaryPasswords } from './secrets-scan.js';
+import { issuedCredentials } from '../sandbox/credentials.js';
+import { ENTITIES } from '../entities/index.js';
 import type { EntityTally } from './exactly-once.js';
 import { createWorld, type World } from './world.js';
 
@@ -39,6 +44,8 @@ export interface ScenarioOptions {
   accounts: number;
   seed?: number;
   log?(line: string): void;
+  /** Called with the world before it is closed (tests look at Splynx themselves). */
+  inspect?(world: World): Promise<void>;
 }
 
 /** Settings every chaos child runs with: short timeouts so a hang costs seconds, not minutes. */
@@ -96,6 +103,7 @@ export async function crashResume(opts: ScenarioOptions & { kills: number; rando
     const problems: string[] = [];
     if (outcome.final.code !== 0 && outcome.final.code !== 1) problems.push(`the final run exited ${outcome.final.code ?? outcome.final.signal}`);
     const check = await world.check(lastRunDir(outcome.final.lastLine, world));
+    await opts.inspect?.(world);
     const note = `${outcome.kills.length} SIGKILLs (${outcome.kills.filter((k) => k.how === 'timed').length} at a random time, the rest mid-write), ${t(check.report.errors.length)} in the error table`;
     return resultOf('crash-resume', check, outcome.kills.length, note, { accounts: opts.accounts, kills: outcome.kills, finished_early: outcome.finishedEarly, ledger_events: outcome.eventsTotal, final_exit: outcome.final.code }, problems);
   } finally {
@@ -112,9 +120,11 @@ export const ISSUE_FAULTS = 'splynx:5xx=0.05,splynx:429=0.02,splynx:hang=0.01,sp
  * faults: the whole migration, snapshot included, with the sandboxes misbehaving from the first
  * request to the last; one run of each command, no resume. Ends with zero duplicates and zero losses.
  */
-export async function faults(opts: ScenarioOptions & { spec?: string }): Promise<ScenarioResult> {
+export async function faults(opts: ScenarioOptions & { spec?: string; settings?: Record<string, string> }): Promise<ScenarioResult> {
   const log = opts.log ?? (() => {});
-  const world = await createWorld('faults', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: CHAOS_SETTINGS });
+  // Access tokens rather than signatures: one more credential in play (and in the secrets search),
+  // and token requests meeting the same faults as everything else.
+  const world = await createWorld('faults', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: { ...CHAOS_SETTINGS, SPLYNX_AUTH: 'token', ...opts.settings } });
   try {
     const spec = `${opts.spec ?? ISSUE_FAULTS},seed=${opts.seed ?? 5}`;
     world.faults(spec);
@@ -125,6 +135,7 @@ export async function faults(opts: ScenarioOptions & { spec?: string }): Promise
     const problems: string[] = [];
     if (load.code !== 0 && load.code !== 1) problems.push(`the migration exited ${load.code ?? load.signal}`);
     const check = await world.check(lastRunDir(load.lastLine, world));
+    await opts.inspect?.(world);
     const splynx = world.sb.splynx.faults.injected;
     const sonar = world.sb.sonar.faults.injected;
     const injected = Object.values(splynx).reduce((a, b) => a + b, 0) + Object.values(sonar).reduce((a, b) => a + b, 0);
@@ -135,4 +146,82 @@ export async function faults(opts: ScenarioOptions & { spec?: string }): Promise
   } finally {
     await world.close();
   }
+}
+
+/** Whether a run's notebooks all ran to the end (a crash stops the replay at a failed cell). */
+function crashedCells(runDir: string): string[] {
+  const log = path.join(runDir, 'replay.log');
+  if (!fs.existsSync(log)) return [`no replay log in ${runDir}`];
+  return fs.readFileSync(log, 'utf8').split('\n').filter((l) => / FAILED after |stopped at cell/.test(l));
+}
+
+/**
+ * dirty: a generated ISP with every class of dirt, migrated through the notebooks (going on past
+ * errors); each marked record cleaned, kept by a documented rule or reported with the right
+ * category, no crash, nothing blocked by a dirty neighbour, and exactly-once over the rest.
+ */
+export async function dirty(opts: ScenarioOptions & { rate?: number }): Promise<ScenarioResult & { classes: ClassResult[] }> {
+  const log = opts.log ?? (() => {});
+  const rate = opts.rate ?? 0.05;
+  const seed = opts.seed ?? 5;
+  const world = await createWorld('dirty', { dataDir: opts.dataDir, accounts: opts.accounts, seed, dirtyRate: rate, settings: CHAOS_SETTINGS });
+  try {
+    log(`dirty: ${opts.accounts} accounts, ${world.sb.dataset.dirty.length} dirty marks in ${new Set(world.sb.dataset.dirty.map((m) => m.class)).size} classes`);
+    await world.prepare();
+    const load = await world.run('migrate.ts', ['all', '--no-stop-on-error', '--log-level', 'warn']);
+    const runDir = lastRunDir(load.lastLine, world);
+    const check = await world.check(runDir);
+    await opts.inspect?.(world);
+    // The same ISP without dirt, in this process: what fails there fails for reasons of its own.
+    const baseline = await baselineErrors({ accounts: opts.accounts, seed, dir: path.join(opts.dataDir, 'baseline') });
+    const tables = (await loadCleanedRecords(world.cleanedDir())) as Record<string, Row[]>;
+    const ledger = new Ledger(world.ledgerFile());
+    let verdict: ReturnType<typeof verifyDirty>;
+    try {
+      const ev = await notebookEvidence({ dataset: world.sb.dataset, cleanedDir: world.cleanedDir(), cleaned: tables, ledger, report: check.report, api: world.api, baseline, mappingsDir: path.join(world.dataDir, 'mappings') });
+      verdict = verifyDirty(ev);
+    } finally {
+      ledger.close();
+    }
+    const problems = [
+      ...(load.code !== 0 && load.code !== 1 ? [`the migration exited ${load.code ?? load.signal}`] : []),
+      ...crashedCells(runDir).map((l) => `crashed: ${l}`),
+      ...ENTITIES.filter((e) => !(e.name in check.report.entities)).map((e) => `entity ${e.name} never ran (the run stopped early)`),
+      ...verdict.classes.filter((c) => c.marks === 0).map((c) => `the generator made no ${c.class}: raise --dirty-accounts`),
+      ...verdict.classes.filter((c) => c.unexplained).flatMap((c) => c.examples.map((e) => `${c.class}: ${e}`)),
+      ...verdict.blocked.map((b) => `clean record blocked: ${b}`),
+    ];
+    const marks = verdict.classes.reduce((a, c) => a + c.marks, 0);
+    const by = (k: 'cleaned' | 'kept' | 'reported') => verdict.classes.reduce((a, c) => a + c[k], 0);
+    const note = `${t(marks)} dirty marks in ${verdict.classes.filter((c) => c.marks).length} classes: ${t(by('cleaned'))} cleaned, ${t(by('kept'))} kept by rule, ${t(by('reported'))} reported, ${verdict.classes.reduce((a, c) => a + c.unexplained, 0)} unexplained; ${verdict.blocked.length} clean records blocked`;
+    return { ...resultOf('dirty', check, 0, note, { accounts: opts.accounts, rate, classes: verdict.classes, blocked: verdict.blocked }, problems), classes: verdict.classes };
+  } finally {
+    await world.close();
+  }
+}
+
+/**
+ * secrets: every file the scenarios above wrote (logs, reports, error tables, executed notebooks,
+ * ledgers, snapshots) searched for every credential their sandboxes used and every temporary
+ * administrator password issued; the `secrets` folders, where those passwords live on purpose, excepted.
+ */
+export function secrets(opts: { dir: string; log?(line: string): void }): ScenarioResult {
+  const credentials = [...issuedCredentials(), ...temporaryPasswords([opts.dir])];
+  const scan = scanForSecrets([opts.dir], credentials, { skipFiles: [path.join(opts.dir, 'chaos.json')] });
+  const leaks = describeLeaks(scan);
+  const note = `${t(scan.files)} files (${(scan.bytes / 1e6).toFixed(1)} MB) searched for ${scan.searched} credentials; ${leaks.length} found; left out on purpose: ${scan.excluded.length} secrets folder${scan.excluded.length === 1 ? '' : 's'}`;
+  return {
+    scenario: 'secrets',
+    records: scan.files,
+    loaded: 0,
+    reported: 0,
+    duplicates: 0,
+    missing: 0,
+    extra: 0,
+    crashes: 0,
+    ok: leaks.length === 0 && scan.searched > 0,
+    note,
+    problems: scan.searched ? leaks : ['no credentials to search for: run the other scenarios first'],
+    detail: { files: scan.files, bytes: scan.bytes, credentials: scan.searched, too_short: scan.tooShort, excluded: scan.excluded, leaks, labels: [...new Set(credentials.map((c) => c.label.replace(/ of administrator .*/, ' of an administrator')))] },
+  };
 }
