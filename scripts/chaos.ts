@@ -8,7 +8,9 @@
  * folder (ledger, run folders with executed notebooks, reports, error tables, logs).
  *
  *   npx tsx scripts/chaos.ts [--scenarios crash-resume,faults,dirty,secrets] [--accounts 1000]
- *                            [--kills 20] [--faults-accounts 300] [--dirty-accounts 300] [--seed S]
+ *                            [--kills 20] [--faults-accounts N] [--dirty-accounts N] [--seed S]
+ *
+ * --faults-accounts and --dirty-accounts default to --accounts.
  *
  * Exit code 0 when every scenario holds, 1 otherwise, 2 on bad usage.
  */
@@ -58,11 +60,14 @@ function main(): Promise<number> | number {
       dir: projectPath('data', 'chaos', newRunId()),
       scenarios: scenarios as ChaosOptions['scenarios'],
       accounts: num('accounts', v.accounts, 1000, 1),
+      // The other scenarios default to the same ISP size.
       kills: num('kills', v.kills, 20, 0),
-      faultsAccounts: num('faults-accounts', v['faults-accounts'], 300, 1),
-      dirtyAccounts: num('dirty-accounts', v['dirty-accounts'], 300, 1),
+      faultsAccounts: 0,
+      dirtyAccounts: 0,
       seed: num('seed', v.seed, 5, 0),
     };
+    opts.faultsAccounts = num('faults-accounts', v['faults-accounts'], opts.accounts, 1);
+    opts.dirtyAccounts = num('dirty-accounts', v['dirty-accounts'], opts.accounts, 1);
   } catch (e) {
     console.error(`chaos: ${(e as Error).message}\n${USAGE}`);
     return 2;

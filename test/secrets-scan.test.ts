@@ -1,7 +1,7 @@
 // The secrets scan must be able to fail: fake credentials planted in a log, a JSON report, an
 // executed notebook, an error table and a SQLite file are all found, by file and line, in every
 // form they take, without the scan ever repeating them; the secrets folder is left out by name.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,8 +14,15 @@ import { describeLeaks, scanForSecrets, temporaryPasswords } from '../lib/chaos/
 const root = path.resolve(import.meta.dirname, '..');
 const fake = (what: string) => `planted-${what}-${randomBytes(8).toString('hex')}`;
 
+// Planted folders are removed when the tests end, whatever npm test keeps: the scan that follows
+// npm test would (rightly) find the planted temporary password. They sit one level down, because
+// npm test keeps the folders directly under the temporary folder.
+const planted = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'scan-')), 'planted');
+after(() => fs.rmSync(planted, { recursive: true, force: true }));
+
 function plantedFolder() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-'));
+  fs.mkdirSync(planted, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(planted, 'run-'));
   const token = fake('token');
   const secret = `${fake('secret')}/+&=`;
   const password = 'Tmp!pass#word-1234Xy';
@@ -71,7 +78,7 @@ test('scripts/scan-secrets.ts exits 1 listing file:line of each leak, and 0 on a
   assert.equal(leaky.code, 1, leaky.out);
   assert.match(leaky.out, /LEAK .*replay\.log:3: Sonar token/);
   assert.ok(!leaky.out.includes(token));
-  const clean = fs.mkdtempSync(path.join(os.tmpdir(), 'scan-clean-'));
+  const clean = fs.mkdtempSync(path.join(planted, 'clean-'));
   fs.writeFileSync(path.join(clean, 'report.json'), '{"errors":[]}');
   const ok = await run(clean);
   assert.equal(ok.code, 0, ok.out);
