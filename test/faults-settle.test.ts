@@ -17,16 +17,18 @@ import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
 
-/** The first `n` writes meet `fate`; everything after goes through. */
+/** The first `n` writes (or, with `reads`, requests of any kind) meet `fate`; everything after goes through. */
 class FirstWrites extends FaultController {
   private left = 0;
   private fate: FaultKind = 'none';
-  script(fate: FaultKind, n: number): void {
+  private reads = false;
+  script(fate: FaultKind, n: number, opts: { reads?: boolean } = {}): void {
     this.fate = fate;
     this.left = n;
+    this.reads = !!opts.reads;
   }
   override roll(isWrite: boolean): FaultKind {
-    if (!isWrite || this.left <= 0) return 'none';
+    if ((!isWrite && !this.reads) || this.left <= 0) return 'none';
     this.left--;
     this.injected[this.fate]++;
     return this.fate;
@@ -127,4 +129,15 @@ test('with access tokens, a failed token request does not make a create look amb
   const created = await tokenApi.create('admin/administration/partners', { name: 'Token test partner' });
   assert.match(created.id, /^\d+$/);
   assert.equal((await api.get<Array<{ name: string }>>('admin/administration/partners')).filter((p) => p.name === 'Token test partner').length, 1);
+});
+
+test('a read that hangs times out on the client and is retried', async () => {
+  await fresh('read-hang');
+  const hangs = splynx.faults.injected.hang;
+  faults.script('hang', 2, { reads: true });
+  const t0 = Date.now();
+  const rows = await api.get<unknown[]>('admin/administration/partners');
+  assert.ok(rows.length >= 1);
+  assert.equal(splynx.faults.injected.hang - hangs, 2);
+  assert.ok(Date.now() - t0 < 4_000, 'two 300 ms timeouts, not the 5 s hang');
 });
