@@ -17,13 +17,18 @@ import { MAPPING_SPECS } from '../lib/entities/index.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { randomBytes } from 'node:crypto';
+
+// Long enough for the secrets scan after npm test to search the outputs for them.
+const KEY = `test-key-${randomBytes(6).toString('hex')}`;
+const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 let splynx: SplynxSandbox;
 let api: SplynxApi;
 let dir: string;
 before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's' });
-  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'customers-'));
 });
 after(async () => {

@@ -28,6 +28,11 @@ import { supportAccountOf } from '../lib/entities/ticket-common.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity, type EntityOutcome } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { randomBytes } from 'node:crypto';
+
+// Long enough for the secrets scan after npm test to search the outputs for them.
+const KEY = `test-key-${randomBytes(6).toString('hex')}`;
+const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 const MAPPING_SPECS = { ...CUSTOMER_MAPPINGS, ...PAYMENT_MAPPINGS, ...TICKET_MAPPINGS };
 /** Load order as lib/entities/index.ts will have it. */
@@ -39,8 +44,8 @@ let splynx: SplynxSandbox;
 let api: SplynxApi;
 let dir: string;
 before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's', faults: new FaultController(parseFaultSpec('', 'splynx')) });
-  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET, faults: new FaultController(parseFaultSpec('', 'splynx')) });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'finance-support-'));
 });
 after(async () => {
@@ -214,7 +219,7 @@ test('with "commit then drop" on writes, nothing is duplicated and balances stil
   // Eight writes in flight sign their nonces in one order and may arrive in another; the client
   // retries such a refusal at once, but counts it against maxRetries, so under 30% commit-drops
   // the default 5 can run out. More retries keep this test about duplicates, not about nonces.
-  const patient = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1, maxRetries: 15 });
+  const patient = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1, maxRetries: 15 });
   const { ledger, loadAll } = setup('commit-drop', clean, patient);
   const foundation = await loadAll(FOUNDATION);
   assertNoFailures(foundation);

@@ -26,6 +26,11 @@ import { contactsNoteTitle, customerContacts, otherContacts } from '../lib/entit
 import type { EntityModule, Row, TransformContext } from '../lib/entities/types.js';
 import { loadEntity, type EntityOutcome } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { randomBytes } from 'node:crypto';
+
+// Long enough for the secrets scan after npm test to search the outputs for them.
+const KEY = `test-key-${randomBytes(6).toString('hex')}`;
+const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 const MAPPING_SPECS = { ...CUSTOMER_MAPPINGS, ...ADMIN_MAPPINGS };
 /** Load order, as ENTITIES will have it. */
@@ -36,8 +41,8 @@ let splynx: SplynxSandbox;
 let api: SplynxApi;
 let dir: string;
 before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's' });
-  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foundation-members-'));
 });
 after(async () => {

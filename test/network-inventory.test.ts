@@ -31,6 +31,11 @@ import { customerEquipment } from '../lib/entities/customer-equipment.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity, type EntityOutcome } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { randomBytes } from 'node:crypto';
+
+// Long enough for the secrets scan after npm test to search the outputs for them.
+const KEY = `test-key-${randomBytes(6).toString('hex')}`;
+const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 /** Load order, as lib/entities/index.ts will list them. */
 const MODULES = [
@@ -46,8 +51,8 @@ let splynx: SplynxSandbox;
 let api: SplynxApi;
 let dir: string;
 before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's', faults: new FaultController(parseFaultSpec('', 'splynx')) });
-  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET, faults: new FaultController(parseFaultSpec('', 'splynx')) });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'network-inventory-'));
 });
 after(async () => {

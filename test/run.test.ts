@@ -12,13 +12,18 @@ import { Ledger } from '../lib/ledger/index.js';
 import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import type { Row } from '../lib/entities/index.js';
 import { runMigration, type RunOptions } from '../lib/load/run.js';
+import { randomBytes } from 'node:crypto';
+
+// Long enough for the secrets scan after npm test to search the outputs for them.
+const KEY = `test-key-${randomBytes(6).toString('hex')}`;
+const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 let splynx: SplynxSandbox;
 let api: SplynxApi;
 let dir: string;
 before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's' });
-  api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', retryBaseMs: 1 });
+  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
+  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
 });
 after(async () => {

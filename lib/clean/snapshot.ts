@@ -75,6 +75,15 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
     if (phone.value) set(ctx, 'phone_numbers', r, 'number', formatPhone(phone.value), 'phone E.164');
   }
 
+  // A price cut to nothing with no reason is more often a slip than a gift: migrated as Sonar bills
+  // it (0.00), and listed so someone confirms it.
+  const price = new Map((tables.services ?? []).map((s) => [String(s.id), Number(s.amount ?? 0)]));
+  for (const r of tables.account_services ?? []) {
+    if (r.price_override === 0 && !r.price_override_reason && (price.get(String(r.service_id)) ?? 0) > 0) {
+      issue(ctx, 'account_services', r, 'price_override', 'data', `billed at 0 with no reason (service ${r.service_id} costs ${price.get(String(r.service_id))} cents)`, 'Confirm it in Sonar (give the override a reason) or correct the price; it is migrated at 0.00');
+    }
+  }
+
   for (const r of tables.addresses ?? []) {
     const a = cleanAddress(r as never);
     set(ctx, 'addresses', r, 'line1', a.value.street_1, 'address');

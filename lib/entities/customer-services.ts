@@ -15,11 +15,15 @@
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.
+ *
+ * An account service whose service is not in the snapshot (an orphan in Sonar) has no kind, so no
+ * module would pick it and it would vanish without a trace: `internet_services` selects it, and
+ * reports it in the error table (category data).
  */
 import { z } from 'zod';
 import { centsToDecimal } from '../clean/money.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
-import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
+import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 type Kind = 'internet' | 'recurring' | 'voice';
 const SONAR_TYPE: Record<Kind, string> = { internet: 'DATA', recurring: 'RECURRING', voice: 'VOICE' };
@@ -60,9 +64,13 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     endpoint: 'admin/customers/customer/0/' + `${kind}-services`,
     dependsOn: ['customers', TARIFFS[kind]],
     payload: schemas[kind] as never,
-    select: (as: Row, ctx: TransformContext) => ctx.byId('services', as.service_id)?.type === SONAR_TYPE[kind],
+    select: (as: Row, ctx: TransformContext) => {
+      const service = ctx.byId('services', as.service_id);
+      return service ? service.type === SONAR_TYPE[kind] : kind === 'internet';
+    },
     transform(as: Row, ctx: TransformContext) {
-      const service = ctx.byId('services', as.service_id)!;
+      const service = ctx.byId('services', as.service_id);
+      if (!service) throw new DanglingReference('account_services', 'service_id', 'services', String(as.service_id));
       const account = ctx.byId('accounts', as.account_id);
       const common = {
         customer_id: ctx.ref('customers', as.account_id),

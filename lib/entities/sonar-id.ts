@@ -18,20 +18,28 @@ export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];
 export async function ensureSonarIdFields(api: SplynxApi, modules: readonly string[] = SONAR_ID_MODULES): Promise<string[]> {
   const created: string[] = [];
   for (const module of modules) {
-    const defs = await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${module}`);
-    if (defs.some((d) => d.name === SONAR_ID_FIELD)) continue;
-    await api.create(`admin/config/additional-fields/${module}`, {
-      name: SONAR_ID_FIELD,
-      title: 'Sonar id',
-      type: 'string',
-      is_unique: '1',
-      readonly: '1',
-      show_in_list: '0',
-    });
+    const path = `admin/config/additional-fields/${module}`;
+    const defined = async () => (await api.get<Array<{ name: string }>>(path)).some((d) => d.name === SONAR_ID_FIELD);
+    if (await defined()) continue;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await api.create(path, { name: SONAR_ID_FIELD, title: 'Sonar id', type: 'string', is_unique: '1', readonly: '1', show_in_list: '0' });
+        break;
+      } catch (e) {
+        // An unanswered create may have landed (a dropped connection, a 5xx, a timeout): only a
+        // look tells, and only a miss allows sending it again. Otherwise one lost answer here
+        // would stop the whole run before its first record.
+        if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
+        if (await defined()) break;
+      }
+    }
     created.push(module);
   }
   return created;
 }
+
+/** How many times an unanswered create of a field definition is looked up and sent again. */
+const SETTLE_ATTEMPTS = 6;
 
 /** The natural-key lookup every entity with a `sonar_id` field shares. */
 export async function findBySonarId(api: SplynxApi, endpoint: string, sonarId: string): Promise<string | null> {

@@ -19,6 +19,17 @@ export class MissingDependency extends Error {
   }
 }
 
+/**
+ * The record points at a record that is not in the snapshot at all (an orphan in Sonar): no load
+ * order can fix it, only the data.
+ */
+export class DanglingReference extends Error {
+  override name = 'DanglingReference';
+  constructor(readonly table: string, readonly field: string, readonly target: string, readonly value: string) {
+    super(`${field} ${value} points at no ${target} record: there is none in the snapshot`);
+  }
+}
+
 /** The record cannot be expressed in Splynx as it is: the analyst must decide. */
 export class TransformError extends Error {
   override name = 'TransformError';

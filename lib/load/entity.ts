@@ -48,8 +48,15 @@ export interface EntityOutcome {
 
 /** In Splynx and known. `deleting` and `deleted` (a rollback's marks) are not: they are looked up like unknown records. */
 const DONE = new Set(['created', 'updated', 'skipped', 'external']);
-/** How many times an unanswered create is looked up and sent again before it is left pending. */
-const SETTLE_ATTEMPTS = 3;
+/**
+ * How many times an unanswered create is looked up and sent again before it is left pending.
+ * Sending again after a lookup that found nothing is safe, so this only bounds how long a
+ * struggling server is pressed: with 6% of requests failing without an answer, three attempts
+ * lost about one create in 5,000 to `pending` (a record missing until the next run); six, with
+ * backoff, about one in 20 million.
+ */
+const SETTLE_ATTEMPTS = 6;
+const SETTLE_BACKOFF_MS = 200;
 
 export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformContext, api: SplynxApi, ledger: Ledger, opts: EntityLoadOptions = {}): Promise<EntityOutcome> {
   const out: EntityOutcome = { entity: mod.name, selected: 0, created: 0, updated: 0, skipped: 0, adopted: 0, failed: 0, errors: [], stopped: false };
@@ -218,6 +225,7 @@ async function createSettled(mod: EntityModule, payload: Row, body: Row, natural
         ledger.markDone(mod.name, id, 'created', found, `settled by ${natural.key} after an unanswered create`, hash);
         return;
       }
+      await new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
     }
   }
 }

@@ -6,7 +6,7 @@
 import { ZodError } from 'zod';
 import { UnmappedError } from '../mappings/table.js';
 import { SplynxError } from '../splynx/client.js';
-import { MissingDependency, TransformError } from '../entities/types.js';
+import { DanglingReference, MissingDependency, TransformError } from '../entities/types.js';
 
 export type ErrorCategory = 'network' | 'authentication' | 'validation' | 'transformation' | 'api' | 'data';
 
@@ -25,6 +25,7 @@ export function classify(entity: string, sourceId: string, e: unknown): ErrorRow
   if (e instanceof MissingDependency) {
     return row('data', e.message, `Migrate ${e.entity} ${e.sonarId} first (or run with --include-dependencies), or register it with register-external if it exists in Splynx`);
   }
+  if (e instanceof DanglingReference) return row('data', e.message, `Correct ${e.field} in Sonar (or remove the ${e.table} record), take a new snapshot, then run again`);
   if (e instanceof UnmappedError) return row('data', e.message, `Edit ${e.file} and run again`);
   if (e instanceof TransformError) return row('transformation', e.message, e.suggestion ?? 'Fix the record in Sonar, or adjust the mapping table');
   if (e instanceof ZodError) {

@@ -167,7 +167,9 @@ export class SplynxApi {
     try {
       authorization = await this.authorization();
     } catch (e) {
-      return e instanceof SplynxError ? e : new SplynxError(`Splynx: ${(e as Error).message}`, 'network');
+      // Getting a token failed: the request itself was never sent, so it cannot have landed, and
+      // is safe to send again whatever its method (a 5xx from the token endpoint is not ambiguous here).
+      return e instanceof SplynxError ? new SplynxError(e.message, e.category, { ...e.details, ambiguous: false }) : new SplynxError(`Splynx: ${(e as Error).message}`, 'network');
     }
     this.stats.requests++;
     let res: AxiosResponse;

@@ -10,6 +10,7 @@ import { startSandboxServer, type Reply, type RunningServer, type SandboxRequest
 import { assertNoUnknownTables, installResolvers, tablesOf } from './resolvers.js';
 import { SonarStore, isoWithOffset } from './store.js';
 import { sandboxSdl } from './sdl.js';
+import { registerCredential } from '../credentials.js';
 
 export interface SonarSandboxOptions {
   dataset: SonarDataset;
@@ -85,6 +86,7 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
   const store = new SonarStore(opts.dataset, tables);
   installResolvers(schema, store, tables, { maxRecordsPerPage: opts.maxRecordsPerPage ?? 100 });
   const tokens = new Set(opts.tokens);
+  for (const t of tokens) registerCredential('Sonar token', t);
   const limiter = new RateLimiter(opts.rateLimitPerMinute ?? 400, opts.rateWindowMs ?? 60_000);
   const tooMany = () => json(429, { error: `Request limit of ${limiter.limit}/min reached.` });
 

@@ -8,6 +8,7 @@ import qs from 'qs';
 import type { Reply } from '../http.js';
 import { errorReply, unauthorized } from './replies.js';
 import type { SplynxStore } from './store.js';
+import { registerCredential } from '../credentials.js';
 
 export const ACCESS_TOKEN_SECONDS = 30 * 60;
 export const REFRESH_TOKEN_SECONDS = 365 * 24 * 60 * 60;
@@ -108,6 +109,8 @@ export class SplynxAuth {
     };
     this.byAccess.set(pair.access, pair);
     this.byRefresh.set(pair.refresh, pair);
+    registerCredential('Splynx access token', pair.access);
+    registerCredential('Splynx refresh token', pair.refresh);
     return pair;
   }
 

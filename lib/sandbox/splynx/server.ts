@@ -14,6 +14,7 @@ import { errorReply, notFound } from './replies.js';
 import { dispatch } from './routes.js';
 import { seedFreshInstance } from './seed.js';
 import { SplynxStore } from './store.js';
+import { registerCredential } from '../credentials.js';
 
 export interface SplynxSandboxOptions {
   apiKey: string;
@@ -36,6 +37,10 @@ const TOKENS = /^admin\/auth\/tokens(?:\/([^/]+))?\/?$/;
 export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<SplynxSandbox> {
   const now = opts.now ?? (() => new Date());
   const admin = opts.admin ?? { login: 'admin', password: randomBytes(12).toString('hex') };
+  registerCredential('Splynx API key', opts.apiKey);
+  registerCredential('Splynx API secret', opts.apiSecret);
+  registerCredential('Splynx Basic credentials', Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64'));
+  registerCredential('Splynx administrator password', admin.password);
   const store = new SplynxStore((s) => seedFreshInstance(s, { admin }));
   const engine = new CrudEngine(store, now);
   const auth = new SplynxAuth({ apiKey: opts.apiKey, apiSecret: opts.apiSecret, unsecureBasic: opts.unsecureBasic ?? false, store, now });

@@ -1,0 +1,164 @@
+/**
+ * The leak check: search every file a run wrote (logs, reports, error tables, executed notebooks,
+ * the SQLite ledger, snapshots, mapping tables) for the credentials that were in use, in the forms
+ * they could take on the way out (as they are, URL-encoded, JSON-escaped; the Basic header is
+ * registered as its own credential). Answers file and line of each hit and which credential it
+ * was, never the value.
+ *
+ * Folders named `secrets` are skipped, and said so: that is where the workbook keeps the
+ * administrators' temporary passwords on purpose (git-ignored, mode 600). Those passwords are
+ * credentials too: `temporaryPasswords` reads them so the search looks for them everywhere else.
+ *
+ * Files are read as bytes, so binary files (the ledger) are searched as well; a line is counted by
+ * newlines before the hit. One pass per file whatever the number of credentials: candidates are
+ * found by their first four bytes, then compared whole.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { IssuedCredential } from '../sandbox/credentials.js';
+
+/** Shorter values match by chance (a key "k" is in every word): they are counted, not searched. */
+export const MIN_SECRET_LENGTH = 8;
+
+export interface Leak {
+  file: string;
+  line: number;
+  /** Which credential, e.g. "Splynx API secret"; never its value. */
+  label: string;
+  form: 'as is' | 'URL-encoded' | 'JSON-escaped';
+}
+
+export interface ScanResult {
+  files: number;
+  bytes: number;
+  /** Distinct values searched for. */
+  searched: number;
+  /** Values too short to search. */
+  tooShort: number;
+  /** Folders left out on purpose (the `secrets` folders). */
+  excluded: string[];
+  leaks: Leak[];
+}
+
+export interface ScanOptions {
+  /** Files to leave out (the credentials registry itself). */
+  skipFiles?: string[];
+  /** Only files changed at or after this time (ms since the epoch). */
+  since?: number;
+  /** Folders not to enter, by name (default: `secrets`, node_modules, .git). */
+  skipDirs?: string[];
+}
+
+interface Needle {
+  bytes: Buffer;
+  label: string;
+  form: Leak['form'];
+}
+
+function needles(credentials: IssuedCredential[]): { list: Needle[]; searched: number; tooShort: number } {
+  const seen = new Set<string>();
+  const list: Needle[] = [];
+  let tooShort = 0;
+  for (const c of credentials) {
+    if (seen.has(c.value)) continue;
+    seen.add(c.value);
+    if (c.value.length < MIN_SECRET_LENGTH) {
+      tooShort++;
+      continue;
+    }
+    const forms = new Map<string, Leak['form']>([[c.value, 'as is']]);
+    if (!forms.has(encodeURIComponent(c.value))) forms.set(encodeURIComponent(c.value), 'URL-encoded');
+    const json = JSON.stringify(c.value).slice(1, -1);
+    if (!forms.has(json)) forms.set(json, 'JSON-escaped');
+    for (const [v, form] of forms) list.push({ bytes: Buffer.from(v, 'utf8'), label: c.label, form });
+  }
+  return { list, searched: seen.size - tooShort, tooShort };
+}
+
+const key4 = (b: Buffer, i: number) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+
+function files(root: string, opts: ScanOptions, excluded: string[]): string[] {
+  if (!fs.existsSync(root)) return [];
+  const skipDirs = new Set(opts.skipDirs ?? ['secrets', 'node_modules', '.git']);
+  const skipFiles = new Set((opts.skipFiles ?? []).map((f) => path.resolve(f)));
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (skipDirs.has(e.name)) excluded.push(p);
+        else walk(p);
+      } else if (e.isFile() && !skipFiles.has(path.resolve(p))) {
+        if (opts.since === undefined || fs.statSync(p).mtimeMs >= opts.since) out.push(p);
+      }
+    }
+  };
+  if (fs.statSync(root).isDirectory()) walk(root);
+  else out.push(root);
+  return out;
+}
+
+/** Searches every file under `roots` for the credentials. */
+export function scanForSecrets(roots: string[], credentials: IssuedCredential[], opts: ScanOptions = {}): ScanResult {
+  const { list, searched, tooShort } = needles(credentials);
+  const byKey = new Map<number, Needle[]>();
+  // The first two bytes of every needle, as a table: most positions of a file are ruled out by one lookup.
+  const first2 = new Uint8Array(65536);
+  for (const n of list) {
+    const k = key4(n.bytes, 0);
+    byKey.set(k, [...(byKey.get(k) ?? []), n]);
+    first2[n.bytes[0] | (n.bytes[1] << 8)] = 1;
+  }
+  const excluded: string[] = [];
+  const leaks: Leak[] = [];
+  let count = 0;
+  let bytes = 0;
+  for (const file of roots.flatMap((r) => files(r, opts, excluded))) {
+    let b: Buffer;
+    try {
+      b = fs.readFileSync(file);
+    } catch {
+      continue; // gone meanwhile (a test's own temporary file)
+    }
+    count++;
+    bytes += b.length;
+    if (!byKey.size) continue;
+    let line = 1;
+    let lineCountedTo = 0;
+    for (let i = 0; i + 4 <= b.length; i++) {
+      if (!first2[b[i] | (b[i + 1] << 8)]) continue;
+      const hits = byKey.get(key4(b, i));
+      if (!hits) continue;
+      for (const n of hits) {
+        if (i + n.bytes.length > b.length || b.compare(n.bytes, 0, n.bytes.length, i, i + n.bytes.length) !== 0) continue;
+        for (; lineCountedTo < i; lineCountedTo++) if (b[lineCountedTo] === 10) line++;
+        leaks.push({ file, line, label: n.label, form: n.form });
+      }
+    }
+  }
+  return { files: count, bytes, searched, tooShort, excluded: [...new Set(excluded)], leaks };
+}
+
+/** The temporary administrator passwords the workbook issued, from the `secrets` folders under `roots`. */
+export function temporaryPasswords(roots: string[]): IssuedCredential[] {
+  const out: IssuedCredential[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (path.basename(dir) === 'secrets' && /^administrators-.*\.csv$/.test(e.name)) {
+        const rows = parse(fs.readFileSync(p, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<{ temporary_password?: string; login?: string }>;
+        for (const r of rows) if (r.temporary_password) out.push({ label: `temporary password of administrator ${r.login ?? ''}`.trim(), value: r.temporary_password });
+      }
+    }
+  };
+  for (const r of roots) walk(r);
+  return out;
+}
+
+/** One line per leak, file:line and which credential, for a report or a failing test. */
+export function describeLeaks(result: ScanResult, base = process.cwd()): string[] {
+  return result.leaks.map((l) => `${path.relative(base, l.file)}:${l.line}: ${l.label} (${l.form})`);
+}
