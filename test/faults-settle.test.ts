@@ -16,6 +16,7 @@ import { partners } from '../lib/entities/partners.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
+import { MAPPING_SPECS } from '../lib/entities/index.js';
 
 /** The first `n` writes (or, with `reads`, requests of any kind) meet `fate`; everything after goes through. */
 class FirstWrites extends FaultController {
@@ -58,7 +59,8 @@ async function fresh(name: string) {
   faults.script('none', 0);
   await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
   const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
-  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name) });
+  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS });
+  for (const spec of partners.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   return { ledger, load: () => loadEntity(partners as EntityModule, tables.companies, ctx, api, ledger, { concurrency: 1 }) };
 }
 
