@@ -95,7 +95,7 @@ export async function crashAndResume(opts: CrashOptions): Promise<CrashOutcome> 
       const events = timed ? 0 : safeCount(opts.ledgerFile);
       if (timed ? now >= delay : events >= target) {
         if (child.kill()) {
-          const k: KillRecord = { n: kills.length + 1, how: timed ? 'timed' : 'events', afterMs: now, events: safeCount(opts.ledgerFile) - before };
+          const k: KillRecord = { n: kills.length + 1, how: timed ? 'timed' : 'events', afterMs: now, events: Math.max(0, safeCount(opts.ledgerFile) - before) };
           await child.done;
           kills.push(k);
           opts.onKill?.(k);
