@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Notebook } from '../lib/replay/notebook.js';
 import { declaredParameters, injectedSource } from '../lib/replay/params.js';
+import { claimRunId } from '../lib/replay/runner.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtures = path.join(root, 'test/fixtures/notebooks');
@@ -83,4 +84,12 @@ test('parameter declarations are read with their types', () => {
   const declared = declaredParameters("let a = 'x';  // note\nlet n: number = 3;\nconst flag = false;\n// let skipped = 1;");
   assert.deepEqual(declared.map((d) => [d.name, d.type]), [['a', 'string'], ['n', 'number'], ['flag', 'boolean']]);
   assert.equal(injectedSource(declared, { a: 'quote " and \\ back', n: '4', flag: 'yes' }).split('\n').slice(1).join('\n'), 'let a = "quote \\" and \\\\ back";\nlet n = 4;\nlet flag = true;');
+});
+
+test('two runs started in the same second get their own run folders', () => {
+  const runs = fs.mkdtempSync(path.join(os.tmpdir(), 'runs-'));
+  const now = new Date('2026-11-22T10:00:00.400Z');
+  const ids = [claimRunId(runs, now), claimRunId(runs, now), claimRunId(runs, new Date('2026-11-22T10:00:00.900Z'))];
+  assert.deepEqual(ids, ['20261122-100000Z', '20261122-100000Z-2', '20261122-100000Z-3']);
+  assert.deepEqual(fs.readdirSync(runs).sort(), [...ids].sort());
 });

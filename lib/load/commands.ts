@@ -12,7 +12,7 @@ import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { newRunId } from '../replay/runner.js';
+import { claimRunId } from '../replay/runner.js';
 import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
@@ -217,7 +217,7 @@ export async function replayLoad(runId: string, inv: LoadInvocation): Promise<nu
 export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
   const inv = parseLoadArgs(command, args);
   if ('problem' in inv) return loadUsage(inv.problem);
-  const runId = newRunId();
+  const runId = claimRunId(runsDir());
   return printRunSummary(runId, await replayLoad(runId, inv));
 }
 

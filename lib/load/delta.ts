@@ -18,7 +18,7 @@ import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { newRunId } from '../replay/runner.js';
+import { claimRunId } from '../replay/runner.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
 import { parseLoadArgs, replayLoad, USAGE } from './commands.js';
 import type { RunReport } from './run.js';
@@ -131,7 +131,7 @@ export async function deltaCommand(args: string[]): Promise<number> {
   if (base.selection) console.error(`migrate: snapshot ${since} holds only some accounts; the delta brings every account changed since, and the load migrates them`);
 
   const snapshotId = freshSnapshotId(root);
-  const runId = newRunId();
+  const runId = claimRunId();
   // The connection check, the incremental snapshot and the cleaning of the whole picture.
   const prepared = await replayNotebooks(['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb'].map((n) => projectPath('notebooks', n)), {
     runId,

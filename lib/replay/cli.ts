@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ensureBuilt } from '../build.js';
 import { parametersCellIndex, readNotebook, sourceOf } from './notebook.js';
 import { declaredParameters, parseParamArgs } from './params.js';
-import { newRunId, replayNotebook } from './runner.js';
+import { claimRunId, replayNotebook } from './runner.js';
 
 export async function runNotebooks(notebooks: string[], opts: { params?: string[]; runId?: string } = {}): Promise<number> {
   return (await replayNotebooks(notebooks, opts)).code;
@@ -27,7 +27,7 @@ export async function replayNotebooks(notebooks: string[], opts: { params?: stri
     console.error(`replay: ${(e as Error).message}`);
     return { code: 2, runId: '' };
   }
-  const runId = opts.runId ?? newRunId();
+  const runId = opts.runId ?? claimRunId();
   for (const nb of notebooks) {
     console.error(`== ${path.basename(nb)} (run ${runId})`);
     try {

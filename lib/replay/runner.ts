@@ -50,6 +50,31 @@ export function newRunId(now = new Date()): string {
   return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
 }
 
+/** The runs folder of the configured DATA_DIR. */
+export function defaultRunsDir(): string {
+  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
+  return projectPath(dataDir, 'runs');
+}
+
+/**
+ * A new run id whose folder this process has made: two commands started in the same second (a
+ * cutover script, CI) must not share a run folder and merge their reports. The folder is claimed
+ * with an exclusive mkdir, so the second gets `<id>-2`.
+ */
+export function claimRunId(runsDir = defaultRunsDir(), now = new Date()): string {
+  fs.mkdirSync(runsDir, { recursive: true });
+  const base = newRunId(now);
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}-${n}`;
+    try {
+      fs.mkdirSync(path.join(runsDir, id));
+      return id;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+}
+
 /** Secrets as they are configured, read leniently: a replay must scrub even when settings are invalid. */
 function configuredSecrets(): string[] {
   const file = readEnvFile(projectPath('.env'));
@@ -70,9 +95,9 @@ function tslabHandler(rootDir: string): TslabHandler {
 export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult> {
   const notebookPath = path.resolve(opts.notebook);
   const nb = readNotebook(notebookPath);
-  const runId = opts.runId ?? newRunId();
-  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-  const runDir = path.join(opts.runsDir ?? projectPath(dataDir, 'runs'), runId);
+  const runsDir = opts.runsDir ?? defaultRunsDir();
+  const runId = opts.runId ?? claimRunId(runsDir);
+  const runDir = path.join(runsDir, runId);
   fs.mkdirSync(runDir, { recursive: true });
   const name = path.basename(notebookPath);
   const executed = path.join(runDir, name);

@@ -10,7 +10,7 @@ import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { ledgerPath, splynxApi } from '../load/session.js';
 import { dataPath } from '../paths.js';
-import { newRunId } from '../replay/runner.js';
+import { claimRunId } from '../replay/runner.js';
 import { rollback, rollbackSummary } from './index.js';
 
 export async function rollbackCommand(args: string[], usage: (message: string) => number): Promise<number> {
@@ -28,9 +28,7 @@ export async function rollbackCommand(args: string[], usage: (message: string) =
     return 2;
   }
   // Two commands in the same second must not share a run folder.
-  const base = newRunId();
-  let runId = base;
-  for (let n = 2; fs.existsSync(dataPath(settings.DATA_DIR, 'runs', runId)); n++) runId = `${base}-${n}`;
+  const runId = claimRunId(dataPath(settings.DATA_DIR, 'runs'));
   const runDir = dataPath(settings.DATA_DIR, 'runs', runId);
   const ledger = new Ledger(ledgerPath(settings));
   try {

@@ -10,7 +10,7 @@ import { renderText } from '../frames/show.js';
 import { runsDir, USAGE } from '../load/commands.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { newRunId } from '../replay/runner.js';
+import { claimRunId } from '../replay/runner.js';
 import { entitiesToVerify } from './index.js';
 import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine } from './report.js';
 
@@ -33,7 +33,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     ...(v['snapshot-id'] ? [`snapshotId=${v['snapshot-id']}`] : []),
     ...(v.entities ? [`entities=${v.entities.replace(/\s+/g, '')}`] : []),
   ];
-  const runId = newRunId();
+  const runId = claimRunId();
   const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });
   return printVerifySummary(runId, code);
 }
