@@ -6,13 +6,21 @@
 import { format, isValid, parseISO } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 
+/** Answers by timezone name: building an Intl formatter for every timestamp was a hot spot of the load. */
+const timezones = new Map<string, boolean>();
+
 export function isValidTimezone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let valid = timezones.get(tz);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    timezones.set(tz, valid);
   }
+  return valid;
 }
 
 function parseInstant(input: string): Date {

@@ -12,7 +12,7 @@
  * No place in Splynx: attachments. Natural key as for replies (findTicketMessage).
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { adminRef, findTicketMessage, supportAccountOf, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import { ADMIN_ENTITY, adminRef, findTicketMessage, supportAccountOf, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketComments: EntityModule<TicketMessagePayload> = {
@@ -22,6 +22,7 @@ export const ticketComments: EntityModule<TicketMessagePayload> = {
   accountOf: supportAccountOf,
   endpoint: 'admin/support/ticket-messages',
   dependsOn: ['tickets', 'customers'],
+  after: [ADMIN_ENTITY],
   payload: ticketMessagePayload,
   transform(comment, ctx) {
     const body = String(comment.body ?? '').trim();

@@ -16,7 +16,7 @@
  * the message itself (ticket, second, author, text); see findTicketMessage.
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { adminRef, findTicketMessage, supportAccountOf, ticketCustomer, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import { ADMIN_ENTITY, adminRef, findTicketMessage, supportAccountOf, ticketCustomer, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketReplies: EntityModule<TicketMessagePayload> = {
@@ -26,6 +26,7 @@ export const ticketReplies: EntityModule<TicketMessagePayload> = {
   accountOf: supportAccountOf,
   endpoint: 'admin/support/ticket-messages',
   dependsOn: ['tickets', 'customers'],
+  after: [ADMIN_ENTITY],
   payload: ticketMessagePayload,
   transform(reply, ctx) {
     const body = String(reply.body ?? '').trim();

@@ -34,7 +34,7 @@
 import { z } from 'zod';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { adminRef, messageDate, messageTime, ticketCustomer } from './ticket-common.js';
+import { ADMIN_ENTITY, adminRef, messageDate, messageTime, ticketCustomer } from './ticket-common.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 export const TICKET_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
@@ -135,6 +135,7 @@ export const tickets: EntityModule<Payload> = {
   endpoint: 'admin/support/tickets',
   dependsOn: ['customers'],
   members: ['ticket_replies', 'ticket_comments'],
+  after: [ADMIN_ENTITY],
   payload,
   // A follow-up ticket names its parent's Splynx id in its note, so parents go first.
   selfReference: (t) => (t.parent_ticket_id ? String(t.parent_ticket_id) : null),

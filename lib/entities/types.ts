@@ -64,6 +64,11 @@ export interface EntityModule<P extends Row = Row> {
   endpoint: string;
   /** Entities whose records this one refers to: they are loaded first. */
   dependsOn: string[];
+  /**
+   * Entities referenced only optionally (a ticket's assignee): never pulled into a run as
+   * dependencies, but when one loads in the same run it loads first, so the reference is filled.
+   */
+  after?: string[];
   /** Entities that belong to one record of this one (a customer's services and notes). */
   members?: string[];
   /** The zod schema of the Splynx payload: a record that fails it is never sent. */

@@ -42,7 +42,9 @@ export function transformContext(opts: ContextOptions): TransformContext {
         idx = new Map();
         for (const r of opts.tables[table] ?? []) {
           const k = typeField ? `${r[typeField]}:${r[field]}` : String(r[field]);
-          idx.set(k, [...(idx.get(k) ?? []), r]);
+          const list = idx.get(k);
+          if (list) list.push(r);
+          else idx.set(k, [r]);
         }
         fk.set(key, idx);
       }

@@ -26,7 +26,13 @@ export interface EntityLoadOptions {
   stopOnError?: boolean;
   /** Send changed payloads as updates (default). Off: a changed record is reported, not touched. */
   update?: boolean;
+  /** Records in progress at once (requests in flight are bounded by the Splynx client). */
   concurrency?: number;
+  /**
+   * Shared by the entities of a run that load side by side: the first to stop at an error aborts
+   * it, and then no entity starts another record.
+   */
+  halt?: AbortController;
   /** Only these Sonar ids (a single customer, a batch). */
   only?: Set<string>;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -70,8 +76,13 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     const row = classify(mod.name, id, e);
     out.errors.push(row);
     if (!opts.dryRun && !keep) ledger.markFailed(mod.name, id, `${row.category}: ${row.message}`);
-    if (opts.stopOnError) out.stopped = true;
+    if (opts.stopOnError) stop();
   };
+  const stop = () => {
+    out.stopped = true;
+    opts.halt?.abort();
+  };
+  const halted = () => out.stopped || !!opts.halt?.signal.aborted;
 
   /** A record the mapping table sends to an existing Splynx record: checked, then recorded `external`. */
   async function useMapped(id: string, target: string): Promise<void> {
@@ -160,6 +171,8 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
       // Create-only fields (a first password) join the body after hashing; a failure here sends nothing.
       const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row) } : payload;
       ledger.markPending(mod.name, id, hash, natural.key);
+      // With group commit the mark joins this turn's transaction: it must be on disk before the POST.
+      await ledger.durable();
       creating = true;
       await createSettled(mod, payload, body, natural, api, ledger, id, hash);
       out.created++;
@@ -169,23 +182,28 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
         // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
         out.failed++;
         out.errors.push({ ...classify(mod.name, id, e), message: `outcome unknown, left pending for the next run: ${(e as Error).message}` });
-        if (opts.stopOnError) out.stopped = true;
+        if (opts.stopOnError) stop();
         return;
       }
       fail(id, e, !!known && DONE.has(known.state));
     }
   }
 
-  // Records that point at records of the same entity (a child account's parent) go in waves.
-  const pendingRows = [...selected];
-  while (pendingRows.length && !out.stopped) {
-    const wave = pendingRows.filter((r) => !pendingRows.some((p) => p !== r && selfParent(mod, r, ctx) === String(p.id)));
+  // Records that point at records of the same entity (a child account's parent) go in waves:
+  // a record waits for a later wave while its parent is still among those to load.
+  const parentOf = new Map(selected.map((r) => [r, selfParent(mod, r, ctx)]));
+  let pendingRows = selected;
+  while (pendingRows.length && !halted()) {
+    const waiting = new Set(pendingRows.map((r) => String(r.id)));
+    const wave = pendingRows.filter((r) => { const p = parentOf.get(r); return p === null || p === undefined || p === String(r.id) || !waiting.has(p); });
+    // A cycle of parents: load what is left together and let the references fail where they must.
     const batch = wave.length ? wave : pendingRows;
-    for (const r of batch) pendingRows.splice(pendingRows.indexOf(r), 1);
+    const inBatch = new Set(batch);
+    pendingRows = pendingRows.filter((r) => !inBatch.has(r));
     await Promise.all(
       batch.map((r) =>
         limit(async () => {
-          if (out.stopped) return;
+          if (halted()) return;
           await one(r);
           done++;
           opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });

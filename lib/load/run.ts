@@ -15,6 +15,7 @@ import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
 import type { ErrorRow } from './errors.js';
+import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
 
 /** The phases whose records belong to one account. */
@@ -34,7 +35,13 @@ export interface RunOptions {
   includeDependencies?: boolean;
   includeMembers?: boolean;
   update?: boolean;
+  /** Requests in flight against Splynx (the client's own limit; default 8). */
   concurrency?: number;
+  /**
+   * Load independent entities side by side (lib/load/schedule.ts). Default: on when concurrency
+   * is above 1; off, entities go one after another in plan order, as the seed tool did.
+   */
+  pipeline?: boolean;
   secrets?: string[];
   /** Where temporary administrator passwords are written; default `<runDir>/../../secrets`. */
   secretsDir?: string;
@@ -107,24 +114,35 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     }
   }
 
-  const outcomes: EntityOutcome[] = [];
-  let stopped = false;
-  for (const mod of entities) {
-    const outcome = await loadEntity(mod, tables[mod.source] ?? [], ctx, api, ledger, {
-      dryRun: opts.dryRun,
-      stopOnError: opts.stopOnError ?? true,
-      update: opts.update,
-      concurrency: opts.concurrency,
-      only: selection(mod, tables, accounts, ctx),
-      dryRunCreated,
-      onProgress: opts.onProgress,
-    });
-    outcomes.push(outcome);
-    if (outcome.stopped) {
-      stopped = true;
-      break;
-    }
+  const concurrency = opts.concurrency ?? 8;
+  const pipeline = opts.pipeline ?? concurrency > 1;
+  // The first entity to stop at an error halts the others: none starts another record.
+  const halt = new AbortController();
+  // State changes commit in groups (lib/ledger): one disk sync per turn of the event loop, not per record.
+  ledger.startGrouping();
+  let outcomes: EntityOutcome[];
+  try {
+    outcomes = await runScheduled(
+      entities,
+      (mod) =>
+        loadEntity(mod, tables[mod.source] ?? [], ctx, api, ledger, {
+          dryRun: opts.dryRun,
+          stopOnError: opts.stopOnError ?? true,
+          update: opts.update,
+          // Twice as many records open as request slots: while one record writes its ledger
+          // mark between two requests, another has its request queued, so no slot idles.
+          concurrency: pipeline ? concurrency * 2 : concurrency,
+          halt,
+          only: selection(mod, tables, accounts, ctx),
+          dryRunCreated,
+          onProgress: opts.onProgress,
+        }),
+      { pipeline, halted: () => halt.signal.aborted },
+    );
+  } finally {
+    ledger.stopGrouping();
   }
+  const stopped = halt.signal.aborted || outcomes.some((o) => o.stopped);
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const errors: ErrorRow[] = outcomes.flatMap((o) => o.errors).map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
   const report: RunReport = {

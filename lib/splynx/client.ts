@@ -10,6 +10,8 @@
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import pLimit from 'p-limit';
 import qs from 'qs';
 
@@ -88,6 +90,10 @@ export class SplynxApi {
       // Splynx reads PHP-style bracket parameters: main_attributes[login][0]=LIKE.
       paramsSerializer: { serialize: (p) => qs.stringify(p, { encodeValuesOnly: true }) },
       transitional: { clarifyTimeoutError: true },
+      // Connections are kept and re-used: a new TCP (and TLS) handshake per request would add its
+      // round trips to every request's latency. One socket per request slot is all we need.
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: this.opts.concurrency }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: this.opts.concurrency }),
     });
     this.limit = pLimit(this.opts.concurrency);
   }
@@ -130,22 +136,24 @@ export class SplynxApi {
     return res.data as T;
   }
 
-  private send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
-    return this.limit(async () => {
-      // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
-      // renewed under us) is not a failure of the service, so it has its own, generous, cap.
-      for (let attempt = 0, resigned = 0; ; ) {
-        const outcome = await this.attempt(method, path, req);
-        if (!(outcome instanceof SplynxError)) return outcome;
-        const retryable = this.retryable(method, outcome);
-        if (!retryable) throw outcome;
-        if (retryable === 'now') {
-          if (++resigned > MAX_RESIGN) throw outcome;
-        } else if (attempt++ >= this.opts.maxRetries) throw outcome;
-        this.stats.retries++;
-        if (retryable !== 'now') await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
-      }
-    });
+  /**
+   * Each attempt takes a request slot; the wait before a retry does not. A request backing off
+   * after a 429 or a timeout would otherwise hold its slot idle and starve the others.
+   */
+  private async send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
+    // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
+    // renewed under us) is not a failure of the service, so it has its own, generous, cap.
+    for (let attempt = 0, resigned = 0; ; ) {
+      const outcome = await this.limit(() => this.attempt(method, path, req));
+      if (!(outcome instanceof SplynxError)) return outcome;
+      const retryable = this.retryable(method, outcome);
+      if (!retryable) throw outcome;
+      if (retryable === 'now') {
+        if (++resigned > MAX_RESIGN) throw outcome;
+      } else if (attempt++ >= this.opts.maxRetries) throw outcome;
+      this.stats.retries++;
+      if (retryable !== 'now') await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
+    }
   }
 
   private retryable(method: Method, e: SplynxError): false | 'now' | 'backoff' {
