@@ -16,21 +16,24 @@ export const SONAR_ID_MODULES = [
 export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];
 
 export async function ensureSonarIdFields(api: SplynxApi, modules: readonly string[] = SONAR_ID_MODULES): Promise<string[]> {
-  const created: string[] = [];
-  for (const module of modules) {
-    const defs = await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${module}`);
-    if (defs.some((d) => d.name === SONAR_ID_FIELD)) continue;
-    await api.create(`admin/config/additional-fields/${module}`, {
-      name: SONAR_ID_FIELD,
-      title: 'Sonar id',
-      type: 'string',
-      is_unique: '1',
-      readonly: '1',
-      show_in_list: '0',
-    });
-    created.push(module);
-  }
-  return created;
+  // The modules are independent: ask about them side by side (the client bounds the requests in
+  // flight), so a fresh load does not open with some forty round trips one after another.
+  const created = await Promise.all(
+    modules.map(async (module) => {
+      const defs = await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${module}`);
+      if (defs.some((d) => d.name === SONAR_ID_FIELD)) return null;
+      await api.create(`admin/config/additional-fields/${module}`, {
+        name: SONAR_ID_FIELD,
+        title: 'Sonar id',
+        type: 'string',
+        is_unique: '1',
+        readonly: '1',
+        show_in_list: '0',
+      });
+      return module;
+    }),
+  );
+  return created.filter((m): m is string => m !== null);
 }
 
 /** The natural-key lookup every entity with a `sonar_id` field shares. */
