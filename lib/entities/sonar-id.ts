@@ -16,26 +16,28 @@ export const SONAR_ID_MODULES = [
 export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];
 
 export async function ensureSonarIdFields(api: SplynxApi, modules: readonly string[] = SONAR_ID_MODULES): Promise<string[]> {
-  const created: string[] = [];
-  for (const module of modules) {
-    const path = `admin/config/additional-fields/${module}`;
-    const defined = async () => (await api.get<Array<{ name: string }>>(path)).some((d) => d.name === SONAR_ID_FIELD);
-    if (await defined()) continue;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await api.create(path, { name: SONAR_ID_FIELD, title: 'Sonar id', type: 'string', is_unique: '1', readonly: '1', show_in_list: '0' });
-        break;
-      } catch (e) {
-        // An unanswered create may have landed (a dropped connection, a 5xx, a timeout): only a
-        // look tells, and only a miss allows sending it again. Otherwise one lost answer here
-        // would stop the whole run before its first record.
-        if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
-        if (await defined()) break;
+  // The modules are independent: ask about them side by side (the client bounds the requests in
+  // flight), so a fresh load does not open with some forty round trips one after another.
+  const created = await Promise.all(
+    modules.map(async (module) => {
+      const path = `admin/config/additional-fields/${module}`;
+      const defined = async () => (await api.get<Array<{ name: string }>>(path)).some((d) => d.name === SONAR_ID_FIELD);
+      if (await defined()) return null;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await api.create(path, { name: SONAR_ID_FIELD, title: 'Sonar id', type: 'string', is_unique: '1', readonly: '1', show_in_list: '0' });
+          return module;
+        } catch (e) {
+          // An unanswered create may have landed (a dropped connection, a 5xx, a timeout): only a
+          // look tells, and only a miss allows sending it again. Otherwise one lost answer here
+          // would stop the whole run before its first record.
+          if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
+          if (await defined()) return module;
+        }
       }
-    }
-    created.push(module);
-  }
-  return created;
+    }),
+  );
+  return created.filter((m): m is string => m !== null);
 }
 
 /** How many times an unanswered create of a field definition is looked up and sent again. */

@@ -15,9 +15,12 @@
  *
  * Group commit: a commit with `synchronous = FULL` waits for the disk, and better-sqlite3 waits on
  * the event loop, so one commit per state change stalls every request in flight (the profile of a
- * load at concurrency 8 showed most of its busy time there). While grouping (`startGrouping`), the
- * writes of one turn of the event loop share one transaction, committed at the next turn; a writer
- * that must be on disk before it acts (a `pending` mark before its POST) awaits `durable()`.
+ * load at concurrency 8 showed most of its busy time there). While grouping (`startGrouping`),
+ * writes join one open transaction. A writer that must be on disk before it acts (a `pending` mark
+ * before its POST) awaits `durable()`, which commits the group at the next turn of the event loop,
+ * with every write made in this turn. Other writes (an id recorded, a failure) ride along with the
+ * next such commit, or are committed at most LAZY_COMMIT_MS later: losing them in a crash is safe,
+ * the record stays `pending` and the next run settles it by its natural key.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -123,9 +126,19 @@ export function payloadHash(payload: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
 }
 
+/** How long a group with nobody waiting for it may stay open. */
+const LAZY_COMMIT_MS = 100;
+
 interface GroupWaiter {
   resolve(): void;
   reject(e: unknown): void;
+}
+
+interface CommitGroup {
+  waiters: GroupWaiter[];
+  /** A commit is scheduled for the next turn of the event loop. */
+  soon: boolean;
+  timer: NodeJS.Timeout;
 }
 
 export class Ledger {
@@ -134,7 +147,7 @@ export class Ledger {
   private readonly statements = new Map<string, Database.Statement>();
   /** Grouping on: writes join `group`, an open transaction committed on the next turn of the event loop. */
   private grouping = 0;
-  private group: { waiters: GroupWaiter[] } | null = null;
+  private group: CommitGroup | null = null;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -174,23 +187,28 @@ export class Ledger {
 
   /** Resolves once every write made so far is on disk (at once when nothing is waiting to commit). */
   durable(): Promise<void> {
-    if (!this.group) return Promise.resolve();
     const group = this.group;
+    if (!group) return Promise.resolve();
+    if (!group.soon) {
+      group.soon = true;
+      // After this turn's I/O callbacks, so every record that reached its write this turn joins in.
+      setImmediate(() => this.group === group && this.commitGroup());
+    }
     return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
   }
 
   private openGroup(): void {
     if (this.group || !this.grouping) return;
     this.db.exec('BEGIN IMMEDIATE');
-    this.group = { waiters: [] };
-    // After this turn's I/O callbacks, so every record that reached its write this turn joins in.
-    setImmediate(() => this.commitGroup());
+    const group: CommitGroup = { waiters: [], soon: false, timer: setTimeout(() => this.group === group && this.commitGroup(), LAZY_COMMIT_MS) };
+    this.group = group;
   }
 
   private commitGroup(): void {
     const group = this.group;
     if (!group) return;
     this.group = null;
+    clearTimeout(group.timer);
     try {
       this.db.exec('COMMIT');
     } catch (e) {
@@ -323,22 +341,26 @@ export class Ledger {
     const t = now();
     const write = () => {
       const before = this.get(entity, id);
+      // One positional statement per kind of change, whatever the fields: a field not given keeps its value.
+      const keep = <K extends 'splynx_id' | 'payload_hash' | 'natural_key' | 'error'>(k: K) => (fields[k] !== undefined ? fields[k] : (before?.[k] ?? null));
+      const splynxId = keep('splynx_id');
       if (before) {
-        const sets = Object.keys(fields).map((k) => `${k} = @${k}`);
-        this.sql(`UPDATE records SET state = @state, run_id = @run_id, updated_at = @t${sets.length ? ', ' + sets.join(', ') : ''} WHERE entity = @entity AND sonar_id = @id`)
-          .run({ ...fields, state: to, run_id: this.runId, t, entity, id });
+        this.sql('UPDATE records SET state = ?, run_id = ?, updated_at = ?, splynx_id = ?, payload_hash = ?, natural_key = ?, error = ? WHERE entity = ? AND sonar_id = ?')
+          .run(to, this.runId, t, splynxId, keep('payload_hash'), keep('natural_key'), keep('error'), entity, id);
       } else {
-        this.sql('INSERT INTO records (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) VALUES (@entity, @id, @splynx_id, @state, @payload_hash, @natural_key, @run_id, @error, @t, @t)')
-          .run({ splynx_id: null, payload_hash: null, natural_key: null, error: null, ...fields, entity, id, state: to, run_id: this.runId, t });
+        this.sql('INSERT INTO records (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(entity, id, splynxId, to, keep('payload_hash'), keep('natural_key'), this.runId, keep('error'), t, t);
       }
       // A transition that clears the Splynx id (a rollback's `deleted`) keeps the old one in its event.
-      const splynxId = fields.splynx_id ?? before?.splynx_id ?? null;
+      const eventSplynxId = fields.splynx_id ?? before?.splynx_id ?? null;
       this.sql('INSERT INTO events (at, run_id, entity, sonar_id, from_state, to_state, splynx_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(t, this.runId, entity, id, before?.state ?? null, to, splynxId, detail ?? null);
+        .run(t, this.runId, entity, id, before?.state ?? null, to, eventSplynxId, detail ?? null);
     };
     this.openGroup();
-    // A savepoint inside an open group, a transaction of its own otherwise: a change is whole or absent.
-    this.db.transaction(write)();
+    // Inside an open group the change needs no savepoint of its own: only its first statement can
+    // be refused (a constraint), and a refused statement writes nothing. Otherwise, a transaction.
+    if (this.group) write();
+    else this.db.transaction(write)();
   }
 }
 

@@ -13,7 +13,6 @@
  * Nothing is ever written twice, and nothing is skipped: every record ends created, updated,
  * skipped, adopted, or as a row in the error table.
  */
-import pLimit from 'p-limit';
 import type { Ledger } from '../ledger/index.js';
 import { payloadHash } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
@@ -68,7 +67,7 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
   const out: EntityOutcome = { entity: mod.name, selected: 0, created: 0, updated: 0, skipped: 0, adopted: 0, failed: 0, errors: [], stopped: false };
   const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
   out.selected = selected.length;
-  const limit = pLimit(opts.concurrency ?? 8);
+  const concurrency = opts.concurrency ?? 8;
   let done = 0;
   /** `keep`: the record is in Splynx already (an update failed), so the ledger keeps pointing at it. */
   const fail = (id: string, e: unknown, keep = false) => {
@@ -189,6 +188,26 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     }
   }
 
+  /**
+   * `concurrency` workers take the batch's records in order. A promise queued per record (p-limit)
+   * held a closure for each of an entity's hundreds of thousands of records at once.
+   */
+  async function loadAll(batch: Row[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < batch.length && !halted()) {
+        await one(batch[next++]);
+        done++;
+        opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+  }
+
+  if (!mod.selfReference) {
+    await loadAll(selected);
+    return out;
+  }
   // Records that point at records of the same entity (a child account's parent) go in waves:
   // a record waits for a later wave while its parent is still among those to load.
   const parentOf = new Map(selected.map((r) => [r, selfParent(mod, r, ctx)]));
@@ -200,16 +219,7 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
     const batch = wave.length ? wave : pendingRows;
     const inBatch = new Set(batch);
     pendingRows = pendingRows.filter((r) => !inBatch.has(r));
-    await Promise.all(
-      batch.map((r) =>
-        limit(async () => {
-          if (halted()) return;
-          await one(r);
-          done++;
-          opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
-        }),
-      ),
-    );
+    await loadAll(batch);
   }
   return out;
 }

@@ -49,6 +49,11 @@ export interface SandboxServerOptions {
   tooManyRequests: () => Reply;
   /** Body of an injected 5xx, in the service's own words. */
   serverError: (status: number) => Reply;
+  /**
+   * Called with every API request the handler carried out and its reply, in the order the
+   * handler ran them (which is the order the sandbox stored writes): tests check request order.
+   */
+  observe?: (req: SandboxRequest, reply: Reply) => void;
   /** Extra control routes under `/__sandbox/` (e.g. data changes for tests). */
   control?: (sub: string, req: SandboxRequest) => Promise<Reply | undefined> | Reply | undefined;
 }
@@ -163,6 +168,7 @@ export async function startSandboxServer(opts: SandboxServerOptions): Promise<Ru
       console.error(`[${opts.name}] handler error:`, err);
       reply = opts.serverError(500);
     }
+    opts.observe?.(sreq, reply);
     if (fate === 'commit-drop') {
       req.socket.destroy();
       return;

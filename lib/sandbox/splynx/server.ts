@@ -4,7 +4,7 @@
  * fault-injecting HTTP shell.
  */
 import { randomBytes } from 'node:crypto';
-import { startSandboxServer, type RunningServer, type SandboxRequest } from '../http.js';
+import { startSandboxServer, type RunningServer, type SandboxRequest, type SandboxServerOptions } from '../http.js';
 import { FaultController } from '../faults.js';
 import { SplynxAuth } from './auth.js';
 import { BodyError, parseBody, type ParsedBody } from './body.js';
@@ -27,6 +27,8 @@ export interface SplynxSandboxOptions {
   host?: string;
   faults?: FaultController;
   now?: () => Date;
+  /** Sees every request carried out, with its reply, in the order they were carried out (see http.ts). */
+  observe?: SandboxServerOptions['observe'];
 }
 
 export type SplynxSandbox = RunningServer & { store: SplynxStore; admin: { login: string; password: string } };
@@ -79,6 +81,7 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     port: opts.port,
     host: opts.host,
     faults: opts.faults,
+    observe: opts.observe,
     handler,
     isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method),
     tooManyRequests: () => errorReply(429, 'TOO_MANY_REQUESTS', 'Too many requests', { 'Retry-After': '1' }),
