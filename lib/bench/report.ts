@@ -53,7 +53,7 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
   const big = r.cpu[String(CPU_TARGET_ACCOUNTS)];
   const check = (target: string, value: number | null | undefined, ok: (v: number) => boolean, show: (v: number) => string): Target =>
     value === null || value === undefined ? { target, value: 'not measured', met: null } : { target, value: show(value), met: ok(value) };
-  const at8 = ours && ours.concurrency === 8 && r.options.latencyMs === 50 ? '' : ` (measured at concurrency ${ours?.concurrency}, ${r.options.latencyMs} ms)`;
+  const at8 = !ours || (ours.concurrency === 8 && r.options.latencyMs === 50) ? '' : ` (measured at concurrency ${ours.concurrency}, ${r.options.latencyMs} ms)`;
   return [
     check(`load efficiency ≥ 0.85 at concurrency 8, 50 ms${at8}`, r.efficiency, (v) => v >= 0.85, (v) => v.toFixed(3)),
     check(`speed-up ≥ 6.5× over the sequential baseline${at8}`, r.speedup, (v) => v >= 6.5, (v) => `${v.toFixed(2)}×`),

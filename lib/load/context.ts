@@ -21,11 +21,18 @@ export function transformContext(opts: ContextOptions): TransformContext {
   const byId = new Map<string, Map<string, Row>>();
   const fk = new Map<string, Map<string, Row[]>>();
   const mappings = new Map<string, MappingTable>();
+  // A record's Splynx id, once there is one, stays for the run: remembered, so the thousands of
+  // members that name the same customer do not each ask the ledger again. Misses are not
+  // remembered (the record may be migrated later in the run).
+  const known = new Map<string, string>();
   const ref = (entity: string, sonarId: unknown): string | null => {
     if (sonarId === null || sonarId === undefined || sonarId === '') return null;
-    const id = opts.ledger.splynxId(entity, String(sonarId));
-    if (id) return id;
-    return opts.dryRunCreated?.has(`${entity}:${sonarId}`) ? '0' : null;
+    const key = `${entity}:${sonarId}`;
+    const hit = known.get(key);
+    if (hit) return hit;
+    const id = opts.ledger.splynxId(entity, String(sonarId)) ?? (opts.dryRunCreated?.has(key) ? '0' : null);
+    if (id) known.set(key, id);
+    return id;
   };
   return {
     timezone: opts.timezone,

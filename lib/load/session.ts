@@ -114,7 +114,9 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
   const phases = parsePhases(p.phases);
   const accountIds = selectAccounts(session, p);
   const bar = progress(`${p.dryRun ? 'Dry run' : 'Load'} ${phases.join(', ')}`);
-  const started = new Map<string, number>();
+  // Entities load side by side (lib/load/schedule.ts): the bar counts the records of those started so far.
+  const started = Date.now();
+  const seen = new Map<string, { done: number; total: number; failed: number }>();
   const report = await runMigration(session.api, session.ledger, session.tables, {
     runId,
     runDir: dataPath(session.settings.DATA_DIR, 'runs', runId),
@@ -129,11 +131,13 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
     concurrency: session.settings.SPLYNX_CONCURRENCY,
     secrets: secretValues(session.settings),
     onProgress: ({ entity, done, total, failed }) => {
-      if (!started.has(entity)) started.set(entity, Date.now());
-      const secs = (Date.now() - started.get(entity)!) / 1000;
-      const rate = secs > 0 ? done / secs : 0;
-      const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-      bar.update(done, total, `${entity}: ${rate.toFixed(1)}/s, ETA ${eta}s, ${failed} error${failed === 1 ? '' : 's'}`);
+      seen.set(entity, { done, total, failed });
+      const all = [...seen.values()].reduce((a, e) => ({ done: a.done + e.done, total: a.total + e.total, failed: a.failed + e.failed }), { done: 0, total: 0, failed: 0 });
+      const busy = [...seen].filter(([, e]) => e.done < e.total).map(([name]) => name);
+      const secs = (Date.now() - started) / 1000;
+      const rate = secs > 0 ? all.done / secs : 0;
+      const eta = rate > 0 ? Math.round((all.total - all.done) / rate) : 0;
+      bar.update(all.done, all.total, `${busy.join(', ') || entity}: ${rate.toFixed(1)}/s, ETA ${eta}s, ${all.failed} error${all.failed === 1 ? '' : 's'}`);
     },
   });
   const counts = Object.values(report.entities).reduce((a, e) => ({ created: a.created + e.created, failed: a.failed + e.failed }), { created: 0, failed: 0 });

@@ -107,20 +107,20 @@ export class SonarClient {
 
   /** One GraphQL request, rate limited, retried and timed out. Throws SonarError. */
   request<T>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    return this.limit(() =>
-      pRetry(() => this.throttled(() => this.attempt<T>(query, variables)), {
-        retries: this.opts.maxRetries,
-        factor: 2,
-        minTimeout: this.opts.retryBaseMs,
-        maxTimeout: this.opts.retryBaseMs * 64,
-        randomize: true,
-        onFailedAttempt: () => {
-          this.stats.retries++;
-        },
-      }).catch((e: unknown) => {
-        throw e instanceof SonarError ? e : this.classify(e);
-      }),
-    );
+    // Each attempt takes a slot (and its turn under the rate limit); the backoff before a retry
+    // holds neither, so one request waiting out a 429 does not keep the others from going.
+    return pRetry(() => this.limit(() => this.throttled(() => this.attempt<T>(query, variables))), {
+      retries: this.opts.maxRetries,
+      factor: 2,
+      minTimeout: this.opts.retryBaseMs,
+      maxTimeout: this.opts.retryBaseMs * 64,
+      randomize: true,
+      onFailedAttempt: () => {
+        this.stats.retries++;
+      },
+    }).catch((e: unknown) => {
+      throw e instanceof SonarError ? e : this.classify(e);
+    });
   }
 
   /**
