@@ -90,3 +90,21 @@ test('stop-on-error stops at the first bad record; a resumed run finishes withou
   assert.equal(resumed.entities.customers.created, clean.accounts.length - 1 - stopped.entities.customers.created);
   assert.ok(ledger.records('customers').filter((r) => r.state === 'created').length === clean.accounts.length - 1);
 });
+
+test('an error thrown mid-run (not a record error) stops every worker: nothing more starts, nothing is written once the run has failed', async () => {
+  const { ledger, run } = await fresh('thrown');
+  const writes = () => splynx.stats().writes;
+  const concurrency = 4;
+  await assert.rejects(run('r1', clean, { concurrency, onProgress: ({ entity, done }) => { if (entity === 'customers' && done === 5) throw new Error('the caller fell over'); } }), /fell over/);
+  const atFailure = writes();
+  const customers = (await counts()).customers;
+  // The loader keeps twice as many records open as request slots: those in flight finish, no more start.
+  assert.ok(customers >= 5 && customers <= 5 + 2 * concurrency, `${customers} customers written after the 5th failed the run`);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(writes(), atFailure, 'no write after the run rejected');
+  // Resuming settles what was in flight and finishes everything, once.
+  const resumed = await run('r2', clean);
+  assert.equal(resumed.errors.length, 0, JSON.stringify(resumed.errors.slice(0, 3)));
+  assert.equal(ledger.records('customers').filter((r) => r.state === 'created').length, clean.accounts.length);
+  assert.equal((await counts()).customers, clean.accounts.length);
+});

@@ -194,14 +194,22 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
    */
   async function loadAll(batch: Row[]): Promise<void> {
     let next = 0;
+    // Something thrown (not a record's error, those are rows: the ledger failing, a caller's
+    // progress hook) stops every worker at its next record; the error goes up once none is in flight.
+    let thrown: { e: unknown } | null = null;
     const worker = async () => {
-      while (next < batch.length && !halted()) {
-        await one(batch[next++]);
-        done++;
-        opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
+      try {
+        while (next < batch.length && !halted() && !thrown) {
+          await one(batch[next++]);
+          done++;
+          opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
+        }
+      } catch (e) {
+        thrown ??= { e };
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));
+    if (thrown) throw (thrown as { e: unknown }).e;
   }
 
   if (!mod.selfReference) {

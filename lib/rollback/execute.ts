@@ -127,20 +127,30 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
   }
 
   // Entity by entity in plan order; within one, waves so a record goes only after those it requires.
+  // Something thrown (a crash of the caller's, a ledger that cannot write) stops the rollback where
+  // it is: nothing queued starts after it, and what is in flight settles before the error goes up,
+  // so no DELETE goes on behind the back of whatever runs next.
   const total = plan.length;
-  for (let i = 0; i < plan.length; ) {
+  let stopped: { error: unknown } | null = null;
+  for (let i = 0; i < plan.length && !stopped; ) {
     const entity = plan[i].entity;
     let group = plan.slice(i, (i = nextEntity(plan, i)));
-    while (group.length) {
+    while (group.length && !stopped) {
       const wave = group.filter((it) => !it.requires.some((r) => group.includes(r)));
       const now = wave.length ? wave : group;
       group = group.filter((it) => !now.includes(it));
       await Promise.all(now.map((it) => limit(async () => {
-        await one(it);
-        opts.onProgress?.({ entity, done: ++done, total });
+        if (stopped) return;
+        try {
+          await one(it);
+          opts.onProgress?.({ entity, done: ++done, total });
+        } catch (error) {
+          stopped ??= { error };
+        }
       })));
     }
   }
+  if (stopped) throw (stopped as { error: unknown }).error;
   return { rows, errors };
 }
 
