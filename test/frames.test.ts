@@ -14,7 +14,7 @@ import { SNAPSHOT_QUERIES, type SnapshotTable } from '../lib/sonar/queries.js';
 import {
   COLUMN_SPECS, blankRequired, displayWidth, duplicateEmails, duplicateIds, duplicateLogins, frameColumns, frameDtypes, frameLength,
   framesToRecords, frameToRecords, invalidEmails, invalidPhones, issuesForReview, loadCleaned, loadCleanedExtra, loadCleanedRecords,
-  loadRecords, loadSnapshot, nullCounts, orphanReferences, overlongFields, paddedText, progress, referenceCoverage, renderHtml, renderText,
+  loadRecords, loadSnapshot, nullCounts, readJsonl, UNUSED_BY_LOAD, orphanReferences, overlongFields, paddedText, progress, referenceCoverage, renderHtml, renderText,
   show, statusCounts, toFrame, unicodeText, valueCounts, writeCleaned, type DuplicateGroup, type Frames, type TypeProblem,
 } from '../lib/frames/index.js';
 
@@ -88,6 +88,33 @@ describe('column specs', () => {
 });
 
 describe('loading a snapshot into frames', () => {
+  test('the load reads records without the bookkeeping fields, and everything else exactly as written', async () => {
+    const whole = await loadRecords(snapDir);
+    const lean = await loadRecords(snapDir, { omit: UNUSED_BY_LOAD });
+    for (const t of Object.keys(whole)) {
+      assert.equal(lean[t].length, whole[t].length, t);
+      lean[t].forEach((r, i) => {
+        const expected = Object.fromEntries(Object.entries(whole[t][i]).filter(([k]) => !(UNUSED_BY_LOAD as readonly string[]).includes(k)));
+        assert.deepEqual(r, expected, `${t} ${r.id}`);
+      });
+    }
+    // Only where JSON's structure puts a key: text that looks like one inside a value stays.
+    const file = path.join(work, 'omit.jsonl');
+    const tricky = [
+      { id: '1', updated_at: '2024-01-01T00:00:00Z', message: 'he typed ,"updated_at":"x" and {"_version":"2"}', _version: '3' },
+      { sonar_unique_id: null, id: '2' },
+      { id: '3', _version: 7 },
+      { id: '4', updated_at: 'with \\"quote' },
+    ];
+    fs.writeFileSync(file, tricky.map((r) => JSON.stringify(r)).join('\n'));
+    assert.deepEqual(await readJsonl(file, { omit: UNUSED_BY_LOAD }), [
+      { id: '1', message: tricky[0].message },
+      { id: '2' },
+      { id: '3' },
+      tricky[3], // a value with an escape is not worth the risk: the field stays
+    ]);
+  });
+
   test('one frame per table, with every record', () => {
     assert.deepEqual(Object.keys(frames).sort(), [...Object.keys(dataset.tables)].sort());
     for (const [t, rows] of Object.entries(dataset.tables)) assert.equal(frameLength(frames[t]), t === 'phone_numbers' ? rows.length + 1 : t === 'ticket_categories' ? 0 : rows.length, t);

@@ -84,7 +84,9 @@ test('an old ledger is migrated to the new states once, keeping its records', ()
   old.close();
 
   const l = new Ledger(file);
-  assert.equal(l.db.pragma('user_version', { simple: true }), 1);
+  assert.equal(l.db.pragma('user_version', { simple: true }), 2);
+  const indexes = (l.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL").all() as Array<{ name: string }>).map((r) => r.name).sort();
+  assert.deepEqual(indexes, ['records_pending', 'records_splynx'], 'the index on every state is gone; the pending one is there');
   assert.equal(l.get('customers', '7')!.splynx_id, '40');
   l.startRun('rb', {});
   l.markDeleting('customers', '7', 'DELETE admin/customers/customer/40');
@@ -95,7 +97,7 @@ test('an old ledger is migrated to the new states once, keeping its records', ()
   assert.equal(l.events('customers', '7').at(-1)!.splynx_id, '40', 'the event keeps which record was deleted');
   l.close();
   const again = new Ledger(file);
-  assert.equal(again.db.pragma('user_version', { simple: true }), 1);
+  assert.equal(again.db.pragma('user_version', { simple: true }), 2);
   assert.equal(again.records().length, 1);
   again.close();
 });

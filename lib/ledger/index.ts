@@ -72,7 +72,7 @@ CREATE TABLE IF NOT EXISTS ${name} (
 
 const SCHEMA = `${recordsTable('records')}
 CREATE UNIQUE INDEX IF NOT EXISTS records_splynx ON records (entity, splynx_id) WHERE splynx_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS records_state ON records (state);
+CREATE INDEX IF NOT EXISTS records_pending ON records (entity) WHERE state = 'pending';
 CREATE TABLE IF NOT EXISTS events (
   seq        INTEGER PRIMARY KEY AUTOINCREMENT,
   at         TEXT NOT NULL,
@@ -105,6 +105,11 @@ const MIGRATIONS: Array<(db: Database.Database) => void> = [
     db.exec('INSERT INTO records_v1 (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) SELECT entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at FROM records');
     db.exec('DROP TABLE records');
     db.exec('ALTER TABLE records_v1 RENAME TO records');
+  },
+  // 2: the index on every record's state became one on the pending records only (the only ones
+  // looked up by state): a record's every transition no longer moves it within an index.
+  (db) => {
+    db.exec('DROP INDEX IF EXISTS records_state');
   },
 ];
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { secretValues, type Settings } from '../config.js';
-import { loadCleanedRecords } from '../frames/load.js';
+import { loadCleanedRecords, UNUSED_BY_LOAD } from '../frames/load.js';
 import { progress } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath } from '../paths.js';
@@ -62,7 +62,7 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
-  return { settings, api: splynxApi(settings), ledger: new Ledger(ledgerPath(settings)), tables: await loadCleanedRecords(dir), cleanedId: id };
+  return { settings, api: splynxApi(settings), ledger: new Ledger(ledgerPath(settings)), tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }), cleanedId: id };
 }
 
 const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);

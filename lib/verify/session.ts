@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Settings } from '../config.js';
 import { MAPPING_SPECS, type Row, type TransformContext } from '../entities/index.js';
-import { loadCleanedRecords, readCleanManifest } from '../frames/load.js';
+import { loadCleanedRecords, readCleanManifest, UNUSED_BY_LOAD } from '../frames/load.js';
 import { transformContext } from '../load/context.js';
 import { ledgerPath, mappingsDir, splynxApi } from '../load/session.js';
 import { dataPath } from '../paths.js';
@@ -42,7 +42,7 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
   const cleaned = readCleanManifest(dir);
-  const tables = await loadCleanedRecords(dir);
+  const tables = await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD });
   const ledger = new LedgerView(ledgerPath(settings));
   // Mapping tables are only read here (MappingTable reads its file when opened; nothing proposes).
   const ctx = transformContext({ tables, ledger, timezone: settings.TIMEZONE, mappingsDir: mappingsDir(settings), mappingSpecs: MAPPING_SPECS });
