@@ -121,15 +121,17 @@ export function framesToRecords(data: TableSource): Tables {
 export const UNUSED_BY_LOAD = ['sonar_unique_id', '_version', 'updated_at'] as const;
 
 /**
- * Removes top-level fields from one JSON record's text before it is parsed, so their strings are
- * never made (deleting them after parsing leaves objects in a slower, bigger form). A key counts
- * only where the JSON's structure puts one (after `{` or `,`: inside a string a quote is always
- * `\"`); a value other than a plain string, number or null keeps its field.
+ * Removes fields from one JSON record's text before it is parsed, so their strings are never made
+ * (deleting them after parsing leaves objects in a slower, bigger form). Only `,"key":value` before
+ * a `,` or `}` is taken: a comma directly before a quote is JSON's structure, never a string's
+ * content (inside a string a quote is always `\"`), so text that merely looks like a field stays.
+ * A field written first (records start with `id`), or whose value is not a plain string, number or
+ * null, is kept. Matching after `{` as well needs a lookbehind, which made reading 8 times slower.
  */
 function omitter(fields: readonly string[]): ((line: string) => string) | null {
   if (!fields.length) return null;
   const key = `"(?:${fields.map((f) => f.replace(/[^\w]/g, '')).join('|')})":(?:"[^"\\\\]*"|null|-?\\d+(?:\\.\\d+)?)`;
-  const re = new RegExp(`(?<=[{,])${key},|,${key}(?=})|(?<={)${key}(?=})`, 'g');
+  const re = new RegExp(`,${key}(?=[,}])`, 'g');
   return (line) => line.replace(re, '');
 }
 
