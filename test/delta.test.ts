@@ -3,10 +3,10 @@
 // few writes as the changes need, and a second delta with nothing new must write nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runScript } from './run-script.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import { SplynxApi } from '../lib/splynx/client.js';
 import { SonarClient } from '../lib/sonar/client.js';
@@ -15,7 +15,6 @@ import { loadRecords } from '../lib/frames/load.js';
 import type { DeltaSummary } from '../lib/load/delta.js';
 
 type Rec = Record<string, unknown>;
-const root = path.resolve(import.meta.dirname, '..');
 let sb: Sandboxes;
 let dataDir: string;
 let api: SplynxApi;
@@ -30,19 +29,10 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function migrate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', ...args], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir }, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.settings, DATA_DIR: dataDir });
 
-function replay(notebook: string, ...params: string[]) {
-  return new Promise<number>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', `notebooks/${notebook}`, ...params.flatMap((p) => ['--param', p])], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir } }, (err) => resolve(err ? 1 : 0));
-  });
-}
+const replay = async (notebook: string, ...params: string[]) =>
+  (await runScript('replay.ts', [`notebooks/${notebook}`, ...params.flatMap((p) => ['--param', p])], { ...sb.settings, DATA_DIR: dataDir })).code === 0 ? 0 : 1;
 
 const runFolder = (stdout: string) => stdout.trim().split('\n').pop()!;
 const deltaOf = (stdout: string) => JSON.parse(fs.readFileSync(path.join(runFolder(stdout), 'delta.json'), 'utf8')) as DeltaSummary;

@@ -2,14 +2,13 @@
 // (which replay the notebooks) against sandboxes started here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runScript } from './run-script.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import type { RunReport } from '../lib/load/run.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 let sb: Sandboxes;
 let dataDir: string;
 
@@ -22,19 +21,10 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-function migrate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', ...args], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir }, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.settings, DATA_DIR: dataDir });
 
-function replay(...notebooks: string[]) {
-  return new Promise<number>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', ...notebooks.map((n) => `notebooks/${n}`)], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir } }, (err) => resolve(err ? 1 : 0));
-  });
-}
+const replay = async (...notebooks: string[]) =>
+  (await runScript('replay.ts', notebooks.map((n) => `notebooks/${n}`), { ...sb.settings, DATA_DIR: dataDir })).code === 0 ? 0 : 1;
 
 const report = (stdout: string): RunReport => {
   const folder = stdout.trim().split('\n').pop()!;

@@ -3,11 +3,11 @@
 // create it again exactly once. The command line is run as cutover runs it, in a child process.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runScript } from './run-script.js';
 import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ENTITIES, type Row } from '../lib/entities/index.js';
 import { Ledger } from '../lib/ledger/index.js';
@@ -18,7 +18,6 @@ import { parseFaultSpec } from '../lib/sandbox/faults.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import { SplynxApi } from '../lib/splynx/client.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 let sb: Sandboxes;
 let api: SplynxApi;
 let dir: string;
@@ -273,12 +272,7 @@ test('the command line: dry run table and files, bad usage, then the rollback it
   const r = await runMigration(api, ledger, clean, { runId: 'r1', runDir: path.join(dataDir, 'runs', 'r1'), mappingsDir: path.join(dataDir, 'mappings'), timezone: 'UTC' });
   ledger.close();
   assert.equal(r.errors.length, 0, JSON.stringify(r.errors.slice(0, 3)));
-  const migrate = (...args: string[]) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', 'rollback', ...args], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir } }, (err, stdout, stderr) =>
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const migrate = (...args: string[]) => runScript('migrate.ts', ['rollback', ...args], { ...sb.settings, DATA_DIR: dataDir });
   const folder = (stdout: string) => stdout.trim().split('\n').pop()!;
 
   const dry = await migrate('--entity', 'tickets', '--dry-run');

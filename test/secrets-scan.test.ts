@@ -3,15 +3,14 @@
 // form they take, without the scan ever repeating them; the secrets folder is left out by name.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { runScript } from './run-script.js';
 import { describeLeaks, scanForSecrets, temporaryPasswords } from '../lib/chaos/secrets-scan.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const fake = (what: string) => `planted-${what}-${randomBytes(8).toString('hex')}`;
 
 // Planted folders are removed when the tests end, whatever npm test keeps: the scan that follows
@@ -70,10 +69,10 @@ test('scripts/scan-secrets.ts exits 1 listing file:line of each leak, and 0 on a
   const { dir, token } = plantedFolder();
   const file = path.join(dir, 'credentials.jsonl');
   fs.writeFileSync(file, `${JSON.stringify({ label: 'Sonar token', value: token })}\n`);
-  const run = (folder: string) =>
-    new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/scan-secrets.ts', '--credentials', file, folder], { cwd: root }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr })),
-    );
+  const run = async (folder: string) => {
+    const r = await runScript('scan-secrets.ts', ['--credentials', file, folder]);
+    return { code: r.code, out: r.stdout + r.stderr };
+  };
   const leaky = await run(dir);
   assert.equal(leaky.code, 1, leaky.out);
   assert.match(leaky.out, /LEAK .*replay\.log:3: Sonar token/);

@@ -3,11 +3,11 @@
 // never write anything itself.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runScript } from './run-script.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import { loadSettings, type Settings } from '../lib/config.js';
 import { extract } from '../lib/sonar/extract.js';
@@ -19,7 +19,6 @@ import { PHASES, type Row } from '../lib/entities/index.js';
 import { SplynxApi } from '../lib/splynx/client.js';
 import { openVerify, runVerify, type VerifyResult } from '../lib/verify/index.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 let sb: Sandboxes;
 let dataDir: string;
 let settings: Settings;
@@ -53,13 +52,7 @@ async function verify(opts: { sample?: number; seed?: number; entities?: string[
   }
 }
 
-function migrate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts', ...args], { cwd: root, env: { ...process.env, ...sb.settings, DATA_DIR: dataDir, RETRY_BASE_MS: '5' }, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.settings, DATA_DIR: dataDir, RETRY_BASE_MS: '5' });
 
 /** What must not change while verifying: Splynx's writes and the ledger file. */
 async function untouched<T>(fn: () => Promise<T>): Promise<T> {
