@@ -14,11 +14,14 @@ const STAMP = projectPath('dist', '.source-hash');
 const ASSETS = ['.graphql'];
 
 function sources(dir = projectPath('lib')): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(p);
-    return p.endsWith('.ts') || ASSETS.some((a) => p.endsWith(a)) ? [p] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return sources(p);
+      return p.endsWith('.ts') || ASSETS.some((a) => p.endsWith(a)) ? [p] : [];
+    })
+    .sort();
 }
 
 export function sourceHash(): string {
@@ -33,7 +36,8 @@ export function isBuildStale(): boolean {
 
 /** For the first cell of every notebook. */
 export function assertFreshBuild(): void {
-  if (isBuildStale()) throw new Error('lib/ has changed since it was last compiled: run `npm run build` in a terminal, then restart the kernel.');
+  if (isBuildStale())
+    throw new Error('lib/ has changed since it was last compiled: run `npm run build` in a terminal, then restart the kernel.');
 }
 
 /** Compiles lib/ to dist/lib and copies the files tsc does not (the Sonar sandbox's SDL). */

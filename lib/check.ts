@@ -33,26 +33,52 @@ export async function checkSonar(settings: Settings): Promise<CheckResult> {
     // The live schema tells us whether this instance still answers every query the snapshot sends.
     const introspection = await client.request<IntrospectionQuery>(getIntrospectionQuery({ descriptions: false }));
     const schema = buildClientSchema(introspection);
-    const broken = Object.entries(SNAPSHOT_QUERIES).filter(([, q]) => validate(schema, parse(q)).length > 0).map(([t]) => t);
+    const broken = Object.entries(SNAPSHOT_QUERIES)
+      .filter(([, q]) => validate(schema, parse(q)).length > 0)
+      .map(([t]) => t);
     const api = `GraphQL v2, ${Object.keys(schema.getQueryType()?.getFields() ?? {}).length} list queries`;
     const records = `${count.accounts.page_info.total_count} accounts`;
     if (broken.length) {
-      return { ...base, ok: false, api, records, message: `Sonar: connected, but this instance's schema refuses the snapshot queries for ${broken.join(', ')}.` };
+      return {
+        ...base,
+        ok: false,
+        api,
+        records,
+        message: `Sonar: connected, but this instance's schema refuses the snapshot queries for ${broken.join(', ')}.`,
+      };
     }
-    return { ...base, ok: true, api, records, message: `Sonar: connected, token accepted, ${records} (archived included), all ${Object.keys(SNAPSHOT_QUERIES).length} snapshot queries valid.` };
+    return {
+      ...base,
+      ok: true,
+      api,
+      records,
+      message: `Sonar: connected, token accepted, ${records} (archived included), all ${Object.keys(SNAPSHOT_QUERIES).length} snapshot queries valid.`,
+    };
   } catch (e) {
     return { ...base, ok: false, message: e instanceof SonarError ? e.message : `Sonar: ${(e as Error).message}` };
   }
 }
 
 export async function checkSplynx(settings: Settings): Promise<CheckResult> {
-  const api = new SplynxApi({ url: settings.SPLYNX_URL, key: settings.SPLYNX_API_KEY, secret: settings.SPLYNX_API_SECRET, auth: settings.SPLYNX_AUTH, ...quick(settings) });
+  const api = new SplynxApi({
+    url: settings.SPLYNX_URL,
+    key: settings.SPLYNX_API_KEY,
+    secret: settings.SPLYNX_API_SECRET,
+    auth: settings.SPLYNX_AUTH,
+    ...quick(settings),
+  });
   const base = { service: 'Splynx' as const, url: settings.SPLYNX_URL, api: '', records: '' };
   try {
     const check = await api.check();
     const customers = await api.count('admin/customers/customer');
     const records = `${customers} customers`;
-    return { ...base, ok: true, api: `REST v2.0 (${check.message})`, records, message: `Splynx: connected, ${settings.SPLYNX_AUTH} auth accepted, ${records}.` };
+    return {
+      ...base,
+      ok: true,
+      api: `REST v2.0 (${check.message})`,
+      records,
+      message: `Splynx: connected, ${settings.SPLYNX_AUTH} auth accepted, ${records}.`,
+    };
   } catch (e) {
     return { ...base, ok: false, message: e instanceof SplynxError ? e.message : `Splynx: ${(e as Error).message}` };
   }

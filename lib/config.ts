@@ -16,7 +16,11 @@ const url = (name: string) =>
     .trim()
     .refine((v) => /^https?:\/\/[^\s/]+/.test(v), `${name} must be an http(s) URL such as https://example.sonar.software`)
     .transform((v) => v.replace(/\/+$/, ''));
-const secret = (name: string) => z.string({ error: `${name} is missing` }).trim().min(1, `${name} is empty`);
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is missing` })
+    .trim()
+    .min(1, `${name} is empty`);
 const int = (name: string, def: number, min: number, max: number) =>
   z.coerce
     .number({ error: `${name} must be a number` })
@@ -61,7 +65,9 @@ export function readEnvFile(file: string): Record<string, string> {
   return parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-export function loadSettings(opts: { envFile?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, string | undefined> } = {}): Settings {
+export function loadSettings(
+  opts: { envFile?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, string | undefined> } = {},
+): Settings {
   // The project's .env, wherever we run from (a notebook's kernel runs in notebooks/).
   const fromFile = readEnvFile(opts.envFile ?? projectPath('.env'));
   const raw: Record<string, string | undefined> = { ...fromFile };
@@ -82,14 +88,14 @@ export function loadSettings(opts: { envFile?: string; env?: NodeJS.ProcessEnv; 
 
 /** Settings fit to print: every secret as `***`. */
 export function redactSettings(settings: Settings): Record<string, string | number> {
-  return Object.fromEntries(
-    Object.entries(settings).map(([k, v]) => [k, (SECRET_KEYS as readonly string[]).includes(k) ? '***' : v]),
-  );
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, (SECRET_KEYS as readonly string[]).includes(k) ? '***' : v]));
 }
 
 /** The secret values themselves, for scrubbing them out of any text before it is written anywhere. */
 export function secretValues(settings: Partial<Settings>): string[] {
-  return SECRET_KEYS.map((k) => (settings as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  return SECRET_KEYS.map((k) => (settings as Record<string, unknown>)[k]).filter(
+    (v): v is string => typeof v === 'string' && v.length >= 4,
+  );
 }
 
 /** Replaces every secret value (and its Basic-auth and URL-encoded forms) with `***`. */

@@ -22,7 +22,8 @@ import { formatLine, HEADER, runChaos, SCENARIOS, type ChaosOptions } from '../l
 import { projectPath } from '../lib/paths.js';
 import { newRunId } from '../lib/replay/runner.js';
 
-const USAGE = 'usage: tsx scripts/chaos.ts [--scenarios crash-resume,faults,dirty,secrets] [--accounts N] [--kills N] [--faults-accounts N] [--dirty-accounts N] [--seed S]';
+const USAGE =
+  'usage: tsx scripts/chaos.ts [--scenarios crash-resume,faults,dirty,secrets] [--accounts N] [--kills N] [--faults-accounts N] [--dirty-accounts N] [--seed S]';
 
 function main(): Promise<number> | number {
   let v;
@@ -53,7 +54,10 @@ function main(): Promise<number> | number {
   };
   let opts: ChaosOptions;
   try {
-    const scenarios = (v.scenarios ?? SCENARIOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+    const scenarios = (v.scenarios ?? SCENARIOS.join(','))
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
     if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; scenarios are ${SCENARIOS.join(', ')}`);
     opts = {

@@ -27,11 +27,16 @@ const sandboxes = await startSandboxes({ accounts, seed: Number(values.seed ?? 7
 // A demo has its own data folder: its ledger belongs to these fresh sandboxes and no others.
 const dataDir = projectPath('data', 'demo', newRunId());
 Object.assign(process.env, sandboxes.settings, { DATA_DIR: dataDir, SPLYNX_AUTH: 'signature' });
-console.error(`Demo: ${accounts} generated accounts (${Math.round(dirty * 100)}% dirty on purpose), data in ${path.relative(process.cwd(), dataDir)}`);
+console.error(
+  `Demo: ${accounts} generated accounts (${Math.round(dirty * 100)}% dirty on purpose), data in ${path.relative(process.cwd(), dataDir)}`,
+);
 
 let code = 1;
 try {
-  const prepare = await replayNotebooks(['00-setup', '01-extract', '02-explore-clean', '03-map'].map((n) => projectPath('notebooks', `${n}.ipynb`)), { echo: false });
+  const prepare = await replayNotebooks(
+    ['00-setup', '01-extract', '02-explore-clean', '03-map'].map((n) => projectPath('notebooks', `${n}.ipynb`)),
+    { echo: false },
+  );
   if (prepare.code !== 0) {
     console.error(`Demo: preparing failed; see ${path.join(dataDir, 'runs', prepare.runId)}`);
     code = prepare.code;

@@ -61,4 +61,6 @@ const written = performance.now();
 
 console.log(`Synthetic ISP: ${accounts} accounts, seed ${seed}, dirty rate ${dirtyRate}, reference time ${referenceTime}`);
 console.log(formatSummary(summarize(dataset)));
-console.log(`Generated in ${((generated - started) / 1000).toFixed(1)} s, wrote ${values.out} in ${((written - generated) / 1000).toFixed(1)} s`);
+console.log(
+  `Generated in ${((generated - started) / 1000).toFixed(1)} s, wrote ${values.out} in ${((written - generated) / 1000).toFixed(1)} s`,
+);

@@ -19,13 +19,17 @@ import { loadCommand, registerExternalCommand, USAGE } from '../lib/load/command
 import { projectPath } from '../lib/paths.js';
 import { runNotebooks } from '../lib/replay/cli.js';
 
-
-
 const notebook = (name: string) => projectPath('notebooks', name);
 
 const SNAPSHOT_FLAGS = {
-  'snapshot-id': 'snapshotId', since: 'since', accounts: 'accounts', statuses: 'statuses',
-  'activated-from': 'activatedFrom', 'activated-to': 'activatedTo', limit: 'limit', tables: 'tables',
+  'snapshot-id': 'snapshotId',
+  since: 'since',
+  accounts: 'accounts',
+  statuses: 'statuses',
+  'activated-from': 'activatedFrom',
+  'activated-to': 'activatedTo',
+  limit: 'limit',
+  tables: 'tables',
 } as const;
 
 async function main(argv: string[]): Promise<number> {
@@ -37,7 +41,10 @@ async function main(argv: string[]): Promise<number> {
     case 'snapshot': {
       let values: Record<string, string | undefined>;
       try {
-        values = parseArgs({ args: rest, options: Object.fromEntries(Object.keys(SNAPSHOT_FLAGS).map((f) => [f, { type: 'string' as const }])) }).values;
+        values = parseArgs({
+          args: rest,
+          options: Object.fromEntries(Object.keys(SNAPSHOT_FLAGS).map((f) => [f, { type: 'string' as const }])),
+        }).values;
       } catch (e) {
         return usage((e as Error).message);
       }

@@ -99,6 +99,7 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
 } catch (e) {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === 'EADDRINUSE') fail(`port already in use (${err.message}); pick others with --sonar-port/--splynx-port, or 0 for any free port`);
+  if (err.code === 'EADDRINUSE')
+    fail(`port already in use (${err.message}); pick others with --sonar-port/--splynx-port, or 0 for any free port`);
   fail(err.message);
 }

@@ -19,7 +19,10 @@ import { readCredentialsFile } from '../lib/sandbox/credentials.js';
 
 let v;
 try {
-  v = parseArgs({ allowPositionals: true, options: { credentials: { type: 'string' }, since: { type: 'string' }, 'skip-dir': { type: 'string', multiple: true } } });
+  v = parseArgs({
+    allowPositionals: true,
+    options: { credentials: { type: 'string' }, since: { type: 'string' }, 'skip-dir': { type: 'string', multiple: true } },
+  });
 } catch (e) {
   console.error(`scan-secrets: ${(e as Error).message}`);
   process.exit(2);
@@ -31,12 +34,23 @@ if (!v.values.credentials || !v.positionals.length || (v.values.since && Number.
 }
 const roots = v.positionals.map((d) => path.resolve(d));
 const credentials = [...readCredentialsFile(v.values.credentials), ...temporaryPasswords(roots)];
-const result = scanForSecrets(roots, credentials, { skipFiles: [v.values.credentials], since, skipDirs: ['secrets', 'node_modules', '.git', ...(v.values['skip-dir'] ?? [])] });
+const result = scanForSecrets(roots, credentials, {
+  skipFiles: [v.values.credentials],
+  since,
+  skipDirs: ['secrets', 'node_modules', '.git', ...(v.values['skip-dir'] ?? [])],
+});
 for (const line of describeLeaks(result)) console.error(`LEAK ${line}`);
 console.error(
   `scan-secrets: ${result.files} files (${(result.bytes / 1e6).toFixed(1)} MB) searched for ${result.searched} credentials` +
     (result.tooShort ? ` (${result.tooShort} too short to search)` : '') +
-    `; left out on purpose: ${result.excluded.length ? `${result.excluded.length} folders (${[...new Set(result.excluded.map((d) => path.basename(d)))].join(', ')}): ${result.excluded.slice(0, 3).map((d) => path.relative(process.cwd(), d)).join(', ')}${result.excluded.length > 3 ? ', …' : ''}` : 'nothing'}` +
+    `; left out on purpose: ${
+      result.excluded.length
+        ? `${result.excluded.length} folders (${[...new Set(result.excluded.map((d) => path.basename(d)))].join(', ')}): ${result.excluded
+            .slice(0, 3)
+            .map((d) => path.relative(process.cwd(), d))
+            .join(', ')}${result.excluded.length > 3 ? ', …' : ''}`
+        : 'nothing'
+    }` +
     `; ${result.leaks.length ? `${result.leaks.length} LEAKS` : 'no leak'}`,
 );
 process.exit(result.leaks.length ? 1 : 0);

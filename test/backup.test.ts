@@ -49,7 +49,9 @@ after(async () => {
  * whose entities carry a union, and one that always answers with a GraphQL error.
  */
 async function startExtendedSonar(base: SonarSandbox) {
-  const schema: GraphQLSchema = extendSchema(base.schema, parse(`
+  const schema: GraphQLSchema = extendSchema(
+    base.schema,
+    parse(`
     type Me { id: Int64Bit! name: String! }
     interface SearchableThing { id: Int64Bit! }
     type GeneralSearchConnection { entities: [SearchableThing]! page_info: PageInfo! }
@@ -66,7 +68,8 @@ async function startExtendedSonar(base: SonarSandbox) {
       no_id_rows(paginator: Paginator): NoIdConnection!
       gadgets(paginator: Paginator): GadgetConnection!
       broken_things(paginator: Paginator): GadgetConnection!
-    }`));
+    }`),
+  );
   const gadgets = [
     { id: '1', name: 'router', owner: { __typename: 'Company', id: '1' }, tags: ['a', 'b'] },
     { id: '2', name: 'switch', owner: null, tags: [] },
@@ -76,7 +79,10 @@ async function startExtendedSonar(base: SonarSandbox) {
   fields.gadgets.resolve = (_s, args: { paginator?: { page: number; records_per_page: number } }) => {
     const { page, records_per_page: size } = args.paginator ?? { page: 1, records_per_page: 100 };
     const n = Math.min(size, 2);
-    return { entities: gadgets.slice((page - 1) * n, page * n), page_info: { page, total_pages: Math.ceil(gadgets.length / n), total_count: gadgets.length, records_per_page: n } };
+    return {
+      entities: gadgets.slice((page - 1) * n, page * n),
+      page_info: { page, total_pages: Math.ceil(gadgets.length / n), total_count: gadgets.length, records_per_page: n },
+    };
   };
   fields.broken_things.resolve = () => {
     throw new GraphQLError('Internal error while loading broken_things');
@@ -95,7 +101,10 @@ async function startExtendedSonar(base: SonarSandbox) {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 const client = (url = sonar.url, extra: Partial<ConstructorParameters<typeof SonarClient>[0]> = {}) =>
@@ -125,11 +134,25 @@ async function cli(argv: string[], env: Record<string, string> = {}, signal?: Ab
 
 function readDb(file: string) {
   const db = new Database(file, { readonly: true });
-  const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_backup%' ESCAPE '\\'`).all() as Array<{ name: string }>).map((r) => r.name);
+  const tables = (
+    db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_backup%' ESCAPE '\\'`).all() as Array<{
+      name: string;
+    }>
+  ).map((r) => r.name);
   const rows = (t: string) =>
-    (db.prepare(`SELECT id, data, updated_at FROM "${t}" ORDER BY CAST(id AS INTEGER)`).all() as Array<{ id: string; data: string; updated_at: string | null }>).map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
-  const progress = (t: string) => db.prepare('SELECT * FROM _backup_tables WHERE table_name = ?').get(t) as Record<string, unknown> | undefined;
-  const info = () => Object.fromEntries((db.prepare('SELECT key, value FROM _backup_info').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]));
+    (
+      db.prepare(`SELECT id, data, updated_at FROM "${t}" ORDER BY CAST(id AS INTEGER)`).all() as Array<{
+        id: string;
+        data: string;
+        updated_at: string | null;
+      }>
+    ).map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+  const progress = (t: string) =>
+    db.prepare('SELECT * FROM _backup_tables WHERE table_name = ?').get(t) as Record<string, unknown> | undefined;
+  const info = () =>
+    Object.fromEntries(
+      (db.prepare('SELECT key, value FROM _backup_info').all() as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]),
+    );
   return { db, tables, rows, progress, info, close: () => db.close() };
 }
 
@@ -175,7 +198,12 @@ test('on the real Sonar schema, every query discovery builds is valid, at depths
   for (const depth of [0, 1, 2]) {
     const d = discoverTables(real, { depth });
     assert.ok(d.tables.length > 250, `depth ${depth}: ${d.tables.length} tables`);
-    for (const plan of d.tables) assert.deepEqual(validate(real, parse(plan.query.text)).map((e) => e.message), [], `${plan.table} at depth ${depth}`);
+    for (const plan of d.tables)
+      assert.deepEqual(
+        validate(real, parse(plan.query.text)).map((e) => e.message),
+        [],
+        `${plan.table} at depth ${depth}`,
+      );
     const skipped = Object.fromEntries(d.skipped.map((s) => [s.table, s.reason]));
     assert.match(skipped.general_search, /needs entities/);
     assert.match(skipped.me, /not a connection/);
@@ -183,7 +211,7 @@ test('on the real Sonar schema, every query discovery builds is valid, at depths
   }
 });
 
-test('a full backup to SQLite has exactly the sandbox\'s records, each stored as the API returned it', async () => {
+test("a full backup to SQLite has exactly the sandbox's records, each stored as the API returned it", async () => {
   const r = await fullBackup();
   assert.equal(r.code, 0, r.stderr);
   const counts = await sandboxCounts();
@@ -198,7 +226,11 @@ test('a full backup to SQLite has exactly the sandbox\'s records, each stored as
       assert.equal(db.progress(table)!.records_per_page, PER_PAGE, 'the page size the server used is kept');
     }
     const accounts = db.rows('accounts');
-    assert.deepEqual(accounts.filter((a) => a.data.archived_at).map((a) => a.id), ARCHIVED, 'archived accounts are backed up');
+    assert.deepEqual(
+      accounts.filter((a) => a.data.archived_at).map((a) => a.id),
+      ARCHIVED,
+      'archived accounts are backed up',
+    );
     assert.ok(accounts.every((a) => a.updated_at === a.data.updated_at));
     assert.equal(db.info().status, 'complete');
     assert.match(r.stdout, /complete, \d+ records in 40\/40 tables/);
@@ -208,7 +240,11 @@ test('a full backup to SQLite has exactly the sandbox\'s records, each stored as
     const plans = discoverTables(await introspectSchema(c)).tables;
     for (const plan of plans) {
       const api = await c.fetchAll<Record<string, unknown>>(plan.query.text, plan.table);
-      assert.deepEqual(db.rows(plan.table).map((x) => x.data), api, plan.table);
+      assert.deepEqual(
+        db.rows(plan.table).map((x) => x.data),
+        api,
+        plan.table,
+      );
     }
     assert.ok(!r.stdout.includes(TOKEN) && !r.stderr.includes(TOKEN));
   } finally {
@@ -219,14 +255,24 @@ test('a full backup to SQLite has exactly the sandbox\'s records, each stored as
 test('include, exclude and sample limit what is fetched, not just what is kept', async () => {
   const file = path.join(tmp, 'sample.sqlite');
   const c = client();
-  const result = await runBackup({ client: c, sonarUrl: sonar.url, store: new SqliteBackupStore(file), include: ['accounts', 'addresses', 'companies'], sample: 10 });
+  const result = await runBackup({
+    client: c,
+    sonarUrl: sonar.url,
+    store: new SqliteBackupStore(file),
+    include: ['accounts', 'addresses', 'companies'],
+    sample: 10,
+  });
   assert.equal(result.status, 'complete');
   // 10 records at 7 a page is 2 pages; companies has 3 records, 1 page; plus the introspection.
   assert.equal(c.stats.requests, 1 + 2 + 2 + 1, 'a sample does not page through the whole table');
   const db = readDb(file);
   try {
     assert.deepEqual(db.tables.sort(), ['accounts', 'addresses', 'companies']);
-    assert.deepEqual(db.rows('accounts').map((r) => r.id), ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'], 'the lowest ids, in order');
+    assert.deepEqual(
+      db.rows('accounts').map((r) => r.id),
+      ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'],
+      'the lowest ids, in order',
+    );
     assert.equal(db.rows('addresses').length, 10);
     assert.equal(db.rows('companies').length, 3);
   } finally {
@@ -257,21 +303,45 @@ test('depth changes the stored shape; nested connections are never inlined', asy
   const shapes: Array<Record<string, Record<string, unknown>>> = [];
   for (const depth of [0, 1, 2]) {
     const file = path.join(tmp, `depth${depth}.sqlite`);
-    const r = await runBackup({ client: client(), sonarUrl: sonar.url, store: new SqliteBackupStore(file), include: ['accounts', 'addresses'], depth });
+    const r = await runBackup({
+      client: client(),
+      sonarUrl: sonar.url,
+      store: new SqliteBackupStore(file),
+      include: ['accounts', 'addresses'],
+      depth,
+    });
     assert.equal(r.status, 'complete');
     const db = readDb(file);
-    shapes.push({ account: db.rows('accounts').find((a) => a.id === '3')!.data, address: db.rows('addresses').find((a) => a.data.addressable_type === 'Account')!.data });
+    shapes.push({
+      account: db.rows('accounts').find((a) => a.id === '3')!.data,
+      address: db.rows('addresses').find((a) => a.data.addressable_type === 'Account')!.data,
+    });
     db.close();
   }
   const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   const [d0, d1, d2] = shapes;
-  assert.ok(Object.values(d0.account).every((v) => !isObj(v)), 'depth 0: scalars only');
+  assert.ok(
+    Object.values(d0.account).every((v) => !isObj(v)),
+    'depth 0: scalars only',
+  );
   assert.equal(d0.account.account_status, undefined);
   assert.ok(isObj(d1.account.account_status) && d1.account.account_status.name, 'depth 1: to-one objects');
-  assert.ok(Object.values(d1.account.account_status as object).every((v) => !isObj(v)), 'depth 1: their scalars only');
-  assert.ok(isObj(d2.account.account_billing_parameter) && isObj((d2.account.account_billing_parameter as Record<string, unknown>).account), 'depth 2: one more hop');
+  assert.ok(
+    Object.values(d1.account.account_status as object).every((v) => !isObj(v)),
+    'depth 1: their scalars only',
+  );
+  assert.ok(
+    isObj(d2.account.account_billing_parameter) && isObj((d2.account.account_billing_parameter as Record<string, unknown>).account),
+    'depth 2: one more hop',
+  );
   // A polymorphic owner (an interface): __typename plus the interface's fields.
-  assert.deepEqual(Object.keys(d1.address.addressable as object).sort(), ['__typename', 'created_at', 'id', 'sonar_unique_id', 'updated_at']);
+  assert.deepEqual(Object.keys(d1.address.addressable as object).sort(), [
+    '__typename',
+    'created_at',
+    'id',
+    'sonar_unique_id',
+    'updated_at',
+  ]);
   assert.equal((d1.address.addressable as Record<string, unknown>).__typename, 'Account');
   for (const s of shapes) assert.equal(s.account.addresses, undefined, 'nested connections are their own tables');
   // The same scalars at every depth: deeper only adds.
@@ -279,14 +349,23 @@ test('depth changes the stored shape; nested connections are never inlined', asy
 
   // A union on an entity: __typename only.
   const g = path.join(tmp, 'gadgets.sqlite');
-  const r = await runBackup({ client: client(extended.url), sonarUrl: extended.url, store: new SqliteBackupStore(g), include: ['gadgets'], depth: 1 });
+  const r = await runBackup({
+    client: client(extended.url),
+    sonarUrl: extended.url,
+    store: new SqliteBackupStore(g),
+    include: ['gadgets'],
+    depth: 1,
+  });
   assert.equal(r.status, 'complete');
   const db = readDb(g);
-  assert.deepEqual(db.rows('gadgets').map((x) => x.data), [
-    { id: '1', name: 'router', tags: ['a', 'b'], owner: { __typename: 'Company' } },
-    { id: '2', name: 'switch', tags: [], owner: null },
-    { id: '3', name: 'ont', tags: null, owner: { __typename: 'Company' } },
-  ]);
+  assert.deepEqual(
+    db.rows('gadgets').map((x) => x.data),
+    [
+      { id: '1', name: 'router', tags: ['a', 'b'], owner: { __typename: 'Company' } },
+      { id: '2', name: 'switch', tags: [], owner: null },
+      { id: '3', name: 'ont', tags: null, owner: { __typename: 'Company' } },
+    ],
+  );
   db.close();
 });
 
@@ -305,7 +384,10 @@ test('an interrupted backup resumes where it stopped: same counts, no duplicates
   assert.match(first.stdout, new RegExp(`^backup ${id}: interrupted`, 'm'), 'the file is named after the backup id');
   let db = readDb(path.join(env.DATA_DIR, 'backups', file));
   assert.equal(db.progress('accounts')!.status, 'done');
-  assert.deepEqual({ status: db.progress('addresses')!.status, pages: db.progress('addresses')!.pages_done }, { status: 'running', pages: 10 });
+  assert.deepEqual(
+    { status: db.progress('addresses')!.status, pages: db.progress('addresses')!.pages_done },
+    { status: 'running', pages: 10 },
+  );
   assert.equal(db.rows('addresses').length, 10 * PER_PAGE);
   assert.equal(db.progress('payments'), undefined, 'not reached');
   db.close();
@@ -345,7 +427,12 @@ test('an interrupted backup resumes where it stopped: same counts, no duplicates
   const whole = readDb(full());
   const resumed = readDb(path.join(env.DATA_DIR, 'backups', file));
   try {
-    for (const t of ['addresses', 'payments', 'accounts']) assert.deepEqual(resumed.rows(t).map((r) => r.data), whole.rows(t).map((r) => r.data), t);
+    for (const t of ['addresses', 'payments', 'accounts'])
+      assert.deepEqual(
+        resumed.rows(t).map((r) => r.data),
+        whole.rows(t).map((r) => r.data),
+        t,
+      );
   } finally {
     whole.close();
     resumed.close();
@@ -389,14 +476,22 @@ test('failed tables are reported, the others still backed up, and a re-run compl
   await setFaults('5xx=0.25,seed=11');
   let res;
   try {
-    res = await runBackup({ client: client(sonar.url, { maxRetries: 0 }), sonarUrl: sonar.url, store: new SqliteBackupStore(file), schema: discoverSchema });
+    res = await runBackup({
+      client: client(sonar.url, { maxRetries: 0 }),
+      sonarUrl: sonar.url,
+      store: new SqliteBackupStore(file),
+      schema: discoverSchema,
+    });
   } finally {
     await setFaults('5xx=0');
   }
   assert.equal(res.status, 'failed');
   const failed = res.tables.filter((t) => t.status === 'failed');
   assert.ok(failed.length > 0 && failed.length < 40, `${failed.length} tables failed`);
-  assert.ok(failed.every((t) => /server error \(50\d\)/.test(t.error ?? '')), failed.map((t) => t.error).join('; '));
+  assert.ok(
+    failed.every((t) => /server error \(50\d\)/.test(t.error ?? '')),
+    failed.map((t) => t.error).join('; '),
+  );
   const again = await runBackup({ client: client(), sonarUrl: sonar.url, store: new SqliteBackupStore(file), schema: discoverSchema });
   assert.equal(again.status, 'complete');
   const counts = await sandboxCounts();
@@ -445,9 +540,15 @@ test('the PostgreSQL store gives the same result, resumes, and never prints the 
     const sqlite = readDb(full());
     try {
       for (const table of Object.keys(counts)) {
-        const { rows } = await admin.query<{ id: string; data: Record<string, unknown>; updated_at: string | null }>(`SELECT id, data, updated_at FROM ${schema}.${table} ORDER BY length(id), id`);
+        const { rows } = await admin.query<{ id: string; data: Record<string, unknown>; updated_at: string | null }>(
+          `SELECT id, data, updated_at FROM ${schema}.${table} ORDER BY length(id), id`,
+        );
         assert.equal(rows.length, counts[table], table);
-        assert.deepEqual(rows.map((r) => r.data), sqlite.rows(table).map((r) => r.data), table);
+        assert.deepEqual(
+          rows.map((r) => r.data),
+          sqlite.rows(table).map((r) => r.data),
+          table,
+        );
       }
     } finally {
       sqlite.close();

@@ -16,15 +16,31 @@ const root = path.resolve(import.meta.dirname, '..');
 test('npm run bench in a tiny mode prints its tables and writes every figure', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   const args = ['--accounts', '20', '--latency', '5', '--skip-100k', '--extract-accounts', '20', '--cpu-accounts', '300', '--out', out];
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 240_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
   assert.equal(run.status, 0, run.stderr);
-  for (const title of ['Load: 20 accounts', 'Extraction under 400 requests/min', 'CPU-only path', 'Targets']) assert.ok(run.stdout.includes(title), `no "${title}" in:\n${run.stdout}`);
+  for (const title of ['Load: 20 accounts', 'Extraction under 400 requests/min', 'CPU-only path', 'Targets'])
+    assert.ok(run.stdout.includes(title), `no "${title}" in:\n${run.stdout}`);
   const files = fs.readdirSync(out).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1);
   assert.ok(run.stdout.includes(files[0]), 'the output names the JSON file');
   const r = JSON.parse(fs.readFileSync(path.join(out, files[0]), 'utf8'));
 
-  for (const key of ['efficiency', 'speedup', 'requests', 'wall_s', 'ideal_s', 'peak_rss_mb', 'extract_budget_used', 'extract_429s', 'cpu_accounts_per_s']) assert.ok(key in r, `no ${key}`);
+  for (const key of [
+    'efficiency',
+    'speedup',
+    'requests',
+    'wall_s',
+    'ideal_s',
+    'peak_rss_mb',
+    'extract_budget_used',
+    'extract_429s',
+    'cpu_accounts_per_s',
+  ])
+    assert.ok(key in r, `no ${key}`);
   const { baseline, ours } = r.load;
   assert.equal(baseline.concurrency, 1);
   assert.equal(baseline.pipeline, false);
@@ -65,12 +81,18 @@ test('the extraction budget is measured over whole minutes from the first reques
 
 test('the sandbox delays requests side by side, not one behind another', async () => {
   const latency = 400;
-  const s = await startSplynxSandbox({ apiKey: 'k', apiSecret: 's', faults: new FaultController(parseFaultSpec(`latency=${latency}`, 'splynx')) });
+  const s = await startSplynxSandbox({
+    apiKey: 'k',
+    apiSecret: 's',
+    faults: new FaultController(parseFaultSpec(`latency=${latency}`, 'splynx')),
+  });
   try {
     let nonce = Date.now() * 100;
     const answeredAt = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const res = await fetch(`${s.url}/api/2.0/admin/customers/customer`, { headers: { authorization: signatureHeader('k', 's', ++nonce) } });
+        const res = await fetch(`${s.url}/api/2.0/admin/customers/customer`, {
+          headers: { authorization: signatureHeader('k', 's', ++nonce) },
+        });
         assert.ok(res.status < 500);
         await res.arrayBuffer();
         return performance.now();

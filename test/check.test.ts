@@ -17,7 +17,10 @@ const settings = (over: Record<string, string> = {}): Settings =>
 
 test('both sides answer: credentials accepted, API recognised, records counted', async () => {
   const results = await checkConnections(settings());
-  assert.deepEqual(results.map((r) => r.ok), [true, true]);
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    [true, true],
+  );
   const [sonar, splynx] = results;
   assert.match(sonar.message, new RegExp(`Sonar: connected, token accepted, ${sb.dataset.tables.accounts.length} accounts`));
   assert.match(sonar.message, /snapshot queries valid/);
@@ -34,7 +37,10 @@ test('token auth works too', async () => {
 
 test('wrong credentials are named in plain words, and never shown', async () => {
   const results = await checkConnections(settings({ SONAR_API_KEY: 'bad-sonar-token-123', SPLYNX_API_SECRET: 'bad-splynx-secret-456' }));
-  assert.deepEqual(results.map((r) => r.ok), [false, false]);
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    [false, false],
+  );
   assert.match(results[0].message, /^Sonar: token rejected \(401\)/);
   assert.match(results[1].message, /^Splynx: credentials refused \(401\)/);
   const all = JSON.stringify(results);

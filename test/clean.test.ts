@@ -3,8 +3,18 @@ import assert from 'node:assert/strict';
 import { format } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
 import {
-  cleanEmail, cleanPhone, formatPhone, splitName, tidy, fitLength, cleanAddress,
-  centsToDecimal, decimalToCents, toSplynxDatetime, toSplynxDate, checkDate,
+  cleanEmail,
+  cleanPhone,
+  formatPhone,
+  splitName,
+  tidy,
+  fitLength,
+  cleanAddress,
+  centsToDecimal,
+  decimalToCents,
+  toSplynxDatetime,
+  toSplynxDate,
+  checkDate,
 } from '../lib/clean/index.js';
 
 describe('e-mail', () => {
@@ -70,8 +80,25 @@ describe('names and text', () => {
 
 describe('address', () => {
   test('maps Sonar fields to Splynx ones, keeps zip leading zeros, and builds gps', () => {
-    const { value, issues } = cleanAddress({ line1: ' 1 Main St ', line2: '', city: 'SPRINGFIELD', zip: '01234', subdivision: 'US_MA', country: 'US', latitude: '42.1', longitude: -72.5 });
-    assert.deepEqual(value, { street_1: '1 Main St', street_2: null, city: 'Springfield', zip_code: '01234', subdivision_code: 'US-MA', country: 'US', gps: '42.1,-72.5' });
+    const { value, issues } = cleanAddress({
+      line1: ' 1 Main St ',
+      line2: '',
+      city: 'SPRINGFIELD',
+      zip: '01234',
+      subdivision: 'US_MA',
+      country: 'US',
+      latitude: '42.1',
+      longitude: -72.5,
+    });
+    assert.deepEqual(value, {
+      street_1: '1 Main St',
+      street_2: null,
+      city: 'Springfield',
+      zip_code: '01234',
+      subdivision_code: 'US-MA',
+      country: 'US',
+      gps: '42.1,-72.5',
+    });
     assert.deepEqual(issues, []);
   });
   test('reports a city past 32 characters and impossible coordinates', () => {
@@ -110,16 +137,32 @@ describe('datetime', () => {
     assert.equal(toSplynxDate('2024-01-01T02:00:00Z', 'America/Chicago'), '2023-12-31');
   });
   test('the fast path agrees with date-fns TZDate everywhere, across changes of offset', () => {
-    const zones = ['America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo', 'Europe/London', 'Asia/Tehran', 'America/St_Johns', 'UTC'];
+    const zones = [
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'Pacific/Chatham',
+      'America/Sao_Paulo',
+      'Europe/London',
+      'Asia/Tehran',
+      'America/St_Johns',
+      'UTC',
+    ];
     // Every 7 minutes across 2014–2026's spring and autumn changes, and a random spread besides.
     const instants: number[] = [];
-    for (let y = 2014; y <= 2026; y += 3) for (const m of [2, 3, 9, 10]) for (let t = Date.UTC(y, m, 1); t < Date.UTC(y, m + 1, 1); t += 7 * 60_000) instants.push(t);
+    for (let y = 2014; y <= 2026; y += 3)
+      for (const m of [2, 3, 9, 10]) for (let t = Date.UTC(y, m, 1); t < Date.UTC(y, m + 1, 1); t += 7 * 60_000) instants.push(t);
     let seed = 7;
-    for (let i = 0; i < 2000; i++) instants.push(Date.UTC(1995, 0, 1) + ((seed = (seed * 48271) % 2147483647) / 2147483647) * 40 * 365 * 86_400_000);
+    for (let i = 0; i < 2000; i++)
+      instants.push(Date.UTC(1995, 0, 1) + ((seed = (seed * 48271) % 2147483647) / 2147483647) * 40 * 365 * 86_400_000);
     for (const tz of zones) {
       for (const ms of instants.filter((_, i) => i % (tz === 'UTC' ? 50 : 5) === 0)) {
         const iso = new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-        assert.equal(toSplynxDatetime(iso, tz), format(new TZDate(Math.floor(ms / 1000) * 1000, tz), 'yyyy-MM-dd HH:mm:ss'), `${iso} in ${tz}`);
+        assert.equal(
+          toSplynxDatetime(iso, tz),
+          format(new TZDate(Math.floor(ms / 1000) * 1000, tz), 'yyyy-MM-dd HH:mm:ss'),
+          `${iso} in ${tz}`,
+        );
       }
     }
     assert.throws(() => toSplynxDatetime('2024-02-30T10:00:00+01:00', 'UTC'), /not an ISO 8601/, 'no 30 February');

@@ -25,31 +25,48 @@ test('valid settings load with defaults, and URLs lose their trailing slash', ()
 test('.env is read, and the environment overrides it', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
   const file = path.join(dir, '.env');
-  fs.writeFileSync(file, Object.entries(GOOD).map(([k, v]) => `${k}=${v}`).join('\n') + '\nSPLYNX_CONCURRENCY=3\n');
+  fs.writeFileSync(
+    file,
+    Object.entries(GOOD)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') + '\nSPLYNX_CONCURRENCY=3\n',
+  );
   assert.equal(loadSettings({ envFile: file, env: {} }).SPLYNX_CONCURRENCY, 3);
   assert.equal(loadSettings({ envFile: file, env: { SPLYNX_CONCURRENCY: '5' } }).SPLYNX_CONCURRENCY, 5);
 });
 
 test('a missing setting is named in one line', () => {
   const { SONAR_API_KEY: _, ...rest } = GOOD;
-  assert.throws(() => loadSettings({ envFile: noFile, env: rest }), (e: Error) => {
-    assert.ok(e instanceof SettingsError);
-    assert.match(e.message, /SONAR_API_KEY is missing/);
-    assert.ok(!e.message.includes('\n'));
-    return true;
-  });
+  assert.throws(
+    () => loadSettings({ envFile: noFile, env: rest }),
+    (e: Error) => {
+      assert.ok(e instanceof SettingsError);
+      assert.match(e.message, /SONAR_API_KEY is missing/);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    },
+  );
 });
 
 test('a bad value is named without echoing it, even when it is a secret-looking URL', () => {
   const env = { ...GOOD, SPLYNX_URL: 'not-a-url-with-secret-xyz', SPLYNX_AUTH: 'magic' };
-  assert.throws(() => loadSettings({ envFile: noFile, env }), (e: Error) => {
-    assert.match(e.message, /SPLYNX_URL must be an http\(s\) URL/);
-    assert.match(e.message, /and 1 more/);
-    assert.ok(!e.message.includes('secret-xyz'));
-    return true;
-  });
-  assert.throws(() => loadSettings({ envFile: noFile, env: { ...GOOD, SPLYNX_CONCURRENCY: 'lots' } }), /SPLYNX_CONCURRENCY must be a number/);
-  assert.throws(() => loadSettings({ envFile: noFile, env: { ...GOOD, SPLYNX_AUTH: 'magic' } }), /SPLYNX_AUTH must be one of signature, token, basic/);
+  assert.throws(
+    () => loadSettings({ envFile: noFile, env }),
+    (e: Error) => {
+      assert.match(e.message, /SPLYNX_URL must be an http\(s\) URL/);
+      assert.match(e.message, /and 1 more/);
+      assert.ok(!e.message.includes('secret-xyz'));
+      return true;
+    },
+  );
+  assert.throws(
+    () => loadSettings({ envFile: noFile, env: { ...GOOD, SPLYNX_CONCURRENCY: 'lots' } }),
+    /SPLYNX_CONCURRENCY must be a number/,
+  );
+  assert.throws(
+    () => loadSettings({ envFile: noFile, env: { ...GOOD, SPLYNX_AUTH: 'magic' } }),
+    /SPLYNX_AUTH must be one of signature, token, basic/,
+  );
 });
 
 test('displayed settings show secrets as ***, and scrubbing removes them from any text', () => {

@@ -59,7 +59,10 @@ test('every clean account becomes one customer, findable by its Sonar id, childr
   const { outcome, ledger } = await migrate('clean', cleanSnapshot(ds.tables as unknown as Record<string, Row[]>).tables);
   assert.equal(outcome.failed, 0, JSON.stringify(outcome.errors.slice(0, 3)));
   assert.equal(outcome.created, ds.tables.accounts.length);
-  const rows = await api.get<Array<{ id: string; login: string; parent_id: string; status: string; additional_attributes: Record<string, string> }>>('admin/customers/customer');
+  const rows =
+    await api.get<Array<{ id: string; login: string; parent_id: string; status: string; additional_attributes: Record<string, string> }>>(
+      'admin/customers/customer',
+    );
   assert.equal(rows.length, ds.tables.accounts.length);
   const child = ds.tables.accounts.find((a) => a.parent_account_id);
   if (child) {
@@ -68,7 +71,10 @@ test('every clean account becomes one customer, findable by its Sonar id, childr
   }
   const archived = ds.tables.accounts.find((a) => a.archived_at);
   if (archived) assert.equal(rows.find((r) => r.login === String(archived.id))!.status, 'disabled');
-  assert.match(fs.readFileSync(path.join(dir, 'clean', 'account-status.csv'), 'utf8'), /^sonar_id,sonar_value,splynx_value,reason,records\n/);
+  assert.match(
+    fs.readFileSync(path.join(dir, 'clean', 'account-status.csv'), 'utf8'),
+    /^sonar_id,sonar_value,splynx_value,reason,records\n/,
+  );
 });
 
 test('dirty accounts land in the error table with a category, the rest load', async () => {
@@ -80,7 +86,10 @@ test('dirty accounts land in the error table with a category, the rest load', as
     assert.ok(['validation', 'transformation', 'data'].includes(e.category), `${e.category}: ${e.message}`);
     assert.ok(e.suggestion.length > 10);
   }
-  assert.ok(outcome.errors.some((e) => e.category === 'validation' && /email|city/i.test(e.message)), JSON.stringify(outcome.errors.map((e) => e.message)));
+  assert.ok(
+    outcome.errors.some((e) => e.category === 'validation' && /email|city/i.test(e.message)),
+    JSON.stringify(outcome.errors.map((e) => e.message)),
+  );
 });
 
 test('services and notes follow their customers, once, and a re-run sends nothing', async () => {
@@ -93,12 +102,21 @@ test('services and notes follow their customers, once, and a re-run sends nothin
   const tables = cleanSnapshot(ds.tables as unknown as Record<string, Row[]>).tables;
   const { ledger, ctx, outcome } = await migrate('members', tables);
   assert.equal(outcome.failed, 0);
-  const mods = [tariffsInternet, tariffsRecurring, tariffsVoice, internetServices, recurringServices, voiceServices, customerNotes] as EntityModule[];
+  const mods = [
+    tariffsInternet,
+    tariffsRecurring,
+    tariffsVoice,
+    internetServices,
+    recurringServices,
+    voiceServices,
+    customerNotes,
+  ] as EntityModule[];
   for (const m of mods) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   const results = [];
   for (const m of mods) results.push(await loadEntity(m, tables[m.source], ctx, api, ledger));
   for (const r of results) assert.equal(r.failed, 0, `${r.entity}: ${JSON.stringify(r.errors.slice(0, 2))}`);
-  const byType = (t: string) => tables.account_services.filter((as) => tables.services.find((s) => s.id === as.service_id)?.type === t).length;
+  const byType = (t: string) =>
+    tables.account_services.filter((as) => tables.services.find((s) => s.id === as.service_id)?.type === t).length;
   assert.equal(results[3].created, byType('DATA'));
   assert.equal(results[4].created, byType('RECURRING'));
   assert.equal(results[6].created, tables.notes.filter((n) => n.noteable_type === 'Account').length);

@@ -32,7 +32,10 @@ after(async () => {
 const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.settings, DATA_DIR: dataDir });
 
 const replay = async (notebook: string, ...params: string[]) =>
-  (await runScript('replay.ts', [`notebooks/${notebook}`, ...params.flatMap((p) => ['--param', p])], { ...sb.settings, DATA_DIR: dataDir })).code === 0 ? 0 : 1;
+  (await runScript('replay.ts', [`notebooks/${notebook}`, ...params.flatMap((p) => ['--param', p])], { ...sb.settings, DATA_DIR: dataDir }))
+    .code === 0
+    ? 0
+    : 1;
 
 const runFolder = (stdout: string) => stdout.trim().split('\n').pop()!;
 const deltaOf = (stdout: string) => JSON.parse(fs.readFileSync(path.join(runFolder(stdout), 'delta.json'), 'utf8')) as DeltaSummary;
@@ -79,9 +82,20 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
 
   // Between rehearsal and cutover, Sonar changes.
   const dataType = new Map(rows('services').map((s) => [String(s.id), s.type]));
-  const dataServicesOf = (accountId: unknown) => rows('account_services').filter((s) => String(s.account_id) === String(accountId) && dataType.get(String(s.service_id)) === 'DATA');
-  const primaryOf = (accountId: unknown) => rows('contacts').find((c) => c.contactable_type === 'Account' && String(c.contactable_id) === String(accountId) && c.primary && c.email_address);
-  const candidates = rows('accounts').filter((a) => !a.archived_at && !a.parent_account_id && !rows('accounts').some((c) => c.parent_account_id === a.id) && dataServicesOf(a.id).length && primaryOf(a.id));
+  const dataServicesOf = (accountId: unknown) =>
+    rows('account_services').filter((s) => String(s.account_id) === String(accountId) && dataType.get(String(s.service_id)) === 'DATA');
+  const primaryOf = (accountId: unknown) =>
+    rows('contacts').find(
+      (c) => c.contactable_type === 'Account' && String(c.contactable_id) === String(accountId) && c.primary && c.email_address,
+    );
+  const candidates = rows('accounts').filter(
+    (a) =>
+      !a.archived_at &&
+      !a.parent_account_id &&
+      !rows('accounts').some((c) => c.parent_account_id === a.id) &&
+      dataServicesOf(a.id).length &&
+      primaryOf(a.id),
+  );
   assert.ok(candidates.length >= 5, `enough plain accounts with internet services (${candidates.length})`);
   const [renamed, emailed, archived, repriced, deleted] = candidates;
 
@@ -94,10 +108,28 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   await sonar('records', { table: 'account_services', id: gone.id }, 'DELETE');
   // A new account with a contact, an internet service and a note.
   const fresh = await sonar('records', { table: 'accounts', record: copy(renamed, { name: 'New At Cutover' }) });
-  await sonar('records', { table: 'contacts', record: copy(primaryOf(renamed.id)!, { contactable_id: fresh.id, name: 'Nova Cutover', email_address: 'nova@example.net' }) });
-  const freshService = await sonar('records', { table: 'account_services', record: copy(dataServicesOf(renamed.id)[0], { account_id: fresh.id, price_override: null }) });
-  await sonar('records', { table: 'notes', record: { noteable_type: 'Account', noteable_id: fresh.id, message: 'Signed up the day before cutover', priority: 'NORMAL', user_id: rows('users')[0].id } });
-  assert.ok(Date.parse(String(rows('accounts').find((a) => a.id === archived.id)!.updated_at)) > Date.now() - 60_000, 'archiving gives the account a new updated_at');
+  await sonar('records', {
+    table: 'contacts',
+    record: copy(primaryOf(renamed.id)!, { contactable_id: fresh.id, name: 'Nova Cutover', email_address: 'nova@example.net' }),
+  });
+  const freshService = await sonar('records', {
+    table: 'account_services',
+    record: copy(dataServicesOf(renamed.id)[0], { account_id: fresh.id, price_override: null }),
+  });
+  await sonar('records', {
+    table: 'notes',
+    record: {
+      noteable_type: 'Account',
+      noteable_id: fresh.id,
+      message: 'Signed up the day before cutover',
+      priority: 'NORMAL',
+      user_id: rows('users')[0].id,
+    },
+  });
+  assert.ok(
+    Date.parse(String(rows('accounts').find((a) => a.id === archived.id)!.updated_at)) > Date.now() - 60_000,
+    'archiving gives the account a new updated_at',
+  );
 
   // The cutover delta.
   const writesBefore = acceptedWrites();
@@ -113,8 +145,13 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   const archivedCustomer = await customerOf(archived.id);
   assert.equal(archivedCustomer.status, 'disabled', 'an archived account is a disabled customer');
   const archivedServices = await internetServices(archivedCustomer.id);
-  assert.ok(archivedServices.length > 0 && archivedServices.every((s) => s.status === 'disabled'), JSON.stringify(archivedServices.map((s) => s.status)));
-  const repricedService = (await internetServices((await customerOf(repriced.id)).id)).find((s) => s.login === `${repriced.id}-${price.id}`)!;
+  assert.ok(
+    archivedServices.length > 0 && archivedServices.every((s) => s.status === 'disabled'),
+    JSON.stringify(archivedServices.map((s) => s.status)),
+  );
+  const repricedService = (await internetServices((await customerOf(repriced.id)).id)).find(
+    (s) => s.login === `${repriced.id}-${price.id}`,
+  )!;
   assert.equal(Number(repricedService.unit_price), 43.21);
   const newCustomer = await customerOf(fresh.id);
   assert.equal(newCustomer.name, 'New At Cutover');
@@ -128,13 +165,24 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   assert.equal(e.internet_services.created, 1);
   assert.equal(e.internet_services.updated, dataServicesOf(archived.id).length + 1, "the archived account's services and the repriced one");
   assert.equal(e.customer_notes.created, 1);
-  const total = d.entities.reduce((a, x) => ({ created: a.created + x.created, updated: a.updated + x.updated, unchanged: a.unchanged + x.unchanged, failed: a.failed + x.failed }), { created: 0, updated: 0, unchanged: 0, failed: 0 });
+  const total = d.entities.reduce(
+    (a, x) => ({
+      created: a.created + x.created,
+      updated: a.updated + x.updated,
+      unchanged: a.unchanged + x.unchanged,
+      failed: a.failed + x.failed,
+    }),
+    { created: 0, updated: 0, unchanged: 0, failed: 0 },
+  );
   assert.equal(total.failed, 0);
   assert.ok(total.unchanged > 10 * (total.created + total.updated), `most records are unchanged: ${JSON.stringify(total)}`);
   assert.equal(writes, total.created + total.updated, 'one Splynx write per created or updated record, none for the unchanged');
   assert.ok(d.changed_in_sonar.accounts >= 3 && d.changed_in_sonar.contacts >= 2, JSON.stringify(d.changed_in_sonar));
   // A deletion leaves no updated_at; the id listing finds it, and the delta says what Splynx still holds.
-  assert.deepEqual(d.deleted_in_sonar.map((x) => [x.table, x.sonar_id, x.entity]), [['account_services', String(gone.id), 'internet_services']]);
+  assert.deepEqual(
+    d.deleted_in_sonar.map((x) => [x.table, x.sonar_id, x.entity]),
+    [['account_services', String(gone.id), 'internet_services']],
+  );
   assert.match(d.deleted_in_sonar[0].what_to_do, /still in Splynx/);
   assert.match(delta.stdout, /\d+ created, \d+ updated, \d+ unchanged/);
   assert.ok(!delta.stdout.includes(sb.settings.SPLYNX_API_SECRET) && !delta.stdout.includes(sb.settings.SONAR_API_KEY));
@@ -148,9 +196,17 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   // Sonar, which the delta never deletes (and so the money of that one account).
   const check = await migrate('verify', '--snapshot-id', d.snapshot);
   assert.equal(check.code, 1, 'the deleted service does not reconcile');
-  const verified = JSON.parse(fs.readFileSync(path.join(check.stdout.trim().split('\n').pop()!, 'verify.json'), 'utf8')) as { differences: Array<{ entity: string; sonar_id: string }> };
-  const unexplained = verified.differences.filter((x) => !(x.entity === 'internet_services' && x.sonar_id === String(gone.id)) && !(x.entity === 'money' && x.sonar_id === String(deleted.id)));
-  assert.ok(verified.differences.some((x) => x.sonar_id === String(gone.id)), JSON.stringify(verified.differences));
+  const verified = JSON.parse(fs.readFileSync(path.join(check.stdout.trim().split('\n').pop()!, 'verify.json'), 'utf8')) as {
+    differences: Array<{ entity: string; sonar_id: string }>;
+  };
+  const unexplained = verified.differences.filter(
+    (x) =>
+      !(x.entity === 'internet_services' && x.sonar_id === String(gone.id)) && !(x.entity === 'money' && x.sonar_id === String(deleted.id)),
+  );
+  assert.ok(
+    verified.differences.some((x) => x.sonar_id === String(gone.id)),
+    JSON.stringify(verified.differences),
+  );
   assert.deepEqual(unexplained, [], 'nothing else differs after the delta');
 
   // A second delta, with nothing changed since the first, writes nothing.
@@ -159,7 +215,10 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   const again = await migrate('delta', '--since', d.snapshot);
   assert.equal(again.code, 0, explain(again));
   const d2 = deltaOf(again.stdout);
-  assert.ok(d2.entities.every((x) => x.created === 0 && x.updated === 0 && x.failed === 0), JSON.stringify(d2.entities));
+  assert.ok(
+    d2.entities.every((x) => x.created === 0 && x.updated === 0 && x.failed === 0),
+    JSON.stringify(d2.entities),
+  );
   assert.equal(sb.splynx.stats().writes, before2, 'no write was even attempted');
   assert.equal(acceptedWrites(), accepted2);
   assert.deepEqual(d2.deleted_in_sonar, [], 'a deletion is reported once, by the delta that found it');
@@ -179,20 +238,36 @@ test('a delta starts early enough to see an edit made while the base snapshot wa
     const late = new Date(started + 2_000).toISOString();
     m.tables.accounts.high_water_mark = late;
     fs.writeFileSync(file, JSON.stringify(m));
-    await sonar('records', { table: 'accounts', record: { id: first.id, name: 'Edited Mid-Snapshot' }, at: new Date(started + 1_000).toISOString() });
+    await sonar('records', {
+      table: 'accounts',
+      record: { id: first.id, name: 'Edited Mid-Snapshot' },
+      at: new Date(started + 1_000).toISOString(),
+    });
 
     const mark = deltaMark(m.tables.accounts)!;
     assert.match(mark, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/, 'written as Sonar writes a Datetime');
-    assert.equal(Date.parse(mark), Math.floor((started - 10 * 60_000) / 1000) * 1000, 'not the high-water mark: the start of the read, less the clock margin');
+    assert.equal(
+      Date.parse(mark),
+      Math.floor((started - 10 * 60_000) / 1000) * 1000,
+      'not the high-water mark: the start of the read, less the clock margin',
+    );
     assert.equal(deltaMark({ ...m.tables.accounts, started_at: null }), late, 'an old manifest without a start keeps the mark');
     await takeSnapshot({ client, sonarUrl: sb.sonar.url, root: snapRoot, id: 'delta', since: 'base', tables: ['accounts'] });
-    const changed = fs.readFileSync(path.join(snapRoot, 'delta', 'accounts.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rec);
+    const changed = fs
+      .readFileSync(path.join(snapRoot, 'delta', 'accounts.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Rec);
     assert.ok(changed.some((a) => a.id === first.id && a.name === 'Edited Mid-Snapshot'));
     assert.ok(changed.length < rows('accounts').length, 'still a delta, not a full read');
     const whole = await loadRecords(path.join(snapRoot, 'delta'));
     assert.equal(whole.accounts.length, rows('accounts').length);
     assert.equal(whole.accounts.find((a) => a.id === first.id)!.name, 'Edited Mid-Snapshot', 'the newest version wins');
-    assert.deepEqual(whole.accounts.map((a) => Number(a.id)), [...whole.accounts.map((a) => Number(a.id))].sort((a, b) => a - b), 'in id order');
+    assert.deepEqual(
+      whole.accounts.map((a) => Number(a.id)),
+      [...whole.accounts.map((a) => Number(a.id))].sort((a, b) => a - b),
+      'in id order',
+    );
     assert.equal((await loadRecords(path.join(snapRoot, 'delta'), { changesOnly: true })).accounts.length, changed.length);
   } finally {
     fs.rmSync(snapRoot, { recursive: true, force: true });

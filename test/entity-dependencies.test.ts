@@ -18,7 +18,7 @@ function followsTransitively(name: string): Set<string> {
   const out = new Set<string>();
   const visit = (n: string) => {
     const mod = ENTITIES.find((e) => e.name === n);
-    for (const d of mod ? mustFollow(mod) : []) if (!out.has(d)) out.add(d), visit(d);
+    for (const d of mod ? mustFollow(mod) : []) if (!out.has(d)) (out.add(d), visit(d));
   };
   visit(name);
   return out;
@@ -30,7 +30,13 @@ test('every entity a transform refers to is one it is declared to follow', () =>
   // Clean and dirty data, so the transforms take their unusual branches too.
   for (const dirtyRate of [0, 0.1]) {
     const tables = cleanSnapshot(generateIsp({ accounts: 60, seed: 4, dirtyRate }).tables as unknown as Record<string, Row[]>).tables;
-    const base = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, `mappings-${dirtyRate}`), mappingSpecs: MAPPING_SPECS });
+    const base = transformContext({
+      tables,
+      ledger,
+      timezone: 'UTC',
+      mappingsDir: path.join(dir, `mappings-${dirtyRate}`),
+      mappingSpecs: MAPPING_SPECS,
+    });
     for (const e of ENTITIES) for (const m of e.mappings ?? []) base.mapping(m.name).propose(m.propose(base));
     for (const mod of ENTITIES) {
       const referred = new Set<string>();
@@ -54,7 +60,11 @@ test('every entity a transform refers to is one it is declared to follow', () =>
       const allowed = followsTransitively(mod.name);
       if (mod.selfReference) allowed.add(mod.name);
       const undeclared = [...referred].filter((e) => !allowed.has(e));
-      assert.deepEqual(undeclared, [], `${mod.name} refers to ${undeclared.join(', ')} without declaring it in dependsOn or after (${transformed} records transformed)`);
+      assert.deepEqual(
+        undeclared,
+        [],
+        `${mod.name} refers to ${undeclared.join(', ')} without declaring it in dependsOn or after (${transformed} records transformed)`,
+      );
     }
   }
   ledger.close();

@@ -66,10 +66,15 @@ async function fresh(name: string) {
 
 const sonarIdFields = async () => {
   let n = 0;
-  for (const m of SONAR_ID_MODULES) n += (await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${m}`)).filter((d) => d.name === 'sonar_id').length;
+  for (const m of SONAR_ID_MODULES)
+    n += (await api.get<Array<{ name: string }>>(`admin/config/additional-fields/${m}`)).filter((d) => d.name === 'sonar_id').length;
   return n;
 };
-const partnerIds = async () => (await api.get<Array<{ additional_attributes: Record<string, string> }>>('admin/administration/partners')).map((p) => p.additional_attributes.sonar_id).filter(Boolean).sort();
+const partnerIds = async () =>
+  (await api.get<Array<{ additional_attributes: Record<string, string> }>>('admin/administration/partners'))
+    .map((p) => p.additional_attributes.sonar_id)
+    .filter(Boolean)
+    .sort();
 
 test('the sonar_id fields are set up once each although their creates lose their answers', async () => {
   await fresh('fields-drop');
@@ -130,7 +135,10 @@ test('with access tokens, a failed token request does not make a create look amb
   faults.script('5xx', 1);
   const created = await tokenApi.create('admin/administration/partners', { name: 'Token test partner' });
   assert.match(created.id, /^\d+$/);
-  assert.equal((await api.get<Array<{ name: string }>>('admin/administration/partners')).filter((p) => p.name === 'Token test partner').length, 1);
+  assert.equal(
+    (await api.get<Array<{ name: string }>>('admin/administration/partners')).filter((p) => p.name === 'Token test partner').length,
+    1,
+  );
 });
 
 test('a read that hangs times out on the client and is retried', async () => {

@@ -59,8 +59,7 @@ describe('fault injection over HTTP', () => {
   });
   after(() => server.close());
 
-  const setFaults = (spec: string) =>
-    fetch(`${server.url}/__sandbox/faults`, { method: 'PUT', body: spec }).then((r) => r.json());
+  const setFaults = (spec: string) => fetch(`${server.url}/__sandbox/faults`, { method: 'PUT', body: spec }).then((r) => r.json());
   const post = (timeoutMs = 2000) => fetch(`${server.url}/thing`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(timeoutMs) });
 
   test('no faults: the handler answers', async () => {

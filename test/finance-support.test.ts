@@ -77,15 +77,33 @@ function setup(name: string, tables: Record<string, Row[]>, client = api) {
 }
 
 const count = async (p: string) => api.count(p);
-type Invoice = { id: string; customer_id: string; status: string; number: string; total: string; items: Array<{ price: string; quantity: string; description: string }>; additional_attributes: Record<string, string> };
+type Invoice = {
+  id: string;
+  customer_id: string;
+  status: string;
+  number: string;
+  total: string;
+  items: Array<{ price: string; quantity: string; description: string }>;
+  additional_attributes: Record<string, string>;
+};
 type Message = { id: string; ticket_id: string; message: string; author_type: string; hide_for_customer: string; customer_id: string };
-type Ticket = { id: string; customer_id: string; subject: string; status_id: string; priority: string; closed: string; note: string; additional_attributes: Record<string, string> };
+type Ticket = {
+  id: string;
+  customer_id: string;
+  subject: string;
+  status_id: string;
+  priority: string;
+  closed: string;
+  note: string;
+  additional_attributes: Record<string, string>;
+};
 
 const expected = (tables: Record<string, Row[]>) => ({
   invoices: tables.invoices.length,
   payments: tables.payments.filter(paymentCounts).length,
   tickets: tables.tickets.length,
-  messages: tables.tickets.filter((t) => String(t.description ?? '').trim()).length + tables.ticket_replies.length + tables.ticket_comments.length,
+  messages:
+    tables.tickets.filter((t) => String(t.description ?? '').trim()).length + tables.ticket_replies.length + tables.ticket_comments.length,
 });
 
 const reply0 = () => clean.ticket_replies.find((r) => clean.tickets.find((x) => x.id === r.ticket_id)?.ticketable_type === 'Account')!;
@@ -120,14 +138,21 @@ test('each transform gives a payload that zod and Splynx accept, with the values
 
   const pay = clean.payments.find((p) => paymentCounts(p) && p.reference)!;
   const paymentId = await post(payments as EntityModule, pay);
-  const p = await api.get<{ amount: string; payment_type: string; receipt_number: string; date: string; comment: string }>(`admin/finance/payments/${paymentId}`);
+  const p = await api.get<{ amount: string; payment_type: string; receipt_number: string; date: string; comment: string }>(
+    `admin/finance/payments/${paymentId}`,
+  );
   assert.equal(p.amount, (Number(pay.amount) / 100).toFixed(4));
   assert.equal(p.receipt_number, String(pay.id));
   assert.equal(p.payment_type, ctx.mapping('payment-type').lookup(pay.payment_type));
   assert.match(p.comment, new RegExp(`Reference ${pay.reference}`));
   assert.match(p.date, /^\d{4}-\d{2}-\d{2}$/);
 
-  const ticket = clean.tickets.find((t) => t.ticketable_type === 'Account' && clean.ticket_replies.some((r) => r.ticket_id === t.id && r.incoming) && clean.ticket_comments.some((c) => c.ticket_id === t.id))!;
+  const ticket = clean.tickets.find(
+    (t) =>
+      t.ticketable_type === 'Account' &&
+      clean.ticket_replies.some((r) => r.ticket_id === t.id && r.incoming) &&
+      clean.ticket_comments.some((c) => c.ticket_id === t.id),
+  )!;
   const ticketId = await post(tickets as EntityModule, ticket);
   const tk = await api.get<Ticket>(`admin/support/tickets/${ticketId}`);
   assert.equal(tk.subject, ticket.subject);
@@ -140,7 +165,7 @@ test('each transform gives a payload that zod and Splynx accept, with the values
   assert.equal(first[0].hide_for_customer, '0', 'the customer sees their own request');
 });
 
-test('a full load creates every record once; opening balances equal Sonar\'s to the cent; a re-run writes nothing', async (t) => {
+test("a full load creates every record once; opening balances equal Sonar's to the cent; a re-run writes nothing", async (t) => {
   await reset();
   const { ledger, ctx, loadAll } = setup('full', clean);
   const first = await loadAll();
@@ -162,21 +187,36 @@ test('a full load creates every record once; opening balances equal Sonar\'s to 
   const rows = await api.get<Invoice[]>('admin/finance/invoices');
   const bySonar = new Map(rows.map((r) => [r.additional_attributes.sonar_id, r]));
   assert.equal(bySonar.size, clean.invoices.length, 'one invoice per Sonar invoice');
-  for (const i of clean.invoices) assert.equal(bySonar.get(String(i.id))!.status, i.void ? 'deleted' : Number(i.remaining_due) > 0 ? 'not_paid' : 'paid', `invoice ${i.id}`);
-  assert.ok(clean.invoices.some((i) => i.void), 'the data has a void invoice');
+  for (const i of clean.invoices)
+    assert.equal(
+      bySonar.get(String(i.id))!.status,
+      i.void ? 'deleted' : Number(i.remaining_due) > 0 ? 'not_paid' : 'paid',
+      `invoice ${i.id}`,
+    );
+  assert.ok(
+    clean.invoices.some((i) => i.void),
+    'the data has a void invoice',
+  );
 
   // Opening balances: Splynx (read back from Splynx) equals Sonar per customer, to the cent.
   const balances = await compareOpeningBalances(api, clean);
   const off = balances.filter((b) => b.difference_cents !== 0);
   assert.deepEqual(off, [], 'every customer owes in Splynx what they owed in Sonar');
   assert.equal(balances.length, sonarOpeningBalances(clean).size);
-  assert.ok(balances.every((b) => b.customer_id), 'every account with finance has its customer');
+  assert.ok(
+    balances.every((b) => b.customer_id),
+    'every account with finance has its customer',
+  );
   const owing = balances.filter((b) => b.sonar_cents > 0);
   const credit = balances.filter((b) => b.sonar_cents < 0);
   assert.ok(owing.length > 0 && credit.length > 0, 'both customers who owe and customers in credit are covered');
   const total = balances.reduce((s, b) => s + b.sonar_cents, 0);
-  t.diagnostic(`opening balances: ${balances.length} customers, ${owing.length} owing, ${credit.length} in credit, ${balances.length - owing.length - credit.length} at zero; net ${(total / 100).toFixed(2)} in both Sonar and Splynx`);
-  t.diagnostic(`largest owed ${Math.max(...balances.map((b) => b.sonar_cents)) / 100}, largest credit ${Math.min(...balances.map((b) => b.sonar_cents)) / 100}; uninvoiced Sonar charges outside the balance: ${balances.reduce((s, b) => s + b.uninvoiced_cents, 0) / 100}`);
+  t.diagnostic(
+    `opening balances: ${balances.length} customers, ${owing.length} owing, ${credit.length} in credit, ${balances.length - owing.length - credit.length} at zero; net ${(total / 100).toFixed(2)} in both Sonar and Splynx`,
+  );
+  t.diagnostic(
+    `largest owed ${Math.max(...balances.map((b) => b.sonar_cents)) / 100}, largest credit ${Math.min(...balances.map((b) => b.sonar_cents)) / 100}; uninvoiced Sonar charges outside the balance: ${balances.reduce((s, b) => s + b.uninvoiced_cents, 0) / 100}`,
+  );
 
   // Support: site tickets have no customer; replies visible, comments hidden, customers' replies theirs.
   const ts = await api.get<Ticket[]>('admin/support/tickets');
@@ -187,7 +227,12 @@ test('a full load creates every record once; opening balances equal Sonar\'s to 
   const child = clean.tickets.find((x) => x.parent_ticket_id);
   if (child) {
     const note = ts.find((x) => x.additional_attributes.sonar_id === String(child.id))!.note;
-    assert.match(note, new RegExp(`Follows Sonar ticket ${child.parent_ticket_id} \\(Splynx ticket ${ledger.splynxId('tickets', String(child.parent_ticket_id))}\\)`));
+    assert.match(
+      note,
+      new RegExp(
+        `Follows Sonar ticket ${child.parent_ticket_id} \\(Splynx ticket ${ledger.splynxId('tickets', String(child.parent_ticket_id))}\\)`,
+      ),
+    );
   }
   // Batch runs can find a support record's account: through the ticket's owner.
   assert.equal(supportAccountOf(site, ctx), null);
@@ -196,8 +241,10 @@ test('a full load creates every record once; opening balances equal Sonar\'s to 
   const hidden = messages.filter((m) => m.hide_for_customer === '1');
   assert.equal(hidden.length, clean.ticket_comments.length, 'exactly the comments are hidden');
   assert.ok(hidden.every((m) => m.author_type === 'admin'));
-  const incoming = clean.ticket_replies.filter((r) => r.incoming && clean.tickets.find((x) => x.id === r.ticket_id)?.ticketable_type === 'Account');
-  assert.equal(messages.filter((m) => m.author_type === 'customer').length, incoming.length, 'customer replies are the customer\'s');
+  const incoming = clean.ticket_replies.filter(
+    (r) => r.incoming && clean.tickets.find((x) => x.id === r.ticket_id)?.ticketable_type === 'Account',
+  );
+  assert.equal(messages.filter((m) => m.author_type === 'customer').length, incoming.length, "customer replies are the customer's");
   const reply = incoming[0];
   const m = messages.find((x) => x.id === ledger.splynxId('ticket_replies', String(reply.id)))!;
   assert.equal(m.customer_id, ctx.ref('customers', clean.tickets.find((x) => x.id === reply.ticket_id)!.ticketable_id));
@@ -210,7 +257,8 @@ test('a full load creates every record once; opening balances equal Sonar\'s to 
   // A second run creates nothing and writes nothing.
   const writes = splynx.stats().writes;
   const second = await loadAll();
-  for (const o of Object.values(second)) assert.equal(o.created + o.updated + o.adopted + o.failed, 0, `${o.entity} re-run: ${JSON.stringify(o)}`);
+  for (const o of Object.values(second))
+    assert.equal(o.created + o.updated + o.adopted + o.failed, 0, `${o.entity} re-run: ${JSON.stringify(o)}`);
   assert.equal(splynx.stats().writes, writes, 'a re-run writes nothing');
 });
 
@@ -233,15 +281,28 @@ test('with "commit then drop" on writes, nothing is duplicated and balances stil
   assert.equal(await count('admin/finance/payments'), want.payments);
   assert.equal(await count('admin/support/tickets'), want.tickets);
   assert.equal(await count('admin/support/ticket-messages'), want.messages);
-  for (const [p, n] of [['admin/finance/invoices', want.invoices], ['admin/finance/payments', want.payments], ['admin/support/tickets', want.tickets]] as const) {
+  for (const [p, n] of [
+    ['admin/finance/invoices', want.invoices],
+    ['admin/finance/payments', want.payments],
+    ['admin/support/tickets', want.tickets],
+  ] as const) {
     const ids = (await api.get<Array<{ additional_attributes: Record<string, string> }>>(p)).map((r) => r.additional_attributes.sonar_id);
     assert.equal(new Set(ids).size, n, `${p}: one record per Sonar id`);
   }
   assert.equal(ledger.pending().length, 0);
   // Lost answers were settled by each entity's natural key, ticket messages (no sonar_id) included.
-  const settled = new Set(ledger.events().filter((e) => /settled by/.test(String(e.detail ?? ''))).map((e) => String(e.entity)));
-  for (const entity of ['invoices', 'payments', 'tickets', 'ticket_replies', 'ticket_comments']) assert.ok(settled.has(entity), `${entity} had a write settled by its natural key`);
-  assert.deepEqual((await compareOpeningBalances(api, clean)).filter((b) => b.difference_cents !== 0), []);
+  const settled = new Set(
+    ledger
+      .events()
+      .filter((e) => /settled by/.test(String(e.detail ?? '')))
+      .map((e) => String(e.entity)),
+  );
+  for (const entity of ['invoices', 'payments', 'tickets', 'ticket_replies', 'ticket_comments'])
+    assert.ok(settled.has(entity), `${entity} had a write settled by its natural key`);
+  assert.deepEqual(
+    (await compareOpeningBalances(api, clean)).filter((b) => b.difference_cents !== 0),
+    [],
+  );
 });
 
 test('dirty and unmappable records become error rows with the right category; the rest load', async (t) => {
@@ -275,7 +336,11 @@ test('dirty and unmappable records become error rows with the right category; th
   groupTable.all().find((r) => r.sonar_id === String(badGroup.ticket_group_id))!.splynx_value = '99';
   groupTable.save();
   const problems = await checkLookupMappings(api, ctx);
-  assert.deepEqual(problems.map((p) => [p.mapping, p.splynx_value]), [['ticket-group', '99']], 'the check finds the bad id before the load');
+  assert.deepEqual(
+    problems.map((p) => [p.mapping, p.splynx_value]),
+    [['ticket-group', '99']],
+    'the check finds the bad id before the load',
+  );
   assert.match(problems[0].message, /1 General/);
 
   const out = await loadAll();
@@ -296,7 +361,9 @@ test('dirty and unmappable records become error rows with the right category; th
     t.diagnostic(`${mod.name}: ${o.created} created, ${o.failed} refused${cats ? ` (${cats})` : ''}`);
   }
   const error = (entity: string, id: unknown) => out[entity].errors.find((e) => e.source_id === String(id));
-  const failedCustomer = tables.accounts.find((a) => ledger.get('customers', String(a.id))?.state === 'failed' && tables.invoices.some((i) => i.account_id === a.id))!;
+  const failedCustomer = tables.accounts.find(
+    (a) => ledger.get('customers', String(a.id))?.state === 'failed' && tables.invoices.some((i) => i.account_id === a.id),
+  )!;
   const orphanInvoice = tables.invoices.find((i) => i.account_id === failedCustomer.id)!;
   assert.equal(error('invoices', orphanInvoice.id)?.category, 'data', 'an invoice of a customer that did not load');
   assert.match(error('invoices', orphanInvoice.id)!.message, /needs customers/);
@@ -316,14 +383,21 @@ test('dirty and unmappable records become error rows with the right category; th
   if (orphanReply) assert.equal(error('ticket_replies', orphanReply.id)?.category, 'data');
 
   // What did load still balances, except the customers whose records are in the error table.
-  const refused = new Set([...out.invoices.errors, ...out.payments.errors].map((e) => {
-    const row = [...tables.invoices, ...tables.payments].find((r) => String(r.id) === e.source_id && (e.entity === 'invoices' ? tables.invoices.includes(r) : tables.payments.includes(r)))!;
-    return String(row.account_id);
-  }));
+  const refused = new Set(
+    [...out.invoices.errors, ...out.payments.errors].map((e) => {
+      const row = [...tables.invoices, ...tables.payments].find(
+        (r) => String(r.id) === e.source_id && (e.entity === 'invoices' ? tables.invoices.includes(r) : tables.payments.includes(r)),
+      )!;
+      return String(row.account_id);
+    }),
+  );
   const balances = await compareOpeningBalances(api, tables);
   const off = balances.filter((b) => b.difference_cents !== 0).map((b) => b.account_id);
   assert.ok(off.length > 0);
-  assert.ok(off.every((a) => refused.has(a)), `only customers with refused records differ: ${off.filter((a) => !refused.has(a))}`);
+  assert.ok(
+    off.every((a) => refused.has(a)),
+    `only customers with refused records differ: ${off.filter((a) => !refused.has(a))}`,
+  );
 });
 
 test('later runs: a paid invoice follows through invoice_status, a closed ticket is updated, new records are created once', async () => {
@@ -333,10 +407,28 @@ test('later runs: a paid invoice follows through invoice_status, a closed ticket
   assertNoFailures(await loadAll());
   const unpaid = tables.invoices.find((i) => !i.void && Number(i.remaining_due) > 0)!;
   unpaid.remaining_due = 0;
-  tables.payments.push({ ...tables.payments.find(paymentCounts)!, id: '800001', account_id: unpaid.account_id, amount: invoiceTotalCents(unpaid), payment_type: 'CASH', reference: null, description: null });
+  tables.payments.push({
+    ...tables.payments.find(paymentCounts)!,
+    id: '800001',
+    account_id: unpaid.account_id,
+    amount: invoiceTotalCents(unpaid),
+    payment_type: 'CASH',
+    reference: null,
+    description: null,
+  });
   const open = tables.tickets.find((x) => x.status !== 'CLOSED' && x.ticketable_type === 'Account')!;
   Object.assign(open, { status: 'CLOSED', closed_at: '2026-01-02T10:00:00-06:00', updated_at: '2026-01-02T10:00:00-06:00' });
-  tables.ticket_replies.push({ id: '700001', ticket_id: open.id, body: 'Closing this, thanks!', incoming: false, author: 'Staff', author_email: null, user_id: null, created_at: '2026-01-02T09:59:00-06:00', updated_at: '2026-01-02T09:59:00-06:00' });
+  tables.ticket_replies.push({
+    id: '700001',
+    ticket_id: open.id,
+    body: 'Closing this, thanks!',
+    incoming: false,
+    author: 'Staff',
+    author_email: null,
+    user_id: null,
+    created_at: '2026-01-02T09:59:00-06:00',
+    updated_at: '2026-01-02T09:59:00-06:00',
+  });
   const again = await loadAll();
   assertNoFailures(again);
   assert.equal(again.invoices.created, 0);
@@ -350,15 +442,24 @@ test('later runs: a paid invoice follows through invoice_status, a closed ticket
   assert.equal(await count('admin/support/ticket-messages'), expected(tables).messages, 'the update did not add the first message again');
   const inv = await api.get<Invoice>(`admin/finance/invoices/${ledger.splynxId('invoices', String(unpaid.id))}`);
   assert.equal(inv.status, 'paid');
-  assert.deepEqual((await compareOpeningBalances(api, tables)).filter((b) => b.difference_cents !== 0), []);
+  assert.deepEqual(
+    (await compareOpeningBalances(api, tables)).filter((b) => b.difference_cents !== 0),
+    [],
+  );
 });
 
 test('sandbox: a ticket whose first message Splynx would refuse is refused whole, not stored without it', async () => {
   await reset();
   const before = await count('admin/support/tickets');
   await assert.rejects(
-    api.create('admin/support/tickets', { subject: 'x', priority: 'low', type_id: 1, message: { message: 'hello', author_type: 'robot', admin_id: 999 } }),
-    (e: Error & { category?: string }) => e.category === 'validation' && /message\[author_type\]/.test(e.message) && /message\[admin_id\]/.test(e.message),
+    api.create('admin/support/tickets', {
+      subject: 'x',
+      priority: 'low',
+      type_id: 1,
+      message: { message: 'hello', author_type: 'robot', admin_id: 999 },
+    }),
+    (e: Error & { category?: string }) =>
+      e.category === 'validation' && /message\[author_type\]/.test(e.message) && /message\[admin_id\]/.test(e.message),
   );
   assert.equal(await count('admin/support/tickets'), before);
   assert.equal(await count('admin/support/ticket-messages'), 0);

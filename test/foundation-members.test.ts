@@ -17,7 +17,13 @@ import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
 import { partners } from '../lib/entities/partners.js';
 import { customers, MAPPING_SPECS as CUSTOMER_MAPPINGS } from '../lib/entities/customers.js';
-import { administrators, administratorSecrets, MAPPING_SPECS as ADMIN_MAPPINGS, proposeRole, temporaryPassword } from '../lib/entities/administrators.js';
+import {
+  administrators,
+  administratorSecrets,
+  MAPPING_SPECS as ADMIN_MAPPINGS,
+  proposeRole,
+  temporaryPassword,
+} from '../lib/entities/administrators.js';
 import { customerFields } from '../lib/entities/additional-fields.js';
 import { customerFieldValues } from '../lib/entities/customer-field-values.js';
 import { tariffsOneTime } from '../lib/entities/tariffs-one-time.js';
@@ -34,7 +40,16 @@ const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
 
 const MAPPING_SPECS = { ...CUSTOMER_MAPPINGS, ...ADMIN_MAPPINGS };
 /** Load order, as ENTITIES will have it. */
-const MODULES = [partners, administrators, customerFields, tariffsOneTime, customers, customerBilling, customerFieldValues, customerContacts] as EntityModule[];
+const MODULES = [
+  partners,
+  administrators,
+  customerFields,
+  tariffsOneTime,
+  customers,
+  customerBilling,
+  customerFieldValues,
+  customerContacts,
+] as EntityModule[];
 const MINE = ['administrators', 'customer_fields', 'tariffs_one_time', 'customer_billing', 'customer_field_values', 'customer_contacts'];
 
 let splynx: SplynxSandbox;
@@ -72,7 +87,13 @@ async function world(name: string, tables: Record<string, Row[]>): Promise<World
 
 /** A transform context as a run builds it: mapping tables proposed (new rows only), then read. */
 function context(name: string, tables: Record<string, Row[]>, ledger: Ledger): TransformContext {
-  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name, 'mappings'), mappingSpecs: MAPPING_SPECS });
+  const ctx = transformContext({
+    tables,
+    ledger,
+    timezone: 'UTC',
+    mappingsDir: path.join(dir, name, 'mappings'),
+    mappingSpecs: MAPPING_SPECS,
+  });
   for (const m of MODULES) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   return ctx;
 }
@@ -86,7 +107,9 @@ async function loadAll(w: World, mods = MODULES): Promise<Record<string, EntityO
 const selected = (m: EntityModule, w: World) => (w.tables[m.source] ?? []).filter((r) => m.select?.(r, w.ctx) ?? true);
 const errorsOf = (o: Record<string, EntityOutcome>) => Object.values(o).flatMap((x) => x.errors);
 const secretRows = (w: World): Array<Record<string, string>> =>
-  fs.readdirSync(w.secretsDir).flatMap((f) => parse(fs.readFileSync(path.join(w.secretsDir, f), 'utf8'), { columns: true }) as Array<Record<string, string>>);
+  fs
+    .readdirSync(w.secretsDir)
+    .flatMap((f) => parse(fs.readFileSync(path.join(w.secretsDir, f), 'utf8'), { columns: true }) as Array<Record<string, string>>);
 
 test('role proposals read Sonar roles the way an analyst would; temporary passwords are strong', () => {
   const roles = new Map(clean.roles.map((r) => [String(r.name), proposeRole(String(r.name), r.applied_permissions as string[])[0]]));
@@ -128,11 +151,16 @@ test('a full load creates every record once, as mapped; a second load creates no
   }
 
   // Administrators: login, role from the mapping, the Sonar id, least router access.
-  const admins = await api.get<Array<Record<string, unknown> & { additional_attributes: Record<string, string> }>>('admin/administration/administrators');
+  const admins = await api.get<Array<Record<string, unknown> & { additional_attributes: Record<string, string> }>>(
+    'admin/administration/administrators',
+  );
   assert.equal(admins.length, 1 + expected.administrators, 'the seeded admin plus one per enabled user');
   const sonarSuper = t.users.find((u) => u.super_admin === true)!;
   const superAdmin = admins.find((a) => a.additional_attributes.sonar_id === String(sonarSuper.id))!;
-  assert.deepEqual([superAdmin.login, superAdmin.role_name, superAdmin.router_access], [sonarSuper.username, 'super-administrator', 'none']);
+  assert.deepEqual(
+    [superAdmin.login, superAdmin.role_name, superAdmin.router_access],
+    [sonarSuper.username, 'super-administrator', 'none'],
+  );
   const tech = t.users.find((u) => t.roles.find((r) => r.id === u.role_id)?.name === 'Field Technician');
   if (tech) assert.equal(admins.find((a) => a.login === tech.username)!.role_name, 'technician');
 
@@ -145,11 +173,24 @@ test('a full load creates every record once, as mapped; a second load creates no
   assert.equal(def('paperless_billing').type, 'boolean');
   assert.deepEqual([def('legacy_account_number').type, def('legacy_account_number').is_unique], ['string', '1']);
   assert.ok(defs.filter((d) => d.name !== 'sonar_id').every((d) => d.is_required === '0'));
-  assert.ok(!defs.some((d) => d.name === 'preferred_contact_time' || d.name === 'drop_type'), 'contact and address fields are not customer fields');
+  assert.ok(
+    !defs.some((d) => d.name === 'preferred_contact_time' || d.name === 'drop_type'),
+    'contact and address fields are not customer fields',
+  );
 
   // Values: on the right customer, as the field type takes them.
-  const customersByLogin = new Map((await api.get<Array<{ id: string; login: string; additional_attributes: Record<string, string> }>>('admin/customers/customer')).map((c) => [c.login, c]));
-  const fieldName = new Map([['1', 'referral_source'], ['2', 'contract_end_date'], ['3', 'paperless_billing'], ['4', 'legacy_account_number'], ['5', 'gate_code']]);
+  const customersByLogin = new Map(
+    (await api.get<Array<{ id: string; login: string; additional_attributes: Record<string, string> }>>('admin/customers/customer')).map(
+      (c) => [c.login, c],
+    ),
+  );
+  const fieldName = new Map([
+    ['1', 'referral_source'],
+    ['2', 'contract_end_date'],
+    ['3', 'paperless_billing'],
+    ['4', 'legacy_account_number'],
+    ['5', 'gate_code'],
+  ]);
   for (const d of t.custom_field_data.filter((x) => x.customfielddataable_type === 'Account')) {
     const stored = customersByLogin.get(String(d.customfielddataable_id))!.additional_attributes[fieldName.get(String(d.custom_field_id))!];
     const want = d.value === 'true' ? '1' : d.value === 'false' ? '0' : String(d.value);
@@ -165,11 +206,18 @@ test('a full load creates every record once, as mapped; a second load creates no
 
   // Billing.
   const params = t.account_billing_parameters[0];
-  const billing = await api.get<Record<string, string>>(`admin/customers/customer-billing/${w.ledger.splynxId('customers', String(params.account_id))}`);
-  assert.deepEqual([billing.billing_date, billing.billing_due, billing.grace_period], [String(params.bill_day), String(params.due_days), String(params.grace_days)]);
+  const billing = await api.get<Record<string, string>>(
+    `admin/customers/customer-billing/${w.ledger.splynxId('customers', String(params.account_id))}`,
+  );
+  assert.deepEqual(
+    [billing.billing_date, billing.billing_due, billing.grace_period],
+    [String(params.bill_day), String(params.due_days), String(params.grace_days)],
+  );
   const mailing = t.addresses.find((a) => a.type === 'MAILING' && a.addressable_type === 'Account');
   if (mailing) {
-    const b = await api.get<Record<string, string>>(`admin/customers/customer-billing/${w.ledger.splynxId('customers', String(mailing.addressable_id))}`);
+    const b = await api.get<Record<string, string>>(
+      `admin/customers/customer-billing/${w.ledger.splynxId('customers', String(mailing.addressable_id))}`,
+    );
     assert.equal(b.billing_city, mailing.city);
     assert.ok(b.billing_street_1.startsWith(String(mailing.line1)));
   }
@@ -181,9 +229,13 @@ test('a full load creates every record once, as mapped; a second load creates no
   const note = notes.find((n) => n.title === contactsNoteTitle(account.id))!;
   assert.equal(note.customer_id, w.ledger.splynxId('customers', String(account.id)));
   assert.ok(note.comment.includes(String(other.name)) && note.comment.includes(String(other.role)), note.comment);
-  for (const p of t.phone_numbers.filter((x) => x.contact_id === other.id)) assert.ok(note.comment.includes(String(p.number)), note.comment);
+  for (const p of t.phone_numbers.filter((x) => x.contact_id === other.id))
+    assert.ok(note.comment.includes(String(p.number)), note.comment);
   const primary = t.contacts.find((c) => c.contactable_id === account.id && c.primary)!;
-  assert.ok(!note.comment.includes(String(primary.name)) || primary.name === other.name, 'the primary contact is on the customer, not in the note');
+  assert.ok(
+    !note.comment.includes(String(primary.name)) || primary.name === other.name,
+    'the primary contact is on the customer, not in the note',
+  );
 
   // Again: nothing created, nothing updated, not one write.
   const writes = splynx.stats().writes;
@@ -226,18 +278,28 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
 
   // Nowhere else: not in the ledger (any of its files), mappings, outcomes or anything printed.
   w.ledger.close();
-  const everywhere = (root: string): string[] => fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? everywhere(path.join(root, e.name)) : [path.join(root, e.name)]));
+  const everywhere = (root: string): string[] =>
+    fs
+      .readdirSync(root, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? everywhere(path.join(root, e.name)) : [path.join(root, e.name)]));
   const elsewhere = everywhere(path.join(dir, 'secrets')).filter((f) => !f.startsWith(w.secretsDir));
   assert.ok(elsewhere.some((f) => f.endsWith('ledger.sqlite')) && elsewhere.some((f) => f.endsWith('role.csv')));
   const texts = [...elsewhere.map((f) => fs.readFileSync(f).toString('latin1')), JSON.stringify(outcomes), output.join('')];
-  for (const p of passwords) assert.ok(texts.every((x) => !x.includes(p)), 'a password leaked');
+  for (const p of passwords)
+    assert.ok(
+      texts.every((x) => !x.includes(p)),
+      'a password leaked',
+    );
 
   // The hash in the ledger is the payload's, without a password: a re-run sees no change.
   const ledger = new Ledger(path.join(dir, 'secrets', 'ledger.sqlite'));
   w.ledger = ledger;
   w.ctx = context(w.name, w.tables, ledger);
   const user = w.tables.users.find((u) => u.enabled !== false)!;
-  assert.equal(ledger.get('administrators', String(user.id))!.payload_hash, payloadHash(administrators.payload.parse(administrators.transform(user, w.ctx))));
+  assert.equal(
+    ledger.get('administrators', String(user.id))!.payload_hash,
+    payloadHash(administrators.payload.parse(administrators.transform(user, w.ctx))),
+  );
   const again = await loadAll(w, [administrators as EntityModule]);
   assert.deepEqual([again.administrators.created, again.administrators.updated], [0, 0]);
 
@@ -280,18 +342,35 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
   assert.equal(first.administrators.failed, 0);
   const file = path.join(dir, 'roles', 'mappings', 'role.csv');
   const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
-  assert.deepEqual(rows.map((r) => r.sonar_id), ['super_admin', ...clean.roles.map((r) => String(r.id))]);
-  assert.ok(rows.every((r) => r.reason.length > 10 && r.splynx_value), JSON.stringify(rows));
-  assert.equal(rows.reduce((n, r) => n + Number(r.records), 0), clean.users.filter((u) => u.enabled !== false).length);
+  assert.deepEqual(
+    rows.map((r) => r.sonar_id),
+    ['super_admin', ...clean.roles.map((r) => String(r.id))],
+  );
+  assert.ok(
+    rows.every((r) => r.reason.length > 10 && r.splynx_value),
+    JSON.stringify(rows),
+  );
+  assert.equal(
+    rows.reduce((n, r) => n + Number(r.records), 0),
+    clean.users.filter((u) => u.enabled !== false).length,
+  );
 
   // The analyst gives one Sonar role another Splynx role; the next run updates just those administrators.
   const role = rows.find((r) => r.sonar_id !== 'super_admin' && Number(r.records) > 0)!;
   const target = role.splynx_value === 'manager' ? 'engineer' : 'manager';
-  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`${role.sonar_id},${role.sonar_value},${role.splynx_value},`, `${role.sonar_id},${role.sonar_value},${target},`));
+  fs.writeFileSync(
+    file,
+    fs
+      .readFileSync(file, 'utf8')
+      .replace(`${role.sonar_id},${role.sonar_value},${role.splynx_value},`, `${role.sonar_id},${role.sonar_value},${target},`),
+  );
   const passwordsBefore = new Map(splynx.store.all('administrators').map((a) => [a.login, a.password]));
   w.ctx = context(w.name, w.tables, w.ledger);
   const second = await loadAll(w, [administrators as EntityModule]);
-  assert.deepEqual([second.administrators.updated, second.administrators.created, second.administrators.failed], [Number(role.records), 0, 0]);
+  assert.deepEqual(
+    [second.administrators.updated, second.administrators.created, second.administrators.failed],
+    [Number(role.records), 0, 0],
+  );
   const users = clean.users.filter((u) => String(u.role_id) === role.sonar_id && u.enabled !== false && u.super_admin !== true);
   for (const u of users) {
     const a = splynx.store.all('administrators').find((x) => x.login === u.username)!;
@@ -306,7 +385,10 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
   w.ctx = context(w.name, w.tables, w.ledger);
   const bad = await loadAll(w, [administrators as EntityModule]);
   assert.equal(bad.administrators.failed, users.length);
-  assert.ok(bad.administrators.errors.every((e) => e.category === 'data' && /role\.csv/.test(e.suggestion)), JSON.stringify(bad.administrators.errors));
+  assert.ok(
+    bad.administrators.errors.every((e) => e.category === 'data' && /role\.csv/.test(e.suggestion)),
+    JSON.stringify(bad.administrators.errors),
+  );
 });
 
 test('records made by hand in Splynx are adopted, not duplicated or overwritten', async () => {
@@ -314,7 +396,11 @@ test('records made by hand in Splynx are adopted, not duplicated or overwritten'
   // A Sonar user whose login is the Splynx administrator that already exists.
   tables.users.push({ ...tables.users[1], id: '900', username: splynx.admin.login, email_address: 'admin@example.net' });
   const w = await world('adopt', tables);
-  const fieldByHand = await api.create('admin/config/additional-fields/customers', { name: 'gate_code', title: 'Gate (by hand)', type: 'string' });
+  const fieldByHand = await api.create('admin/config/additional-fields/customers', {
+    name: 'gate_code',
+    title: 'Gate (by hand)',
+    type: 'string',
+  });
   assert.equal(fieldByHand.id, 'gate_code', 'Splynx answers a field create with its name');
   await api.create('admin/tariffs/one-time', { title: 'Truck Roll', partners_ids: ['1'], hide_on_admin_portal: '0' });
   const out = await loadAll(w);
@@ -326,7 +412,9 @@ test('records made by hand in Splynx are adopted, not duplicated or overwritten'
   assert.equal((await api.get<unknown[]>('admin/tariffs/one-time')).length, tables.services.filter((s) => s.type === 'ONETIME').length);
   const gate = tables.custom_field_data.find((d) => d.custom_field_id === '5' && d.customfielddataable_type === 'Account');
   if (gate) {
-    const c = await api.get<{ additional_attributes: Record<string, string> }>(`admin/customers/customer/${w.ledger.splynxId('customers', String(gate.customfielddataable_id))}`);
+    const c = await api.get<{ additional_attributes: Record<string, string> }>(
+      `admin/customers/customer/${w.ledger.splynxId('customers', String(gate.customfielddataable_id))}`,
+    );
     assert.equal(c.additional_attributes.gate_code, gate.value, 'values land in the adopted field');
   }
 });
@@ -351,7 +439,14 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   const badDate = value('2', '12/31/2027');
   const badOption = value('1', 'Billboard');
   const accountId = String(t.accounts[0].id);
-  t.custom_field_data.push({ ...t.custom_field_data[0], id: '9500', custom_field_id: '950', customfielddataable_type: 'Account', customfielddataable_id: accountId, value: 'Bronze' });
+  t.custom_field_data.push({
+    ...t.custom_field_data[0],
+    id: '9500',
+    custom_field_id: '950',
+    customfielddataable_type: 'Account',
+    customfielddataable_id: accountId,
+    value: 'Bronze',
+  });
   const lateFee = t.services.find((s) => s.name === 'Late Fee')!;
   t.services.push({ ...lateFee, id: '960' });
   t.account_billing_parameters[1].bill_day = 31;
@@ -368,7 +463,11 @@ test('dirty data becomes error rows with the right category and a fix; everythin
       assert.ok(e.suggestion.length > 10, e.message);
     }
   }
-  assert.equal(out.administrators.selected, t.users.length - t.users.filter((u) => u.enabled === false).length, 'disabled users are left out on purpose');
+  assert.equal(
+    out.administrators.selected,
+    t.users.length - t.users.filter((u) => u.enabled === false).length,
+    'disabled users are left out on purpose',
+  );
   assert.equal(category('administrators', '901'), 'transformation');
   assert.equal(category('administrators', '902'), 'validation');
   assert.equal(category('administrators', '903'), 'transformation');
@@ -386,7 +485,8 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   // Billing and notes of accounts that did not become customers, and contacts of accounts that do not exist.
   const failedAccounts = new Set(out.customers.errors.map((e) => e.source_id));
   assert.ok(failedAccounts.size > 0);
-  for (const b of t.account_billing_parameters.slice(3).filter((x) => failedAccounts.has(String(x.account_id)))) assert.equal(category('customer_billing', String(b.id)), 'data');
+  for (const b of t.account_billing_parameters.slice(3).filter((x) => failedAccounts.has(String(x.account_id))))
+    assert.equal(category('customer_billing', String(b.id)), 'data');
   const orphan = ds.dirty.find((m) => m.class === 'orphan_reference' && m.table === 'contacts');
   assert.ok(orphan, 'the dirty ISP has an orphan contact');
   const orphanError = out.customer_contacts.errors.find((e) => e.source_id === orphan.id);

@@ -37,12 +37,14 @@ const DEFECTS: Record<DirtyClass, (d: SonarDataset, r: SonarRecord, m: DirtyMark
     return /^\d+$/.test(n) && (n.length !== 10 || r.number_formatted !== `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6)}`);
   },
   orphan_reference: (_d, _r, m, orphans) => orphans.has(`${m.table}/${m.id}/${m.field}`),
-  archived_account: (_d, r) => r.archived_at !== null && Date.parse(r.archived_at as string) >= Date.parse(r.created_at as string) && r.archived_by_user_id !== null,
+  archived_account: (_d, r) =>
+    r.archived_at !== null && Date.parse(r.archived_at as string) >= Date.parse(r.created_at as string) && r.archived_by_user_id !== null,
   zero_price_service: (d, r) => r.price_override === 0 && (d.tables.services[Number(r.service_id) - 1].amount as number) > 0,
   duplicate_login: (d, r, m) => hasTwin(d, m.table, 'username', r),
   edge_date: (_d, r, m) =>
     m.table === 'accounts' ? EDGE_ACTIVATION_DATES.includes(r.activation_date as string) : (r.next_bill_date as string) < REFERENCE_DAY,
-  missing_address: (d, r) => !d.tables.addresses.some((a) => a.addressable_type === 'Account' && a.addressable_id === r.id && a.serviceable),
+  missing_address: (d, r) =>
+    !d.tables.addresses.some((a) => a.addressable_type === 'Account' && a.addressable_id === r.id && a.serviceable),
   whitespace_padding: (_d, r, m) => {
     const v = r[m.field!] as string;
     return v !== v.trim() && v.trim() !== '';
@@ -65,7 +67,10 @@ describe('dirty data at rate 0.1, 2,000 accounts', () => {
       assert.ok(record && record.id === mark.id, `${mark.class}: ${mark.table}/${mark.id} does not exist`);
       assert.ok(mark.detail.length > 0);
       if (mark.field) assert.ok(mark.field in record, `${mark.class}: ${mark.table} has no field ${mark.field}`);
-      assert.ok(DEFECTS[mark.class as DirtyClass](dirty, record, mark, orphans), `${mark.class} not visible on ${mark.table}/${mark.id}: ${mark.detail}`);
+      assert.ok(
+        DEFECTS[mark.class as DirtyClass](dirty, record, mark, orphans),
+        `${mark.class} not visible on ${mark.table}/${mark.id}: ${mark.detail}`,
+      );
     }
   });
 
@@ -75,8 +80,13 @@ describe('dirty data at rate 0.1, 2,000 accounts', () => {
   });
 
   test('the only unresolved references are the marked orphans', () => {
-    const dangling = danglingReferences(dirty).map((x) => `${x.table}/${x.id}/${x.field}`).sort();
-    const marked = dirty.dirty.filter((m) => m.class === 'orphan_reference').map((m) => `${m.table}/${m.id}/${m.field}`).sort();
+    const dangling = danglingReferences(dirty)
+      .map((x) => `${x.table}/${x.id}/${x.field}`)
+      .sort();
+    const marked = dirty.dirty
+      .filter((m) => m.class === 'orphan_reference')
+      .map((m) => `${m.table}/${m.id}/${m.field}`)
+      .sort();
     assert.deepEqual(dangling, marked);
     assert.deepEqual([...new Set(marked.map((k) => k.split('/')[0]))].sort(), ['account_services', 'contacts', 'notes']);
   });

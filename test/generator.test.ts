@@ -44,7 +44,12 @@ describe('determinism', () => {
     const later = generateIsp({ accounts: 50, referenceTime: '2027-06-01T00:00:00Z' });
     assert.equal(later.meta.reference_time, '2027-06-01T00:00:00Z');
     assert.equal(small.meta.reference_time, '2026-01-01T00:00:00Z');
-    const latest = (d: SonarDataset) => Math.max(...Object.values(d.tables).flat().map((r) => Date.parse(r.updated_at as string)));
+    const latest = (d: SonarDataset) =>
+      Math.max(
+        ...Object.values(d.tables)
+          .flat()
+          .map((r) => Date.parse(r.updated_at as string)),
+      );
     assert.ok(latest(small) <= Date.parse('2026-01-01T00:00:00Z'));
     assert.ok(latest(later) > Date.parse('2026-06-01T00:00:00Z'));
   });
@@ -87,7 +92,10 @@ describe('shape', () => {
 });
 
 describe('proportions like a real 10k-account instance', () => {
-  for (const [label, get, slack] of [['50 accounts', () => small, 0.25], ['2,000 accounts', () => medium, 0]] as const) {
+  for (const [label, get, slack] of [
+    ['50 accounts', () => small, 0.25],
+    ['2,000 accounts', () => medium, 0],
+  ] as const) {
     test(label, () => {
       const d = get();
       assertBetween(ratio(d, 'contacts', 'accounts'), 1.0, 1.12 + slack, 'contacts per account');
@@ -110,13 +118,27 @@ describe('proportions like a real 10k-account instance', () => {
     assertBetween(d.tables.data_service_details.length, 10, 55, 'data services');
     const types = new Set(d.tables.services.map((s) => s.type));
     for (const type of ['DATA', 'RECURRING', 'ONETIME', 'VOICE']) assert.ok(types.has(type), type);
-    assert.ok(d.tables.services.some((s) => s.amount === 0), 'a zero-price service');
+    assert.ok(
+      d.tables.services.some((s) => s.amount === 0),
+      'a zero-price service',
+    );
     assert.ok(d.tables.account_services.some((s) => s.price_override !== null));
     assert.ok(d.tables.account_services.some((s) => (s.quantity as number) > 1));
     const children = d.tables.accounts.filter((a) => a.parent_account_id !== null).length / d.tables.accounts.length;
     assertBetween(children, 0.01, 0.06, 'child accounts');
     assertBetween(ratio(d, 'ip_assignments', 'accounts'), 0.1, 0.3, 'IP assignments per account');
-    for (const t of ['radius_accounts', 'inventory_items', 'notes', 'tickets', 'ticket_replies', 'ticket_comments', 'invoices', 'debits', 'payments', 'custom_field_data']) {
+    for (const t of [
+      'radius_accounts',
+      'inventory_items',
+      'notes',
+      'tickets',
+      'ticket_replies',
+      'ticket_comments',
+      'invoices',
+      'debits',
+      'payments',
+      'custom_field_data',
+    ]) {
       assert.ok(d.tables[t].length > d.tables.accounts.length / 10, `${t} has ${d.tables[t].length} records`);
     }
   });
@@ -125,7 +147,9 @@ describe('proportions like a real 10k-account instance', () => {
 describe('clean data is internally consistent', () => {
   test('each account has one primary contact and one serviceable address; geopoint matches it', () => {
     const primaries = new Map<string, number>();
-    for (const c of medium.tables.contacts) if (c.contactable_type === 'Account' && c.primary) primaries.set(c.contactable_id as string, (primaries.get(c.contactable_id as string) ?? 0) + 1);
+    for (const c of medium.tables.contacts)
+      if (c.contactable_type === 'Account' && c.primary)
+        primaries.set(c.contactable_id as string, (primaries.get(c.contactable_id as string) ?? 0) + 1);
     const serviceable = new Map<string, SonarRecord>();
     let mailing = 0;
     for (const a of medium.tables.addresses) {
@@ -144,18 +168,33 @@ describe('clean data is internally consistent', () => {
       if (address.latitude !== null) assert.equal(account.geopoint, `${address.latitude},${address.longitude}`);
     }
     assertBetween(mailing / medium.tables.accounts.length, 0.1, 0.3, 'mailing addresses per account');
-    assert.ok(medium.tables.addresses.filter((a) => a.addressable_type === null && a.serviceable).length > medium.tables.accounts.length, 'unassigned serviceable addresses');
+    assert.ok(
+      medium.tables.addresses.filter((a) => a.addressable_type === null && a.serviceable).length > medium.tables.accounts.length,
+      'unassigned serviceable addresses',
+    );
   });
 
   test('emails are valid; emails, logins, RADIUS usernames and MACs are unique', () => {
     const unique = (values: unknown[], what: string) => assert.equal(new Set(values).size, values.length, `${what} not unique`);
     const emails = medium.tables.contacts.map((c) => c.email_address).filter((e) => e !== null) as string[];
     for (const e of [...emails, ...medium.tables.users.map((u) => u.email_address as string)]) assert.match(e, EMAIL);
-    unique(emails.map((e) => e.toLowerCase()), 'contact emails');
-    unique(medium.tables.contacts.map((c) => c.username).filter((u) => u !== null), 'contact usernames');
-    unique(medium.tables.radius_accounts.map((r) => r.username), 'RADIUS usernames');
+    unique(
+      emails.map((e) => e.toLowerCase()),
+      'contact emails',
+    );
+    unique(
+      medium.tables.contacts.map((c) => c.username).filter((u) => u !== null),
+      'contact usernames',
+    );
+    unique(
+      medium.tables.radius_accounts.map((r) => r.username),
+      'RADIUS usernames',
+    );
     const macField = new Set(medium.tables.inventory_model_fields.filter((f) => f.type === 'MAC_ADDRESS').map((f) => f.id));
-    unique(medium.tables.inventory_model_field_data.filter((v) => macField.has(v.inventory_model_field_id)).map((v) => v.value), 'MACs');
+    unique(
+      medium.tables.inventory_model_field_data.filter((v) => macField.has(v.inventory_model_field_id)).map((v) => v.value),
+      'MACs',
+    );
     for (const p of medium.tables.phone_numbers) {
       const n = p.number as string;
       assert.equal(n.length, 10);
@@ -179,10 +218,14 @@ describe('clean data is internally consistent', () => {
     }
     for (const account of medium.tables.accounts) {
       if (account.activation_date !== null) {
-        assert.ok((account.activation_date as string) >= (account.created_at as string).slice(0, 10), `account ${account.id} activated before created`);
+        assert.ok(
+          (account.activation_date as string) >= (account.created_at as string).slice(0, 10),
+          `account ${account.id} activated before created`,
+        );
         assert.ok((account.activation_date as string) < REFERENCE_DAY);
       }
-      if (account.next_bill_date !== null) assert.ok((account.next_bill_date as string) > REFERENCE_DAY, `account ${account.id} next bill in the past`);
+      if (account.next_bill_date !== null)
+        assert.ok((account.next_bill_date as string) > REFERENCE_DAY, `account ${account.id} next bill in the past`);
       assert.equal(account.archived_at, null);
     }
     for (const s of medium.tables.account_services) if (s.next_bill_date !== null) assert.ok((s.next_bill_date as string) > REFERENCE_DAY);
@@ -194,7 +237,9 @@ describe('clean data is internally consistent', () => {
 
   test('invoice totals match their debits; payments and balances add up', () => {
     const debitTotals = new Map<string, number>();
-    for (const d of medium.tables.debits) if (d.invoice_id !== null) debitTotals.set(d.invoice_id as string, (debitTotals.get(d.invoice_id as string) ?? 0) + (d.amount as number));
+    for (const d of medium.tables.debits)
+      if (d.invoice_id !== null)
+        debitTotals.set(d.invoice_id as string, (debitTotals.get(d.invoice_id as string) ?? 0) + (d.amount as number));
     for (const inv of medium.tables.invoices) {
       assert.equal(inv.total_debits, debitTotals.get(inv.id as string) ?? 0, `invoice ${inv.id} total_debits`);
       const total = (inv.total_debits as number) + (inv.total_taxes as number);
@@ -202,8 +247,11 @@ describe('clean data is internally consistent', () => {
       assert.ok(inv.due_date! >= inv.date! && inv.end_date! > inv.date!);
       if (inv.delinquent) assert.ok((inv.remaining_due as number) > 0 && (inv.due_date as string) < REFERENCE_DAY);
     }
-    for (const p of medium.tables.payments) assertBetween(p.amount_remaining as number, 0, p.amount as number, `payment ${p.id} amount_remaining`);
-    assert.ok(medium.tables.invoices.some((i) => (i.remaining_due as number) > 0) && medium.tables.invoices.some((i) => i.remaining_due === 0));
+    for (const p of medium.tables.payments)
+      assertBetween(p.amount_remaining as number, 0, p.amount as number, `payment ${p.id} amount_remaining`);
+    assert.ok(
+      medium.tables.invoices.some((i) => (i.remaining_due as number) > 0) && medium.tables.invoices.some((i) => i.remaining_due === 0),
+    );
     assert.ok(new Set(medium.tables.payments.map((p) => p.payment_type)).size >= 5);
   });
 
@@ -268,7 +316,10 @@ describe('summary and file round trip', () => {
   test('summarize counts every table and dirty class', () => {
     const summary = summarize(small);
     assert.equal(summary.tables.accounts, 50);
-    assert.equal(summary.records, Object.values(small.tables).reduce((n, rows) => n + rows.length, 0));
+    assert.equal(
+      summary.records,
+      Object.values(small.tables).reduce((n, rows) => n + rows.length, 0),
+    );
     assert.equal(summary.dirty.invalid_email, 0);
   });
 

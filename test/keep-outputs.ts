@@ -16,7 +16,11 @@ if (process.env.KEEP_TEST_OUTPUT) {
   const { rmSync, rm } = fs;
   const rmPromise = fs.promises.rm;
   fs.rmSync = ((p: fs.PathLike, o?: fs.RmOptions) => (kept(p) ? undefined : rmSync(p, o))) as typeof fs.rmSync;
-  fs.rm = ((p: fs.PathLike, o: fs.RmOptions | ((e: NodeJS.ErrnoException | null) => void), cb?: (e: NodeJS.ErrnoException | null) => void) => {
+  fs.rm = ((
+    p: fs.PathLike,
+    o: fs.RmOptions | ((e: NodeJS.ErrnoException | null) => void),
+    cb?: (e: NodeJS.ErrnoException | null) => void,
+  ) => {
     const done = typeof o === 'function' ? o : cb!;
     if (kept(p)) return void process.nextTick(done, null);
     return typeof o === 'function' ? rm(p, o) : rm(p, o, done);

@@ -17,7 +17,13 @@ test('a record goes pending → created, and its Splynx id is found for referenc
   l.markDone('customers', '12', 'created', '501');
   assert.equal(l.splynxId('customers', 12), '501');
   assert.equal(l.get('customers', '12')!.state, 'created');
-  assert.deepEqual(l.events('customers', '12').map((e) => [e.from_state, e.to_state]), [[null, 'pending'], ['pending', 'created']]);
+  assert.deepEqual(
+    l.events('customers', '12').map((e) => [e.from_state, e.to_state]),
+    [
+      [null, 'pending'],
+      ['pending', 'created'],
+    ],
+  );
   l.finishRun({ created: 1 });
   assert.deepEqual(l.runs()[0].outcome, { created: 1 });
   l.close();
@@ -26,16 +32,28 @@ test('a record goes pending → created, and its Splynx id is found for referenc
 test('a pending mark survives a process that dies right after writing it', () => {
   const file = tmp();
   // A child process marks a record pending, then exits hard, as a crash between mark and POST would.
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', `
+  const child = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `
     import { Ledger } from './lib/ledger/index.ts';
     const l = new Ledger(${JSON.stringify(file)});
     l.startRun('crashed', {});
     l.markPending('tariffs', '7', 'h', 'title:Gold');
     process.exit(137);
-  `], { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8' });
+  `,
+    ],
+    { cwd: path.resolve(import.meta.dirname, '..'), encoding: 'utf8' },
+  );
   assert.equal(child.status, 137, child.stderr);
   const l = new Ledger(file);
-  assert.deepEqual(l.pending().map((r) => [r.entity, r.sonar_id, r.natural_key, r.run_id]), [['tariffs', '7', 'title:Gold', 'crashed']]);
+  assert.deepEqual(
+    l.pending().map((r) => [r.entity, r.sonar_id, r.natural_key, r.run_id]),
+    [['tariffs', '7', 'title:Gold', 'crashed']],
+  );
   l.close();
 });
 
@@ -61,7 +79,10 @@ test('failures keep their message; counts group by entity and state; bad states 
   l.markPending('customers', '2', 'h', null);
   l.markDone('customers', '2', 'created', '9');
   assert.equal(l.get('customers', '1')!.error, 'validation: email is not valid');
-  assert.deepEqual(l.counts(), [{ entity: 'customers', state: 'created', n: 1 }, { entity: 'customers', state: 'failed', n: 1 }]);
+  assert.deepEqual(l.counts(), [
+    { entity: 'customers', state: 'created', n: 1 },
+    { entity: 'customers', state: 'failed', n: 1 },
+  ]);
   assert.throws(() => l.db.prepare("UPDATE records SET state = 'lost'").run(), /CHECK constraint/);
   l.close();
 });

@@ -44,9 +44,17 @@ async function reset() {
 function setup(name: string) {
   const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
   const dryRunCreated = new Set<string>();
-  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS, dryRunCreated });
+  const ctx = transformContext({
+    tables,
+    ledger,
+    timezone: 'UTC',
+    mappingsDir: path.join(dir, name),
+    mappingSpecs: MAPPING_SPECS,
+    dryRunCreated,
+  });
   for (const m of [partners, tariffsInternet]) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
-  const load = (mod: EntityModule, opts: Parameters<typeof loadEntity>[5] = {}) => loadEntity(mod as EntityModule, tables[mod.source], ctx, api, ledger, { dryRunCreated, ...opts });
+  const load = (mod: EntityModule, opts: Parameters<typeof loadEntity>[5] = {}) =>
+    loadEntity(mod as EntityModule, tables[mod.source], ctx, api, ledger, { dryRunCreated, ...opts });
   return { ledger, load };
 }
 
@@ -61,7 +69,11 @@ test('partners then tariffs load once; a second run creates nothing and skips ev
   assert.equal(t.failed, 0, JSON.stringify(t.errors));
   assert.equal(t.created, dataServices.length);
   assert.deepEqual(await tariffTitles(), dataServices.map((s) => String(s.name)).sort());
-  const tariff = (await api.get<Array<{ title: string; speed_download: string; price: string; additional_attributes: Record<string, string> }>>('admin/tariffs/internet'))[0];
+  const tariff = (
+    await api.get<Array<{ title: string; speed_download: string; price: string; additional_attributes: Record<string, string> }>>(
+      'admin/tariffs/internet',
+    )
+  )[0];
   const source = dataServices.find((s) => s.name === tariff.title)!;
   assert.equal(tariff.additional_attributes.sonar_id, String(source.id));
   assert.equal(Number(tariff.price), Number(source.amount) / 100);
@@ -78,7 +90,10 @@ test('a tariff whose partner was not migrated fails with what is missing', async
   const t = await load(tariffsInternet);
   assert.equal(t.created, 0);
   assert.equal(t.failed, dataServices.length);
-  assert.ok(t.errors.every((e) => e.category === 'data' || e.category === 'transformation'), JSON.stringify(t.errors[0]));
+  assert.ok(
+    t.errors.every((e) => e.category === 'data' || e.category === 'transformation'),
+    JSON.stringify(t.errors[0]),
+  );
   assert.match(t.errors.find((e) => e.category === 'data')?.message ?? t.errors[0].message, /partner/);
 });
 
@@ -98,7 +113,15 @@ test('a tariff made by hand with the same title is adopted, not duplicated', asy
   await reset();
   const { ledger, load } = setup('adopt');
   await load(partners);
-  const existing = await api.create('admin/tariffs/internet', { title: String(dataServices[0].name), speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  const existing = await api.create('admin/tariffs/internet', {
+    title: String(dataServices[0].name),
+    speed_download: 1,
+    speed_upload: 1,
+    partners_ids: ['1'],
+    with_vat: '0',
+    hide_on_admin_portal: '0',
+    show_on_customer_portal: '0',
+  });
   const t = await load(tariffsInternet);
   assert.equal(t.adopted, 1);
   assert.equal(t.created, dataServices.length - 1);
@@ -128,7 +151,15 @@ test('a record left pending by a crash is settled by its natural key before anyt
   await load(partners);
   // A previous run marked this tariff pending and died after Splynx stored it.
   const svc = dataServices[1];
-  const stored = await api.create('admin/tariffs/internet', { title: String(svc.name), speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  const stored = await api.create('admin/tariffs/internet', {
+    title: String(svc.name),
+    speed_download: 1,
+    speed_upload: 1,
+    partners_ids: ['1'],
+    with_vat: '0',
+    hide_on_admin_portal: '0',
+    show_on_customer_portal: '0',
+  });
   ledger.markPending('tariffs_internet', String(svc.id), 'h', `title "${svc.name}"`);
   const t = await load(tariffsInternet);
   assert.equal(t.failed, 0);
@@ -142,10 +173,21 @@ test('the mapping tables can send a company to an existing partner and a service
   const { ledger } = setup('mapped'); // proposes company.csv and service.csv
   const company = tables.companies[0];
   const [handMade, missing, bad] = dataServices;
-  const tariff = await api.create('admin/tariffs/internet', { title: 'Built by hand before cutover', speed_download: 1, speed_upload: 1, partners_ids: ['1'], with_vat: '0', hide_on_admin_portal: '0', show_on_customer_portal: '0' });
+  const tariff = await api.create('admin/tariffs/internet', {
+    title: 'Built by hand before cutover',
+    speed_download: 1,
+    speed_upload: 1,
+    partners_ids: ['1'],
+    with_vat: '0',
+    hide_on_admin_portal: '0',
+    show_on_customer_portal: '0',
+  });
   const edit = (table: string, sonarId: unknown, value: string) => {
     const file = path.join(dir, 'mapped', `${table}.csv`);
-    const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => (l.startsWith(`${sonarId},`) ? l.replace(',new,', `,${value},`) : l));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => (l.startsWith(`${sonarId},`) ? l.replace(',new,', `,${value},`) : l));
     fs.writeFileSync(file, lines.join('\n'));
   };
   assert.match(fs.readFileSync(path.join(dir, 'mapped', 'company.csv'), 'utf8'), /,new,created as a new partner/);
@@ -160,7 +202,11 @@ test('the mapping tables can send a company to an existing partner and a service
   const p = await run(partners as EntityModule);
   assert.deepEqual([p.adopted, p.created], [1, tables.companies.length - 1]);
   assert.equal(ledger.get('partners', String(company.id))!.state, 'external');
-  assert.equal((await api.get<unknown[]>('admin/administration/partners')).length, tables.companies.length, 'Main stands for the mapped company');
+  assert.equal(
+    (await api.get<unknown[]>('admin/administration/partners')).length,
+    tables.companies.length,
+    'Main stands for the mapped company',
+  );
 
   const t = await run(tariffsInternet as EntityModule);
   assert.equal(t.adopted, 1);
@@ -173,16 +219,20 @@ test('the mapping tables can send a company to an existing partner and a service
   assert.equal(t.created, dataServices.length - 3);
   const titles = await tariffTitles();
   assert.ok(!titles.includes(String(handMade.name)), 'the mapped service made no tariff of its own');
-  const ofCompany = dataServices.filter((s) => String(s.company_id) === String(company.id) && ledger.get('tariffs_internet', String(s.id))?.state === 'created');
+  const ofCompany = dataServices.filter(
+    (s) => String(s.company_id) === String(company.id) && ledger.get('tariffs_internet', String(s.id))?.state === 'created',
+  );
   for (const s of ofCompany) {
-    const made = (await api.get<Array<{ partners_ids: string[] }>>('admin/tariffs/internet', { main_attributes: { title: String(s.name) } }))[0];
+    const made = (
+      await api.get<Array<{ partners_ids: string[] }>>('admin/tariffs/internet', { main_attributes: { title: String(s.name) } })
+    )[0];
     assert.deepEqual(made.partners_ids.map(String), ['1'], 'tariffs of the mapped company are sold by Main');
   }
   const second = await run(tariffsInternet as EntityModule);
   assert.equal(second.created + second.adopted, 0, 'a second run changes nothing');
 });
 
-test('a migrated record that no longer transforms is an error row, and stays the migration\'s own', async () => {
+test("a migrated record that no longer transforms is an error row, and stays the migration's own", async () => {
   await reset();
   const { ledger, load } = setup('dirty-later');
   await load(partners);
@@ -191,10 +241,26 @@ test('a migrated record that no longer transforms is an error row, and stays the
   const before = ledger.get('tariffs_internet', String(svc.id))!;
   // A later snapshot brings the service back without a name.
   const dirty = tables.services.map((s) => (s.id === svc.id ? { ...s, name: '' } : s));
-  const later = await loadEntity(tariffsInternet as EntityModule, dirty, transformContext({ tables: { ...tables, services: dirty }, ledger, timezone: 'UTC', mappingsDir: path.join(dir, 'dirty-later'), mappingSpecs: MAPPING_SPECS }), api, ledger);
+  const later = await loadEntity(
+    tariffsInternet as EntityModule,
+    dirty,
+    transformContext({
+      tables: { ...tables, services: dirty },
+      ledger,
+      timezone: 'UTC',
+      mappingsDir: path.join(dir, 'dirty-later'),
+      mappingSpecs: MAPPING_SPECS,
+    }),
+    api,
+    ledger,
+  );
   assert.deepEqual([later.failed, later.errors[0]?.source_id, later.errors[0]?.category], [1, String(svc.id), 'validation']);
   const after = ledger.get('tariffs_internet', String(svc.id))!;
-  assert.deepEqual([after.state, after.splynx_id], [before.state, before.splynx_id], 'still created by the migration, still pointing at its tariff');
+  assert.deepEqual(
+    [after.state, after.splynx_id],
+    [before.state, before.splynx_id],
+    'still created by the migration, still pointing at its tariff',
+  );
   const fixed = await load(tariffsInternet);
   assert.deepEqual([fixed.created, fixed.adopted, fixed.failed], [0, 0, 0]);
   assert.equal(ledger.get('tariffs_internet', String(svc.id))!.state, 'created');

@@ -45,13 +45,27 @@ before(async () => {
       if (!['POST', 'PUT'].includes(req.method) || reply.status >= 300) return;
       const body = req.body.length ? (JSON.parse(req.body.toString('utf8')) as Record<string, unknown>) : {};
       const answered = reply.body as { id?: unknown } | undefined;
-      writes.push({ seq: writes.length, method: req.method, path: req.path.replace(/^\/api\/2\.0\//, ''), body, id: answered?.id !== undefined ? String(answered.id) : null });
+      writes.push({
+        seq: writes.length,
+        method: req.method,
+        path: req.path.replace(/^\/api\/2\.0\//, ''),
+        body,
+        id: answered?.id !== undefined ? String(answered.id) : null,
+      });
     },
   });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'order-'));
   ledger = new Ledger(path.join(dir, 'ledger.sqlite'));
   const api = new SplynxApi({ url: splynx.url, key: 'k', secret: 's', concurrency: CONCURRENCY, retryBaseMs: 1 });
-  report = await runMigration(api, ledger, clean, { runId: 'order', runDir: path.join(dir, 'run'), mappingsDir: path.join(dir, 'mappings'), secretsDir: path.join(dir, 'secrets'), timezone: 'UTC', concurrency: CONCURRENCY, stopOnError: false });
+  report = await runMigration(api, ledger, clean, {
+    runId: 'order',
+    runDir: path.join(dir, 'run'),
+    mappingsDir: path.join(dir, 'mappings'),
+    secretsDir: path.join(dir, 'secrets'),
+    timezone: 'UTC',
+    concurrency: CONCURRENCY,
+    stopOnError: false,
+  });
 });
 after(async () => {
   ledger.close();
@@ -94,7 +108,10 @@ test('the run loads everything a sequential run would: no record misses a depend
   const missing = report.errors.filter((e) => /has not been migrated|needs /.test(e.message));
   assert.deepEqual(missing, [], 'a record was sent before something it needs');
   assert.equal(report.entities.customers.created, clean.accounts.length);
-  assert.ok(clean.accounts.some((a) => a.parent_account_id), 'the data has child accounts');
+  assert.ok(
+    clean.accounts.some((a) => a.parent_account_id),
+    'the data has child accounts',
+  );
 });
 
 test('Splynx stored every referenced record before the write that names it', () => {
@@ -124,7 +141,8 @@ test('each entity starts only after every entity it follows has finished (ledger
   // From Splynx: the POSTs of each entity, found through the ledger's Splynx ids (entities that
   // attach to a record Splynx made with its parent never POST).
   const postOf = new Map<string, string>();
-  for (const mod of ENTITIES.filter((m) => !m.attachTo)) for (const r of ledger.records(mod.name)) if (r.splynx_id) postOf.set(`${collection(mod.endpoint)}#${r.splynx_id}`, mod.name);
+  for (const mod of ENTITIES.filter((m) => !m.attachTo))
+    for (const r of ledger.records(mod.name)) if (r.splynx_id) postOf.set(`${collection(mod.endpoint)}#${r.splynx_id}`, mod.name);
   const posts = new Map<string, { first: number; last: number }>();
   for (const w of writes) {
     const entity = w.method === 'POST' && w.id ? postOf.get(`${collection(w.path)}#${w.id}`) : undefined;

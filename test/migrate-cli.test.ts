@@ -24,14 +24,25 @@ after(async () => {
 const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.settings, DATA_DIR: dataDir });
 
 const replay = async (...notebooks: string[]) =>
-  (await runScript('replay.ts', notebooks.map((n) => `notebooks/${n}`), { ...sb.settings, DATA_DIR: dataDir })).code === 0 ? 0 : 1;
+  (
+    await runScript(
+      'replay.ts',
+      notebooks.map((n) => `notebooks/${n}`),
+      { ...sb.settings, DATA_DIR: dataDir },
+    )
+  ).code === 0
+    ? 0
+    : 1;
 
 const report = (stdout: string): RunReport => {
   const folder = stdout.trim().split('\n').pop()!;
   return JSON.parse(fs.readFileSync(path.join(folder, 'report.json'), 'utf8')) as RunReport;
 };
 // The sandbox lists a table once anything has asked for it; only the records in it matter here.
-const counts = async () => Object.fromEntries(Object.entries((await (await fetch(`${sb.splynx.url}/__sandbox/counts`)).json()) as Record<string, number>).filter(([, n]) => n > 0));
+const counts = async () =>
+  Object.fromEntries(
+    Object.entries((await (await fetch(`${sb.splynx.url}/__sandbox/counts`)).json()) as Record<string, number>).filter(([, n]) => n > 0),
+  );
 
 test('snapshot, clean, then a dry run that writes nothing', { timeout: 300_000 }, async () => {
   const snap = await migrate('snapshot');
@@ -71,8 +82,21 @@ test('register-external maps a hand-made tariff; all migrates the rest; a second
   const api = new SplynxApi({ url: sb.splynx.url, key: sb.settings.SPLYNX_API_KEY, secret: sb.settings.SPLYNX_API_SECRET });
   const service = sb.dataset.tables.services.find((x) => x.type === 'ONETIME')!;
   const partner = (await api.get<Array<{ id: string }>>('admin/administration/partners'))[0].id;
-  const handMade = await api.create('admin/tariffs/one-time', { title: 'Made by hand', price: '10.00', partners_ids: [partner], hide_on_admin_portal: '0' });
-  const reg = await migrate('register-external', '--entity', 'tariffs_one_time', '--sonar-id', String(service.id), '--splynx-id', handMade.id);
+  const handMade = await api.create('admin/tariffs/one-time', {
+    title: 'Made by hand',
+    price: '10.00',
+    partners_ids: [partner],
+    hide_on_admin_portal: '0',
+  });
+  const reg = await migrate(
+    'register-external',
+    '--entity',
+    'tariffs_one_time',
+    '--sonar-id',
+    String(service.id),
+    '--splynx-id',
+    handMade.id,
+  );
   assert.equal(reg.code, 0, reg.stderr);
   const all = await migrate('all');
   assert.equal(all.code, 0, all.stdout + fs.readFileSync(path.join(all.stdout.trim().split('\n').pop()!, 'errors.csv'), 'utf8'));
@@ -85,7 +109,10 @@ test('register-external maps a hand-made tariff; all migrates the rest; a second
   const again = await migrate('all');
   assert.equal(again.code, 0);
   const second = report(again.stdout);
-  assert.ok(Object.values(second.entities).every((e) => e.created === 0 && e.failed === 0), JSON.stringify(second.entities));
+  assert.ok(
+    Object.values(second.entities).every((e) => e.created === 0 && e.failed === 0),
+    JSON.stringify(second.entities),
+  );
   assert.ok(!all.stdout.includes(sb.settings.SPLYNX_API_SECRET) && !all.stderr.includes(sb.settings.SPLYNX_API_SECRET));
 });
 

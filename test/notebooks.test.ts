@@ -26,7 +26,13 @@ let env: NodeJS.ProcessEnv;
 before(async () => {
   sb = await startSandboxes({ accounts: 40, seed: 8, dirtyRate: 0.1, sonarMaxRecordsPerPage: 50 });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'notebooks-'));
-  env = { ...process.env, ...sb.settings, DATA_DIR: path.join(work, 'data'), JUPYTER_PATH: path.join(work, 'share', 'jupyter'), TIMEZONE: 'America/Chicago' };
+  env = {
+    ...process.env,
+    ...sb.settings,
+    DATA_DIR: path.join(work, 'data'),
+    JUPYTER_PATH: path.join(work, 'share', 'jupyter'),
+    TIMEZONE: 'America/Chicago',
+  };
 });
 after(async () => {
   await sb.close();
@@ -57,20 +63,44 @@ function assertOutcome(nbs: Record<string, Notebook>, how: string) {
 test('Jupyter executes every notebook with the tslab kernel against the sandboxes', { skip: skipJupyter, timeout: 600_000 }, async () => {
   assert.ok(haveJupyter, 'CI must have Jupyter: .ci/run installs jupyter-nbconvert from Debian packages');
   // The kernelspec goes into a private folder, pointing at this checkout's own tslab.
-  await run(path.join(root, 'node_modules/.bin/tslab'), ['install', '--python', PYTHON, '--binary', path.join(root, 'node_modules/.bin/tslab'), '--prefix', work], { env });
+  await run(
+    path.join(root, 'node_modules/.bin/tslab'),
+    ['install', '--python', PYTHON, '--binary', path.join(root, 'node_modules/.bin/tslab'), '--prefix', work],
+    { env },
+  );
   const out = path.join(work, 'executed');
   // nbclient stops a cell after 30 s by default; a snapshot cell may take longer on a slow machine.
-  await run('jupyter-nbconvert', ['--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=600', '--output-dir', out, ...NOTEBOOKS.map((n) => path.join(root, 'notebooks', n))], { env, cwd: root, maxBuffer: 64 * 1024 * 1024 });
+  await run(
+    'jupyter-nbconvert',
+    [
+      '--to',
+      'notebook',
+      '--execute',
+      '--ExecutePreprocessor.kernel_name=tslab',
+      '--ExecutePreprocessor.timeout=600',
+      '--output-dir',
+      out,
+      ...NOTEBOOKS.map((n) => path.join(root, 'notebooks', n)),
+    ],
+    { env, cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  );
   const nbs = Object.fromEntries(NOTEBOOKS.map((n) => [n, read(path.join(out, n))]));
   assertOutcome(nbs, 'jupyter');
   const snapshots = fs.readdirSync(path.join(work, 'data', 'snapshots'));
   assert.equal(snapshots.length, 1);
-  const accounts = fs.readFileSync(path.join(work, 'data', 'snapshots', snapshots[0], 'accounts.jsonl'), 'utf8').trim().split('\n');
+  const accounts = fs
+    .readFileSync(path.join(work, 'data', 'snapshots', snapshots[0], 'accounts.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(accounts.length, sb.dataset.tables.accounts.length);
 });
 
 test('the headless replay runs the same notebooks to the same outcome', { timeout: 600_000 }, async () => {
-  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', ...NOTEBOOKS.map((n) => `notebooks/${n}`), '--run-id', 'nb-test', '--param', 'limit=30'], { env, cwd: root, maxBuffer: 64 * 1024 * 1024 }).catch((e) => {
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/replay.ts', ...NOTEBOOKS.map((n) => `notebooks/${n}`), '--run-id', 'nb-test', '--param', 'limit=30'],
+    { env, cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  ).catch((e) => {
     throw new Error(`replay failed:\n${e.stdout}\n${e.stderr}`);
   });
   const runDir = path.join(work, 'data', 'runs', 'nb-test');
@@ -81,7 +111,10 @@ test('the headless replay runs the same notebooks to the same outcome', { timeou
   // --param limit=30 reached notebook 01 only: the newest snapshot holds 30 accounts.
   const snapshots = fs.readdirSync(path.join(work, 'data', 'snapshots')).sort();
   const newest = snapshots[snapshots.length - 1];
-  const accounts = fs.readFileSync(path.join(work, 'data', 'snapshots', newest, 'accounts.jsonl'), 'utf8').trim().split('\n');
+  const accounts = fs
+    .readFileSync(path.join(work, 'data', 'snapshots', newest, 'accounts.jsonl'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(accounts.length, 30);
   assert.ok(fs.existsSync(path.join(work, 'data', 'clean')), '02 wrote the cleaned dataset');
 });

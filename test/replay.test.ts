@@ -15,14 +15,20 @@ const SECRET = 'sekret-token-should-never-show-9f8e7d';
 
 function replay(notebook: string, args: string[] = []) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', path.join(fixtures, notebook), '--run-id', 'test-run', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: dataDir, SONAR_API_KEY: SECRET },
-    timeout: 120_000,
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/replay.ts', path.join(fixtures, notebook), '--run-id', 'test-run', ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DATA_DIR: dataDir, SONAR_API_KEY: SECRET },
+      timeout: 120_000,
+    },
+  );
   const runDir = path.join(dataDir, 'runs', 'test-run');
-  const executed = fs.existsSync(path.join(runDir, notebook)) ? (JSON.parse(fs.readFileSync(path.join(runDir, notebook), 'utf8')) as Notebook) : null;
+  const executed = fs.existsSync(path.join(runDir, notebook))
+    ? (JSON.parse(fs.readFileSync(path.join(runDir, notebook), 'utf8')) as Notebook)
+    : null;
   const log = fs.existsSync(path.join(runDir, 'replay.log')) ? fs.readFileSync(path.join(runDir, 'replay.log'), 'utf8') : '';
   return { ...run, executed, log };
 }
@@ -82,8 +88,18 @@ test('unknown or ill-typed parameters are refused before anything runs', () => {
 
 test('parameter declarations are read with their types', () => {
   const declared = declaredParameters("let a = 'x';  // note\nlet n: number = 3;\nconst flag = false;\n// let skipped = 1;");
-  assert.deepEqual(declared.map((d) => [d.name, d.type]), [['a', 'string'], ['n', 'number'], ['flag', 'boolean']]);
-  assert.equal(injectedSource(declared, { a: 'quote " and \\ back', n: '4', flag: 'yes' }).split('\n').slice(1).join('\n'), 'let a = "quote \\" and \\\\ back";\nlet n = 4;\nlet flag = true;');
+  assert.deepEqual(
+    declared.map((d) => [d.name, d.type]),
+    [
+      ['a', 'string'],
+      ['n', 'number'],
+      ['flag', 'boolean'],
+    ],
+  );
+  assert.equal(
+    injectedSource(declared, { a: 'quote " and \\ back', n: '4', flag: 'yes' }).split('\n').slice(1).join('\n'),
+    'let a = "quote \\" and \\\\ back";\nlet n = 4;\nlet flag = true;',
+  );
 });
 
 test('two runs started in the same second get their own run folders', () => {

@@ -14,8 +14,11 @@ export interface ScriptResult {
 /** `env` is added to this process's environment. */
 export function runScript(script: string, args: string[], env: Record<string, string | undefined> = {}): Promise<ScriptResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...args], { cwd: root, env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join('scripts', script), ...args],
+      { cwd: root, env: { ...process.env, ...env }, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }

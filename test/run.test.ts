@@ -37,7 +37,13 @@ async function fresh(name: string) {
   await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
   const ledger = new Ledger(path.join(dir, name, 'ledger.sqlite'));
   const run = (runId: string, tables: Record<string, Row[]>, opts: Partial<RunOptions> = {}) =>
-    runMigration(api, ledger, tables, { runId, runDir: path.join(dir, name, runId), mappingsDir: path.join(dir, name, 'mappings'), timezone: 'UTC', ...opts });
+    runMigration(api, ledger, tables, {
+      runId,
+      runDir: path.join(dir, name, runId),
+      mappingsDir: path.join(dir, name, 'mappings'),
+      timezone: 'UTC',
+      ...opts,
+    });
   return { ledger, run };
 }
 
@@ -50,13 +56,19 @@ test('a full run moves every clean record, and a second run creates nothing', as
   assert.equal(first.entities.customers.created, clean.accounts.length);
   const after1 = await counts();
   const second = await run('r2', clean);
-  assert.ok(Object.values(second.entities).every((e) => e.created === 0 && e.updated === 0 && e.failed === 0), JSON.stringify(second.entities));
+  assert.ok(
+    Object.values(second.entities).every((e) => e.created === 0 && e.updated === 0 && e.failed === 0),
+    JSON.stringify(second.entities),
+  );
   assert.deepEqual(await counts(), after1);
   const report = JSON.parse(fs.readFileSync(path.join(dir, 'full', 'r1', 'report.json'), 'utf8'));
   assert.equal(report.run_id, 'r1');
   assert.equal(report.dry_run, false);
   assert.deepEqual(Object.keys(report.entities.customers).sort(), ['adopted', 'created', 'failed', 'selected', 'skipped', 'updated']);
-  assert.match(fs.readFileSync(path.join(dir, 'full', 'r1', 'errors.csv'), 'utf8'), /^entity,source_id,category,message,fields,suggestion\n$/);
+  assert.match(
+    fs.readFileSync(path.join(dir, 'full', 'r1', 'errors.csv'), 'utf8'),
+    /^entity,source_id,category,message,fields,suggestion\n$/,
+  );
 });
 
 test('one customer without its dependencies fails with what is missing; with them, it loads with its members', async () => {
@@ -67,11 +79,19 @@ test('one customer without its dependencies fails with what is missing; with the
   assert.match(alone.errors[0].message, /needs partners/);
   assert.equal(alone.errors[0].category, 'data');
 
-  const withDeps = await run('with', clean, { phases: ['customers'], accountIds: [String(account.id)], includeDependencies: true, includeMembers: true });
+  const withDeps = await run('with', clean, {
+    phases: ['customers'],
+    accountIds: [String(account.id)],
+    includeDependencies: true,
+    includeMembers: true,
+  });
   assert.equal(withDeps.errors.length, 0, JSON.stringify(withDeps.errors));
   assert.equal(withDeps.entities.customers.created, 1);
   const services = clean.account_services.filter((s) => s.account_id === account.id);
-  const loaded = (withDeps.entities.internet_services?.created ?? 0) + (withDeps.entities.recurring_services?.created ?? 0) + (withDeps.entities.voice_services?.created ?? 0);
+  const loaded =
+    (withDeps.entities.internet_services?.created ?? 0) +
+    (withDeps.entities.recurring_services?.created ?? 0) +
+    (withDeps.entities.voice_services?.created ?? 0);
   assert.equal(loaded, services.filter((s) => clean.services.find((x) => x.id === s.service_id)?.type !== 'ONETIME').length);
   assert.equal((await counts()).customers, 1);
 });
@@ -95,7 +115,15 @@ test('an error thrown mid-run (not a record error) stops every worker: nothing m
   const { ledger, run } = await fresh('thrown');
   const writes = () => splynx.stats().writes;
   const concurrency = 4;
-  await assert.rejects(run('r1', clean, { concurrency, onProgress: ({ entity, done }) => { if (entity === 'customers' && done === 5) throw new Error('the caller fell over'); } }), /fell over/);
+  await assert.rejects(
+    run('r1', clean, {
+      concurrency,
+      onProgress: ({ entity, done }) => {
+        if (entity === 'customers' && done === 5) throw new Error('the caller fell over');
+      },
+    }),
+    /fell over/,
+  );
   const atFailure = writes();
   const customers = (await counts()).customers;
   // The loader keeps twice as many records open as request slots: those in flight finish, no more start.

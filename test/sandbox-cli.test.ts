@@ -8,7 +8,11 @@ import { once } from 'node:events';
 
 const root = path.resolve(import.meta.dirname, '..');
 
-function startCli(args: string[]): { child: ChildProcessWithoutNullStreams; settings: Promise<Record<string, string>>; stderr: () => string } {
+function startCli(args: string[]): {
+  child: ChildProcessWithoutNullStreams;
+  settings: Promise<Record<string, string>>;
+  stderr: () => string;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/sandbox.ts', ...args], { cwd: root });
   let out = '';
   let err = '';
@@ -16,7 +20,12 @@ function startCli(args: string[]): { child: ChildProcessWithoutNullStreams; sett
   const settings = new Promise<Record<string, string>>((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
-      const kv = Object.fromEntries(out.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+      const kv = Object.fromEntries(
+        out
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+      );
       if (kv.SPLYNX_API_SECRET) resolve(kv);
     });
     child.on('exit', (code) => reject(new Error(`sandbox exited ${code} before it was ready: ${err}`)));
@@ -32,7 +41,8 @@ function splynxSignature(key: string, secret: string, nonce: number): string {
 test('prints the five settings, serves both APIs with them, and stops cleanly on SIGTERM', async () => {
   const { child, settings } = startCli(['--accounts', '50', '--seed', '3', '--sonar-port', '0', '--splynx-port', '0']);
   const s = await settings;
-  for (const key of ['SONAR_URL', 'SONAR_API_KEY', 'SPLYNX_URL', 'SPLYNX_API_KEY', 'SPLYNX_API_SECRET']) assert.ok(s[key], `${key} missing`);
+  for (const key of ['SONAR_URL', 'SONAR_API_KEY', 'SPLYNX_URL', 'SPLYNX_API_KEY', 'SPLYNX_API_SECRET'])
+    assert.ok(s[key], `${key} missing`);
   assert.match(s.SONAR_URL, /^http:\/\/127\.0\.0\.1:\d+$/, 'URLs are instance roots');
 
   const sonar = await fetch(`${s.SONAR_URL}/api/graphql`, {
@@ -67,7 +77,10 @@ test('--fixture serves a hand-made dataset instead of generating one', async () 
       body: JSON.stringify({ query: '{ accounts(include_archived: true) { entities { id name } } }' }),
     });
     const body = (await r.json()) as { data: { accounts: { entities: Array<{ name: string }> } } };
-    assert.deepEqual(body.data.accounts.entities.map((a) => a.name), ['Ada Lovelace', 'Archived Co']);
+    assert.deepEqual(
+      body.data.accounts.entities.map((a) => a.name),
+      ['Ada Lovelace', 'Archived Co'],
+    );
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');

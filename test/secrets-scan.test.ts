@@ -27,8 +27,14 @@ function plantedFolder() {
   const password = 'Tmp!pass#word-1234Xy';
   fs.mkdirSync(path.join(dir, 'runs', 'r1'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'runs', 'r1', 'replay.log'), `line one\nline two\nAuthorization: Bearer ${token}\n`);
-  fs.writeFileSync(path.join(dir, 'runs', 'r1', 'report.json'), JSON.stringify({ errors: [{ message: `url ?secret=${encodeURIComponent(secret)}` }] }, null, 2));
-  fs.writeFileSync(path.join(dir, 'runs', 'r1', '07-load-customers.ipynb'), JSON.stringify({ cells: [{ outputs: [{ text: [`admin password ${password}`] }] }] }));
+  fs.writeFileSync(
+    path.join(dir, 'runs', 'r1', 'report.json'),
+    JSON.stringify({ errors: [{ message: `url ?secret=${encodeURIComponent(secret)}` }] }, null, 2),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'runs', 'r1', '07-load-customers.ipynb'),
+    JSON.stringify({ cells: [{ outputs: [{ text: [`admin password ${password}`] }] }] }),
+  );
   fs.writeFileSync(path.join(dir, 'runs', 'r1', 'errors.csv'), `entity,source_id,message\ncustomers,1,"fine"\n`);
   const db = new Database(path.join(dir, 'ledger.sqlite'));
   db.exec('CREATE TABLE t (v TEXT)');
@@ -36,7 +42,10 @@ function plantedFolder() {
   db.close();
   // Where the workbook keeps temporary passwords on purpose.
   fs.mkdirSync(path.join(dir, 'secrets'));
-  fs.writeFileSync(path.join(dir, 'secrets', 'administrators-r1.csv'), `issued_at,sonar_user_id,login,name,email,role_name,temporary_password\n2026-01-01,1,ops,Ops,ops@example.com,administrator,${password}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'secrets', 'administrators-r1.csv'),
+    `issued_at,sonar_user_id,login,name,email,role_name,temporary_password\n2026-01-01,1,ops,Ops,ops@example.com,administrator,${password}\n`,
+  );
   return { dir, token, secret, password };
 }
 
@@ -47,18 +56,36 @@ test('planted credentials are found in logs, reports, notebooks and the ledger, 
   const r = scanForSecrets([dir], creds);
   const where = r.leaks.map((l) => `${path.relative(dir, l.file)}:${l.line} ${l.label} ${l.form}`).sort();
   assert.ok(where.includes('runs/r1/replay.log:3 Sonar token as is'), where.join('\n'));
-  assert.ok(where.some((w) => w.startsWith('runs/r1/report.json:') && w.endsWith('Splynx API secret URL-encoded')), where.join('\n'));
-  assert.ok(where.some((w) => w.startsWith('runs/r1/07-load-customers.ipynb:1 temporary password of administrator ops')), where.join('\n'));
-  assert.ok(where.some((w) => w.startsWith('ledger.sqlite:') && w.includes('Sonar token')), 'binary files are searched too');
+  assert.ok(
+    where.some((w) => w.startsWith('runs/r1/report.json:') && w.endsWith('Splynx API secret URL-encoded')),
+    where.join('\n'),
+  );
+  assert.ok(
+    where.some((w) => w.startsWith('runs/r1/07-load-customers.ipynb:1 temporary password of administrator ops')),
+    where.join('\n'),
+  );
+  assert.ok(
+    where.some((w) => w.startsWith('ledger.sqlite:') && w.includes('Sonar token')),
+    'binary files are searched too',
+  );
   assert.ok(!where.some((w) => w.startsWith('secrets/')), 'the secrets folder is not searched');
-  assert.deepEqual(r.excluded.map((d) => path.relative(dir, d)), ['secrets']);
+  assert.deepEqual(
+    r.excluded.map((d) => path.relative(dir, d)),
+    ['secrets'],
+  );
   const text = JSON.stringify(r) + describeLeaks(r, dir).join('\n');
   for (const v of [token, secret, password]) assert.ok(!text.includes(v), 'the scan never repeats a credential');
 });
 
 test('nothing planted, nothing found; values too short to search are counted, not searched', () => {
   const { dir } = plantedFolder();
-  const r = scanForSecrets([dir], [{ label: 'other', value: fake('other') }, { label: 'short', value: 'k' }]);
+  const r = scanForSecrets(
+    [dir],
+    [
+      { label: 'other', value: fake('other') },
+      { label: 'short', value: 'k' },
+    ],
+  );
   assert.deepEqual(r.leaks, []);
   assert.equal(r.searched, 1);
   assert.equal(r.tooShort, 1);

@@ -16,7 +16,12 @@ let root: string;
 let client: SonarClient;
 
 before(async () => {
-  sonar = await startSonarSandbox({ dataset: generateIsp({ accounts: 60, seed: 21, dirtyRate: 0.05 }), tokens: [TOKEN], maxRecordsPerPage: 25, rateLimitPerMinute: 100_000 });
+  sonar = await startSonarSandbox({
+    dataset: generateIsp({ accounts: 60, seed: 21, dirtyRate: 0.05 }),
+    tokens: [TOKEN],
+    maxRecordsPerPage: 25,
+    rateLimitPerMinute: 100_000,
+  });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'snapshots-'));
   client = new SonarClient({ url: sonar.url, token: TOKEN, retryBaseMs: 5 });
 });
@@ -27,7 +32,11 @@ after(async () => {
 
 function read(id: string, table: string): Array<Record<string, unknown>> {
   const file = path.join(root, id, `${table}.jsonl`);
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 
 async function counts(): Promise<Record<string, number>> {
@@ -41,7 +50,10 @@ async function edit(table: string, record: Record<string, unknown>, at: string) 
 }
 
 const maxUpdated = (rows: Array<Record<string, unknown>>) =>
-  rows.reduce<string | null>((m, r) => (m === null || Date.parse(r.updated_at as string) > Date.parse(m) ? (r.updated_at as string) : m), null);
+  rows.reduce<string | null>(
+    (m, r) => (m === null || Date.parse(r.updated_at as string) > Date.parse(m) ? (r.updated_at as string) : m),
+    null,
+  );
 
 test('a full snapshot holds every record of every table once, with an honest manifest', async () => {
   const m = await takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'full' });
@@ -61,7 +73,10 @@ test('an interrupted snapshot resumes without losing or duplicating a record', a
   let units = 0;
   await assert.rejects(
     takeSnapshot({
-      client, sonarUrl: sonar.url, root, id: 'crash',
+      client,
+      sonarUrl: sonar.url,
+      root,
+      id: 'crash',
       onProgress: (e) => {
         // Die in the middle of the third table's paging, as a killed process would.
         if (!e.finished && ++units === 5) throw new Error('simulated crash');
@@ -90,13 +105,20 @@ test('an incremental snapshot takes only what changed since the base snapshot', 
   const later = new Date(Date.parse(base.tables.accounts.high_water_mark!) + 86_400_000).toISOString();
   const account = read('full', 'accounts')[3];
   await edit('accounts', { id: account.id, name: 'Renamed Between Snapshots' }, later);
-  const contact = await edit('contacts', { name: 'New Contact', contactable_type: 'Account', contactable_id: account.id, primary: false, email_address: 'new@example.net' }, later);
+  const contact = await edit(
+    'contacts',
+    { name: 'New Contact', contactable_type: 'Account', contactable_id: account.id, primary: false, email_address: 'new@example.net' },
+    later,
+  );
 
   const m = await takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'delta', since: 'full' });
   const accounts = read('delta', 'accounts');
   // At-or-after the mark: the record(s) at the old mark come again, harmlessly, with the edit.
   assert.ok(accounts.some((a) => a.id === account.id && a.name === 'Renamed Between Snapshots'));
-  assert.ok(accounts.every((a) => a.id === account.id || a.updated_at === base.tables.accounts.high_water_mark), JSON.stringify(accounts.map((a) => a.id)));
+  assert.ok(
+    accounts.every((a) => a.id === account.id || a.updated_at === base.tables.accounts.high_water_mark),
+    JSON.stringify(accounts.map((a) => a.id)),
+  );
   assert.ok(read('delta', 'contacts').some((c) => c.id === contact.id));
   assert.ok(m.tables.accounts.count < base.tables.accounts.count / 5, 'far fewer records than a full snapshot');
   assert.equal(Date.parse(m.tables.accounts.high_water_mark!), Date.parse(later));
@@ -107,16 +129,32 @@ test('a selective snapshot takes the chosen accounts with their members, and all
   const all = read('full', 'accounts');
   const chosen = [all[0].id, all[5].id] as string[];
   await takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'two', selection: { accountIds: chosen } });
-  assert.deepEqual(read('two', 'accounts').map((a) => a.id).sort(), [...chosen].sort());
+  assert.deepEqual(
+    read('two', 'accounts')
+      .map((a) => a.id)
+      .sort(),
+    [...chosen].sort(),
+  );
   const contacts = read('two', 'contacts');
-  const fullContacts = read('full', 'contacts').filter((c) => c.contactable_type === 'Account' && chosen.includes(c.contactable_id as string));
+  const fullContacts = read('full', 'contacts').filter(
+    (c) => c.contactable_type === 'Account' && chosen.includes(c.contactable_id as string),
+  );
   assert.ok(fullContacts.length > 0);
   assert.deepEqual(contacts.map((c) => c.id).sort(), fullContacts.map((c) => c.id).sort());
   const services = read('two', 'account_services');
-  assert.deepEqual(services.map((s) => s.id).sort(), read('full', 'account_services').filter((s) => chosen.includes(s.account_id as string)).map((s) => s.id).sort());
+  assert.deepEqual(
+    services.map((s) => s.id).sort(),
+    read('full', 'account_services')
+      .filter((s) => chosen.includes(s.account_id as string))
+      .map((s) => s.id)
+      .sort(),
+  );
   const phones = read('two', 'phone_numbers');
   const contactIds = new Set(contacts.map((c) => c.id));
-  assert.ok(phones.every((p) => contactIds.has(p.contact_id)), 'members of members follow');
+  assert.ok(
+    phones.every((p) => contactIds.has(p.contact_id)),
+    'members of members follow',
+  );
   assert.equal(read('two', 'services').length, read('full', 'services').length, 'reference tables are whole');
 });
 
@@ -124,17 +162,50 @@ test('selection by status, activation dates and limit', async () => {
   const statuses = read('full', 'account_statuses');
   const all = read('full', 'accounts');
   const status = statuses.find((s) => all.filter((a) => a.account_status_id === s.id).length >= 3)!;
-  await takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'by-status', tables: ['account_statuses', 'accounts'], selection: { statuses: [status.name as string], limit: 2 } });
+  await takeSnapshot({
+    client,
+    sonarUrl: sonar.url,
+    root,
+    id: 'by-status',
+    tables: ['account_statuses', 'accounts'],
+    selection: { statuses: [status.name as string], limit: 2 },
+  });
   const picked = read('by-status', 'accounts');
   assert.equal(picked.length, 2);
   assert.ok(picked.every((a) => a.account_status_id === status.id));
 
-  const dated = all.filter((a) => a.activation_date).map((a) => a.activation_date as string).sort();
+  const dated = all
+    .filter((a) => a.activation_date)
+    .map((a) => a.activation_date as string)
+    .sort();
   const from = dated[Math.floor(dated.length / 3)];
   const to = dated[Math.floor((2 * dated.length) / 3)];
-  await takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'by-date', tables: ['accounts'], selection: { activatedFrom: from, activatedTo: to } });
+  await takeSnapshot({
+    client,
+    sonarUrl: sonar.url,
+    root,
+    id: 'by-date',
+    tables: ['accounts'],
+    selection: { activatedFrom: from, activatedTo: to },
+  });
   const inRange = read('by-date', 'accounts');
-  assert.deepEqual(inRange.map((a) => a.id).sort(), all.filter((a) => (a.activation_date as string) >= from && (a.activation_date as string) <= to).map((a) => a.id).sort());
+  assert.deepEqual(
+    inRange.map((a) => a.id).sort(),
+    all
+      .filter((a) => (a.activation_date as string) >= from && (a.activation_date as string) <= to)
+      .map((a) => a.id)
+      .sort(),
+  );
 
-  await assert.rejects(takeSnapshot({ client, sonarUrl: sonar.url, root, id: 'bad-status', tables: ['accounts'], selection: { statuses: ['No Such Status'] } }), /Unknown account status "No Such Status"/);
+  await assert.rejects(
+    takeSnapshot({
+      client,
+      sonarUrl: sonar.url,
+      root,
+      id: 'bad-status',
+      tables: ['accounts'],
+      selection: { statuses: ['No Such Status'] },
+    }),
+    /Unknown account status "No Such Status"/,
+  );
 });

@@ -34,7 +34,11 @@ test('paging honours the records_per_page the server reports when it caps the as
   const client = new SonarClient({ url: s.url, token: TOKEN, recordsPerPage: 100 });
   const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
   assert.equal(rows.length, accountCount);
-  assert.deepEqual(ids(rows), dataset.tables.accounts.map((a) => String(a.id)), 'every account once, in id order');
+  assert.deepEqual(
+    ids(rows),
+    dataset.tables.accounts.map((a) => String(a.id)),
+    'every account once, in id order',
+  );
   assert.equal(client.stats.requests, Math.ceil(accountCount / 7));
   assert.equal(s.stats().requests, client.stats.requests);
 });
@@ -43,16 +47,23 @@ test('pages resume from a given page with the page size used before', async () =
   const s = await sandbox({ cap: 10 });
   const client = new SonarClient({ url: s.url, token: TOKEN });
   const pages = [];
-  for await (const p of client.pages<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts', {}, { fromPage: 3, recordsPerPage: 10 })) pages.push(p);
+  for await (const p of client.pages<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts', {}, { fromPage: 3, recordsPerPage: 10 }))
+    pages.push(p);
   assert.equal(pages[0].page_info.page, 3);
-  assert.deepEqual(ids(pages.flatMap((p) => p.entities)), dataset.tables.accounts.slice(20).map((a) => String(a.id)));
+  assert.deepEqual(
+    ids(pages.flatMap((p) => p.entities)),
+    dataset.tables.accounts.slice(20).map((a) => String(a.id)),
+  );
 });
 
 test('5xx, 429, dropped connections and hangs are retried until every page arrives', async () => {
   const s = await sandbox({ cap: 10, faults: '5xx=0.15,429=0.1,drop=0.1,hang=0.05,hang-ms=2000,seed=42' });
   const client = new SonarClient({ url: s.url, token: TOKEN, timeoutMs: 300, retryBaseMs: 5, maxRetries: 12, concurrency: 4 });
   const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
-  assert.deepEqual(ids(rows), dataset.tables.accounts.map((a) => String(a.id)));
+  assert.deepEqual(
+    ids(rows),
+    dataset.tables.accounts.map((a) => String(a.id)),
+  );
   const injected = s.faults.injected;
   assert.ok(injected['5xx'] > 0 && injected['429'] > 0 && injected.drop > 0, JSON.stringify(injected));
   assert.equal(client.stats.retries, injected['5xx'] + injected['429'] + injected.drop + injected.hang);
@@ -61,11 +72,20 @@ test('5xx, 429, dropped connections and hangs are retried until every page arriv
   assert.equal(client.stats.timeouts, injected.hang);
 });
 
-test('the client-side limiter keeps a burst under the server\'s budget', async () => {
+test("the client-side limiter keeps a burst under the server's budget", async () => {
   // A budget of 20 requests per 1 s window, and 40 pages to read at 8 in flight: a naive client hits 429s.
   const s = await sandbox({ cap: 3, rate: 20, windowMs: 1000 });
   const sent: number[] = [];
-  const client = new SonarClient({ url: s.url, token: TOKEN, ratePerMinute: 20, rateWindowMs: 1000, concurrency: 8, recordsPerPage: 3, retryBaseMs: 5, onRequest: () => sent.push(performance.now()) });
+  const client = new SonarClient({
+    url: s.url,
+    token: TOKEN,
+    ratePerMinute: 20,
+    rateWindowMs: 1000,
+    concurrency: 8,
+    recordsPerPage: 3,
+    retryBaseMs: 5,
+    onRequest: () => sent.push(performance.now()),
+  });
   const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
   assert.equal(rows.length, accountCount);
   // What the limiter controls, measured where it acts: no window of the budget's length holds more than 97% of it.
@@ -91,7 +111,10 @@ test('a rejected token fails at once, in plain words, without the token', async 
 test('a query the server refuses is an api error, not retried', async () => {
   const s = await sandbox();
   const client = new SonarClient({ url: s.url, token: TOKEN, retryBaseMs: 5 });
-  await assert.rejects(client.request('{ accounts { entities { nope } } }'), (e: SonarError) => e.category === 'api' && /nope/.test(e.message));
+  await assert.rejects(
+    client.request('{ accounts { entities { nope } } }'),
+    (e: SonarError) => e.category === 'api' && /nope/.test(e.message),
+  );
   assert.equal(client.stats.retries, 0);
 });
 
@@ -100,6 +123,9 @@ test('an unreachable Sonar is a network error after the retries are spent', asyn
   const url = s.url;
   await s.close();
   const client = new SonarClient({ url, token: TOKEN, retryBaseMs: 5, maxRetries: 2 });
-  await assert.rejects(client.request('{ companies { page_info { total_count } } }'), (e: SonarError) => e.category === 'network' && /cannot reach/.test(e.message));
+  await assert.rejects(
+    client.request('{ companies { page_info { total_count } } }'),
+    (e: SonarError) => e.category === 'network' && /cannot reach/.test(e.message),
+  );
   assert.equal(client.stats.retries, 3);
 });

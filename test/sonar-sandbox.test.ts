@@ -15,26 +15,130 @@ function handmade(): SonarDataset {
   ds.tables.companies = [{ id: '1', ...stamp(1), updated_at: '2020-01-01T00:00:00+00:00', name: 'Acme ISP' }];
   // Mixed offsets on purpose: the same instant written three ways must compare as one instant.
   ds.tables.accounts = [
-    { id: 1, ...stamp(1), updated_at: '2024-01-01T00:00:00+00:00', name: 'Ada', account_status_id: '1', company_id: '1', archived_at: null, parent_account_id: null, next_recurring_charge_amount: 4999 },
-    { id: '2', ...stamp(2), updated_at: '2024-01-01T05:00:00+05:00', name: 'Bob', account_status_id: '2', company_id: '1', archived_at: null, parent_account_id: '1', next_recurring_charge_amount: 0 },
-    { id: '3', ...stamp(3), updated_at: '2023-12-31T19:00:01-05:00', name: 'Cy Bobson', account_status_id: '1', company_id: '1', archived_at: null, parent_account_id: '1', next_recurring_charge_amount: 12000 },
-    { id: '4', ...stamp(4), updated_at: '2025-06-01T00:00:00+00:00', name: 'Archived Co', account_status_id: '1', company_id: '1', archived_at: '2025-06-01T00:00:00+00:00', parent_account_id: null, next_recurring_charge_amount: null },
-    { id: '5', ...stamp(5), updated_at: '2022-01-01T00:00:00+00:00', name: 'Eve', account_status_id: '2', company_id: '1', archived_at: null, parent_account_id: null, next_recurring_charge_amount: 2500 },
+    {
+      id: 1,
+      ...stamp(1),
+      updated_at: '2024-01-01T00:00:00+00:00',
+      name: 'Ada',
+      account_status_id: '1',
+      company_id: '1',
+      archived_at: null,
+      parent_account_id: null,
+      next_recurring_charge_amount: 4999,
+    },
+    {
+      id: '2',
+      ...stamp(2),
+      updated_at: '2024-01-01T05:00:00+05:00',
+      name: 'Bob',
+      account_status_id: '2',
+      company_id: '1',
+      archived_at: null,
+      parent_account_id: '1',
+      next_recurring_charge_amount: 0,
+    },
+    {
+      id: '3',
+      ...stamp(3),
+      updated_at: '2023-12-31T19:00:01-05:00',
+      name: 'Cy Bobson',
+      account_status_id: '1',
+      company_id: '1',
+      archived_at: null,
+      parent_account_id: '1',
+      next_recurring_charge_amount: 12000,
+    },
+    {
+      id: '4',
+      ...stamp(4),
+      updated_at: '2025-06-01T00:00:00+00:00',
+      name: 'Archived Co',
+      account_status_id: '1',
+      company_id: '1',
+      archived_at: '2025-06-01T00:00:00+00:00',
+      parent_account_id: null,
+      next_recurring_charge_amount: null,
+    },
+    {
+      id: '5',
+      ...stamp(5),
+      updated_at: '2022-01-01T00:00:00+00:00',
+      name: 'Eve',
+      account_status_id: '2',
+      company_id: '1',
+      archived_at: null,
+      parent_account_id: null,
+      next_recurring_charge_amount: 2500,
+    },
   ];
   ds.tables.addresses = [
-    { id: '10', ...stamp(10), updated_at: '2020-01-01T00:00:00+00:00', addressable_type: 'Account', addressable_id: '1', line1: '1 Main St', city: 'Springfield' },
-    { id: '11', ...stamp(11), updated_at: '2020-01-01T00:00:00+00:00', addressable_type: 'Account', addressable_id: '2', line1: '2 Oak Ave', city: 'Shelbyville' },
-    { id: '12', ...stamp(12), updated_at: '2020-01-01T00:00:00+00:00', addressable_type: 'Company', addressable_id: '1', line1: '9 HQ Rd', city: 'Capital' },
-    { id: '13', ...stamp(13), updated_at: '2020-01-01T00:00:00+00:00', addressable_type: 'Account', addressable_id: '4', line1: '4 Gone Ln', city: 'Nowhere' },
+    {
+      id: '10',
+      ...stamp(10),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      addressable_type: 'Account',
+      addressable_id: '1',
+      line1: '1 Main St',
+      city: 'Springfield',
+    },
+    {
+      id: '11',
+      ...stamp(11),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      addressable_type: 'Account',
+      addressable_id: '2',
+      line1: '2 Oak Ave',
+      city: 'Shelbyville',
+    },
+    {
+      id: '12',
+      ...stamp(12),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      addressable_type: 'Company',
+      addressable_id: '1',
+      line1: '9 HQ Rd',
+      city: 'Capital',
+    },
+    {
+      id: '13',
+      ...stamp(13),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      addressable_type: 'Account',
+      addressable_id: '4',
+      line1: '4 Gone Ln',
+      city: 'Nowhere',
+    },
   ];
   ds.tables.contacts = [
-    { id: '20', ...stamp(20), updated_at: '2020-01-01T00:00:00+00:00', contactable_type: 'Account', contactable_id: '1', name: 'Ada L', email_address: 'ada@example.com' },
+    {
+      id: '20',
+      ...stamp(20),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      contactable_type: 'Account',
+      contactable_id: '1',
+      name: 'Ada L',
+      email_address: 'ada@example.com',
+    },
   ];
   ds.tables.notes = [
-    { id: '30', ...stamp(30), updated_at: '2020-01-01T00:00:00+00:00', noteable_type: 'Account', noteable_id: '1', message: 'Prefers email' },
+    {
+      id: '30',
+      ...stamp(30),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      noteable_type: 'Account',
+      noteable_id: '1',
+      message: 'Prefers email',
+    },
   ];
   ds.tables.tickets = [
-    { id: '40', ...stamp(40), updated_at: '2020-01-01T00:00:00+00:00', ticketable_type: 'Account', ticketable_id: '2', subject: 'Slow line' },
+    {
+      id: '40',
+      ...stamp(40),
+      updated_at: '2020-01-01T00:00:00+00:00',
+      ticketable_type: 'Account',
+      ticketable_id: '2',
+      subject: 'Slow line',
+    },
   ];
   return ds;
 }
@@ -83,17 +187,26 @@ test('bad request bodies get 400; GraphQL errors come back as 200 with errors[]'
 test('ids are strings, money is integer cents, and a GET with ?query= works too', async () => {
   const d = await gql('{ accounts(id: 1) { entities { id company_id next_recurring_charge_amount } } }');
   assert.deepEqual(d.accounts.entities, [{ id: '1', company_id: '1', next_recurring_charge_amount: 4999 }]);
-  const res = await fetch(`${sonar.url}/api/graphql?query=${encodeURIComponent('{ companies { entities { id name } } }')}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const res = await fetch(`${sonar.url}/api/graphql?query=${encodeURIComponent('{ companies { entities { id name } } }')}`, {
+    headers: { authorization: `Bearer ${TOKEN}` },
+  });
   assert.deepEqual(((await res.json()) as any).data.companies.entities, [{ id: '1', name: 'Acme ISP' }]);
 });
 
 test('paging starts at 1, the server caps records_per_page and reports the value it used', async () => {
-  const q = 'query($p: Paginator) { accounts(paginator: $p) { entities { id } page_info { page total_pages total_count records_per_page } } }';
+  const q =
+    'query($p: Paginator) { accounts(paginator: $p) { entities { id } page_info { page total_pages total_count records_per_page } } }';
   const first = await gql(q, { p: { page: 1, records_per_page: 50 } });
   assert.deepEqual(first.accounts.page_info, { page: 1, total_pages: 2, total_count: 4, records_per_page: 2 });
-  assert.deepEqual(first.accounts.entities.map((e: { id: string }) => e.id), ['1', '2']);
+  assert.deepEqual(
+    first.accounts.entities.map((e: { id: string }) => e.id),
+    ['1', '2'],
+  );
   const second = await gql(q, { p: { page: 2, records_per_page: 50 } });
-  assert.deepEqual(second.accounts.entities.map((e: { id: string }) => e.id), ['3', '5']);
+  assert.deepEqual(
+    second.accounts.entities.map((e: { id: string }) => e.id),
+    ['3', '5'],
+  );
   const past = await gql(q, { p: { page: 3, records_per_page: 2 } });
   assert.deepEqual(past.accounts.entities, []);
   const zero = await post(sonar.url, { query: q, variables: { p: { page: 0, records_per_page: 2 } } });
@@ -101,7 +214,9 @@ test('paging starts at 1, the server caps records_per_page and reports the value
 });
 
 test('archived accounts are hidden unless include_archived is true', async () => {
-  const d = await gql('{ hidden: accounts { page_info { total_count } } all: accounts(include_archived: true) { page_info { total_count } } }');
+  const d = await gql(
+    '{ hidden: accounts { page_info { total_count } } all: accounts(include_archived: true) { page_info { total_count } } }',
+  );
   assert.equal(d.hidden.page_info.total_count, 4);
   assert.equal(d.all.page_info.total_count, 5);
   const via = await gql('{ addresses(id: 13) { entities { addressable { ... on Account { id } } } } }');
@@ -111,31 +226,53 @@ test('archived accounts are hidden unless include_archived is true', async () =>
 });
 
 test('equality filters, and search with string, integer, datetime, unset and exists fields', async () => {
-  const q = 'query($s: [Search], $status: Int64Bit) { accounts(search: $s, account_status_id: $status, include_archived: true, paginator: {page: 1, records_per_page: 2}) { page_info { total_count } entities { name } } }';
+  const q =
+    'query($s: [Search], $status: Int64Bit) { accounts(search: $s, account_status_id: $status, include_archived: true, paginator: {page: 1, records_per_page: 2}) { page_info { total_count } entities { name } } }';
   const count = async (vars: Record<string, unknown>) => (await gql(q, vars)).accounts.page_info.total_count as number;
   assert.equal(await count({ status: '2' }), 2);
-  assert.equal(await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true }] }] }), 2, 'partial, case-insensitive');
-  assert.equal(await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true, partial_matching: false }] }] }), 1);
+  assert.equal(
+    await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true }] }] }),
+    2,
+    'partial, case-insensitive',
+  );
+  assert.equal(
+    await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true, partial_matching: false }] }] }),
+    1,
+  );
   assert.equal(await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: false }] }] }), 3);
-  assert.equal(await count({ s: [{ integer_fields: [{ attribute: 'next_recurring_charge_amount', search_value: 2500, operator: 'GTE' }] }] }), 3);
+  assert.equal(
+    await count({ s: [{ integer_fields: [{ attribute: 'next_recurring_charge_amount', search_value: 2500, operator: 'GTE' }] }] }),
+    3,
+  );
   // 2024-01-01T00:00:00Z written as +00:00, +05:00 and (one second later) -05:00.
-  const since = (v: string, operator = 'GTE') => count({ s: [{ datetime_fields: [{ attribute: 'updated_at', search_value: v, operator }] }] });
+  const since = (v: string, operator = 'GTE') =>
+    count({ s: [{ datetime_fields: [{ attribute: 'updated_at', search_value: v, operator }] }] });
   assert.equal(await since('2024-01-01T00:00:00Z'), 4);
   assert.equal(await since('2024-01-01T00:00:00+00:00', 'GT'), 2);
   assert.equal(await since('2024-01-01T00:00:01Z', 'GTE'), 2);
   assert.equal(await count({ s: [{ unset_fields: ['parent_account_id'] }] }), 3);
   assert.equal(await count({ s: [{ exists: ['archived_at'] }] }), 1);
   // Fields inside one Search are AND; outer Search objects are OR.
-  assert.equal(await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'ada', match: true }] }, { exists: ['archived_at'] }] }), 2);
-  assert.equal(await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true }], unset_fields: ['parent_account_id'] }] }), 0);
+  assert.equal(
+    await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'ada', match: true }] }, { exists: ['archived_at'] }] }),
+    2,
+  );
+  assert.equal(
+    await count({ s: [{ string_fields: [{ attribute: 'name', search_value: 'bob', match: true }], unset_fields: ['parent_account_id'] }] }),
+    0,
+  );
   const bad = await post(sonar.url, { query: q, variables: { s: [{ unset_fields: ['no_such'] }] } });
   assert.match(bad.json.errors![0].message, /Unknown attribute "no_such"/);
 });
 
 test('sorter orders by any scalar, ties broken by id', async () => {
-  const d = await gql('{ accounts(sorter: [{attribute: "name", direction: DESC}], paginator: {page: 1, records_per_page: 2}) { entities { name } } }');
+  const d = await gql(
+    '{ accounts(sorter: [{attribute: "name", direction: DESC}], paginator: {page: 1, records_per_page: 2}) { entities { name } } }',
+  );
   assert.deepEqual(names(d.accounts), ['Eve', 'Cy Bobson']);
-  const byCharge = await gql('{ accounts(include_archived: true, sorter: [{attribute: "next_recurring_charge_amount", direction: ASC}], paginator: {page: 1, records_per_page: 2}) { entities { name } } }');
+  const byCharge = await gql(
+    '{ accounts(include_archived: true, sorter: [{attribute: "next_recurring_charge_amount", direction: ASC}], paginator: {page: 1, records_per_page: 2}) { entities { name } } }',
+  );
   assert.deepEqual(names(byCharge.accounts), ['Archived Co', 'Bob'], 'numeric order with nulls first');
 });
 
@@ -167,20 +304,31 @@ test('introspection works, so a GraphQL client can be pointed at the sandbox', a
 test('control routes change data the way an edit in Sonar would, and incremental search sees it', async () => {
   const before = (await gql('{ accounts { page_info { total_count } } }')).accounts.page_info.total_count;
   const at = '2030-01-01T00:00:00Z';
-  const added = await fetch(`${sonar.url}/__sandbox/records`, { method: 'POST', body: JSON.stringify({ table: 'accounts', at, record: { name: 'New Co', account_status_id: '1', company_id: '1', archived_at: null } }) });
+  const added = await fetch(`${sonar.url}/__sandbox/records`, {
+    method: 'POST',
+    body: JSON.stringify({ table: 'accounts', at, record: { name: 'New Co', account_status_id: '1', company_id: '1', archived_at: null } }),
+  });
   const { record } = (await added.json()) as { record: { id: string; updated_at: string } };
   assert.equal(record.id, '6');
   assert.equal(record.updated_at, '2030-01-01T00:00:00+00:00');
-  await fetch(`${sonar.url}/__sandbox/records`, { method: 'POST', body: JSON.stringify({ table: 'accounts', at, record: { id: '5', name: 'Eve Renamed' } }) });
-  const changed = await gql('{ accounts(search: [{datetime_fields: [{attribute: "updated_at", search_value: "2029-12-31T00:00:00Z", operator: GTE}]}]) { entities { id name _version } } }');
-  assert.deepEqual(changed.accounts.entities, [{ id: '5', name: 'Eve Renamed', _version: '2' }, { id: '6', name: 'New Co', _version: '1' }]);
+  await fetch(`${sonar.url}/__sandbox/records`, {
+    method: 'POST',
+    body: JSON.stringify({ table: 'accounts', at, record: { id: '5', name: 'Eve Renamed' } }),
+  });
+  const changed = await gql(
+    '{ accounts(search: [{datetime_fields: [{attribute: "updated_at", search_value: "2029-12-31T00:00:00Z", operator: GTE}]}]) { entities { id name _version } } }',
+  );
+  assert.deepEqual(changed.accounts.entities, [
+    { id: '5', name: 'Eve Renamed', _version: '2' },
+    { id: '6', name: 'New Co', _version: '1' },
+  ]);
   await fetch(`${sonar.url}/__sandbox/archive`, { method: 'POST', body: JSON.stringify({ account_id: '6' }) });
   assert.equal((await gql('{ accounts { page_info { total_count } } }')).accounts.page_info.total_count, before + 1 - 1);
   const counts = (await (await fetch(`${sonar.url}/__sandbox/counts`)).json()) as Record<string, number>;
   assert.equal(counts.accounts, 6);
 });
 
-test('past the per-token limit the answer is 429 with Sonar\'s own body; 401s do not count', async () => {
+test("past the per-token limit the answer is 429 with Sonar's own body; 401s do not count", async () => {
   const small = await startSonarSandbox({ dataset: handmade(), tokens: [TOKEN, 'other-token'], rateLimitPerMinute: 3, rateWindowMs: 400 });
   try {
     const q = { query: '{ companies { page_info { total_count } } }' };
@@ -197,18 +345,22 @@ test('past the per-token limit the answer is 429 with Sonar\'s own body; 401s do
   }
 });
 
-test('a generated ISP is served whole: every account\'s members are reachable through nested connections', async () => {
+test("a generated ISP is served whole: every account's members are reachable through nested connections", async () => {
   const ds = generateIsp({ accounts: 30, seed: 7 });
   const big = await startSonarSandbox({ dataset: ds, tokens: [TOKEN] });
   try {
-    const r = await post(big.url, { query: `{ accounts(include_archived: true, paginator: {page: 1, records_per_page: 100}) { entities { id
-      addresses { page_info { total_count } } contacts { page_info { total_count } } account_services { entities { service { id } } } } } }` });
+    const r = await post(big.url, {
+      query: `{ accounts(include_archived: true, paginator: {page: 1, records_per_page: 100}) { entities { id
+      addresses { page_info { total_count } } contacts { page_info { total_count } } account_services { entities { service { id } } } } } }`,
+    });
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.errors, undefined, r.text.slice(0, 500));
     const accounts = r.json.data.accounts.entities as Array<{ id: string; addresses: any; contacts: any; account_services: any }>;
     assert.equal(accounts.length, ds.tables.accounts.length);
     const addressCount = accounts.reduce((n, a) => n + a.addresses.page_info.total_count, 0);
-    const expected = ds.tables.addresses.filter((a) => a.addressable_type === 'Account' && accounts.some((x) => x.id === String(a.addressable_id))).length;
+    const expected = ds.tables.addresses.filter(
+      (a) => a.addressable_type === 'Account' && accounts.some((x) => x.id === String(a.addressable_id)),
+    ).length;
     assert.equal(addressCount, expected);
     const services = accounts.flatMap((a) => a.account_services.entities);
     assert.equal(services.length, ds.tables.account_services.length);

@@ -18,11 +18,28 @@ test('every sandbox type, field, argument and enum value exists in the real Sona
 test('the sandbox covers the entities the migration reads', () => {
   const ours = buildSchema(sandboxSdl());
   const roots = Object.keys(ours.getQueryType()!.getFields());
-  for (const r of ['accounts', 'addresses', 'contacts', 'account_services', 'services', 'ip_assignments', 'notes', 'tickets', 'users', 'companies', 'inventory_items', 'invoices', 'payments']) {
+  for (const r of [
+    'accounts',
+    'addresses',
+    'contacts',
+    'account_services',
+    'services',
+    'ip_assignments',
+    'notes',
+    'tickets',
+    'users',
+    'companies',
+    'inventory_items',
+    'invoices',
+    'payments',
+  ]) {
     assert.ok(roots.includes(r), `missing root query ${r}`);
   }
   const account = ours.getType('Account') as GraphQLObjectType;
-  assert.ok(account.getFields().addresses.args.some((a) => a.name === 'search'), 'nested connections take search');
+  assert.ok(
+    account.getFields().addresses.args.some((a) => a.name === 'search'),
+    'nested connections take search',
+  );
 });
 
 test('the checker catches each kind of divergence', () => {
@@ -46,7 +63,11 @@ test('the checker catches each kind of divergence', () => {
     /enum AccountUpdateEvent value EXPLODED/,
     /type NotInSonar does not exist/,
   ];
-  for (const re of expect) assert.ok(problems.some((p) => re.test(p)), `expected a problem matching ${re}, got:\n${problems.join('\n')}`);
+  for (const re of expect)
+    assert.ok(
+      problems.some((p) => re.test(p)),
+      `expected a problem matching ${re}, got:\n${problems.join('\n')}`,
+    );
   assert.equal(problems.length, expect.length, problems.join('\n'));
 });
 

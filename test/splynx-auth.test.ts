@@ -28,7 +28,11 @@ async function call(server: SplynxSandbox, method: string, path: string, authori
   const headers: Record<string, string> = {};
   if (authorization) headers.authorization = authorization;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${server.url}/api/2.0/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${server.url}/api/2.0/${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
 }
@@ -83,11 +87,20 @@ test('a reused or smaller nonce is refused', async () => {
 test('api_key token: create, use, expire after 30 minutes, refresh, revoke', async () => {
   const n = 1_700_000_000;
   const created = await call(secure, 'POST', 'admin/auth/tokens', undefined, {
-    auth_type: 'api_key', key: KEY, nonce: n, signature: signature(SECRET, n, KEY),
+    auth_type: 'api_key',
+    key: KEY,
+    nonce: n,
+    signature: signature(SECRET, n, KEY),
   });
   assert.equal(created.status, 201);
   const t = created.body;
-  assert.deepEqual(Object.keys(t).sort(), ['access_token', 'access_token_expiration', 'permissions', 'refresh_token', 'refresh_token_expiration']);
+  assert.deepEqual(Object.keys(t).sort(), [
+    'access_token',
+    'access_token_expiration',
+    'permissions',
+    'refresh_token',
+    'refresh_token_expiration',
+  ]);
   const nowSec = clock.getTime() / 1000;
   assert.equal(t.access_token_expiration, nowSec + 1800);
   assert.ok(t.refresh_token_expiration >= nowSec + 360 * 86400);
@@ -114,7 +127,10 @@ test('admin token with the seeded administrator; wrong password and unknown auth
   assert.equal(ok.status, 201);
   assert.deepEqual(ok.body.permissions, []);
   assert.equal((await call(secure, 'GET', PARTNERS, `Splynx-EA (access_token=${ok.body.access_token})`)).status, 200);
-  assert.equal((await call(secure, 'POST', 'admin/auth/tokens', undefined, { auth_type: 'admin', login: 'boss', password: 'x' })).status, 401);
+  assert.equal(
+    (await call(secure, 'POST', 'admin/auth/tokens', undefined, { auth_type: 'admin', login: 'boss', password: 'x' })).status,
+    401,
+  );
   const weird = await call(secure, 'POST', 'admin/auth/tokens', undefined, { auth_type: 'magic' });
   assert.equal(weird.status, 400);
   assert.equal(weird.body.error.internal_code, 'INVALID_AUTH_TYPE');

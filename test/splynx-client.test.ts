@@ -12,7 +12,13 @@ const running: SplynxSandbox[] = [];
 after(() => Promise.all(running.map((s) => s.close())));
 
 async function splynx(opts: { faults?: string; unsecureBasic?: boolean; now?: () => Date } = {}) {
-  const s = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET, unsecureBasic: opts.unsecureBasic, now: opts.now, faults: new FaultController(parseFaultSpec(opts.faults, 'splynx')) });
+  const s = await startSplynxSandbox({
+    apiKey: KEY,
+    apiSecret: SECRET,
+    unsecureBasic: opts.unsecureBasic,
+    now: opts.now,
+    faults: new FaultController(parseFaultSpec(opts.faults, 'splynx')),
+  });
   running.push(s);
   return s;
 }
@@ -42,9 +48,14 @@ test('token auth fetches one token for many concurrent calls, and renews an expi
 
 test('Basic works only where the key allows unsecure access', async () => {
   const closed = await splynx();
-  await assert.rejects(new SplynxApi({ url: closed.url, key: KEY, secret: SECRET, auth: 'basic' }).get('admin/administration/partners'), (e: SplynxError) => e.category === 'authentication' && /Unsecure access/.test(e.message));
+  await assert.rejects(
+    new SplynxApi({ url: closed.url, key: KEY, secret: SECRET, auth: 'basic' }).get('admin/administration/partners'),
+    (e: SplynxError) => e.category === 'authentication' && /Unsecure access/.test(e.message),
+  );
   const open = await splynx({ unsecureBasic: true });
-  assert.ok(Array.isArray(await new SplynxApi({ url: open.url, key: KEY, secret: SECRET, auth: 'basic' }).get('admin/administration/partners')));
+  assert.ok(
+    Array.isArray(await new SplynxApi({ url: open.url, key: KEY, secret: SECRET, auth: 'basic' }).get('admin/administration/partners')),
+  );
 });
 
 test('create answers the new id; count reads X-total-count; 422 carries the field errors', async () => {
@@ -71,7 +82,10 @@ test('reads are retried through 5xx, 429 and dropped connections', async () => {
 test('a create whose answer was lost is reported as ambiguous and not sent again', async () => {
   const s = await splynx({ faults: 'commit-drop=1' });
   const api = new SplynxApi({ url: s.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  await assert.rejects(api.create('admin/administration/locations', location), (e: SplynxError) => e.category === 'network' && e.details.ambiguous === true);
+  await assert.rejects(
+    api.create('admin/administration/locations', location),
+    (e: SplynxError) => e.category === 'network' && e.details.ambiguous === true,
+  );
   assert.equal(api.stats.retries, 0);
   s.faults.set(parseFaultSpec('', 'splynx'));
   // The write did land: exactly one new location, which the loader would find by its natural key.

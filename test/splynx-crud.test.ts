@@ -34,10 +34,16 @@ const logins = async (query: string) => {
 
 test('a fresh instance holds the documented seed', async () => {
   const partners = (await api.get('admin/administration/partners')).body;
-  assert.deepEqual(partners.map((p: any) => [p.id, p.name]), [['1', 'Main']]);
+  assert.deepEqual(
+    partners.map((p: any) => [p.id, p.name]),
+    [['1', 'Main']],
+  );
   assert.equal((await api.get('admin/administration/locations/1')).body.name, 'Main');
   const methods = (await api.get('admin/finance/payment-methods')).body;
-  assert.deepEqual(methods.map((m: any) => `${m.id} ${m.name}`), ['1 Cash', '2 Bank transfer', '3 Credit card', '5 Other', '6 Refill card']);
+  assert.deepEqual(
+    methods.map((m: any) => `${m.id} ${m.name}`),
+    ['1 Cash', '2 Bank transfer', '3 Credit card', '5 Other', '6 Refill card'],
+  );
   assert.equal((await api.get('admin/finance/transaction-categories')).body.length, 5);
   assert.equal((await api.get('admin/config/taxes')).body.length, 2);
   const statuses = (await api.get('admin/support/tickets-statuses')).body;
@@ -90,10 +96,18 @@ test('POST 201 {id}, GET strings, PUT 202 changes only sent fields, DELETE 204 t
 
 test('equality and every search operator', async () => {
   assert.deepEqual(await logins('main_attributes[login]=durden'), ['durden']);
-  assert.deepEqual(await logins('main_attributes[login][0]=LIKE&main_attributes[login][1]=durden'), ['durden'], 'LIKE without wildcards is exact');
+  assert.deepEqual(
+    await logins('main_attributes[login][0]=LIKE&main_attributes[login][1]=durden'),
+    ['durden'],
+    'LIKE without wildcards is exact',
+  );
   assert.deepEqual(await logins('main_attributes[login][0]=LIKE&main_attributes[login][1]=durden%25'), ['durden', 'durden-co']);
   assert.deepEqual(await logins('main_attributes[login][0]=LIKE&main_attributes[login][1]=ange__1'), ['angel_1']);
-  assert.deepEqual(await logins('main_attributes[city][0]=%3D&main_attributes[city][1]=dover'), ['angel_1', 'durden-co'], 'text compares ignore case');
+  assert.deepEqual(
+    await logins('main_attributes[city][0]=%3D&main_attributes[city][1]=dover'),
+    ['angel_1', 'durden-co'],
+    'text compares ignore case',
+  );
   assert.deepEqual(await logins('main_attributes[status][0]=!%3D&main_attributes[status][1]=active'), ['marla', 'bob', 'angel_1']);
   assert.deepEqual(await logins('main_attributes[status][0]=%3C%3E&main_attributes[status][1]=active'), ['marla', 'bob', 'angel_1']);
   assert.deepEqual(await logins('main_attributes[id][0]=%3E&main_attributes[id][1]=3'), ['angel_1', 'durden-co']);
@@ -101,7 +115,10 @@ test('equality and every search operator', async () => {
   assert.deepEqual(await logins('main_attributes[id][0]=%3C&main_attributes[id][1]=2'), ['durden']);
   assert.deepEqual(await logins('main_attributes[id][0]=%3C%3D&main_attributes[id][1]=2'), ['durden', 'marla']);
   assert.deepEqual(await logins('main_attributes[id][0]=BETWEEN&main_attributes[id][1]=2&main_attributes[id][2]=3'), ['marla', 'bob']);
-  assert.deepEqual(await logins('main_attributes[status][0]=IN&main_attributes[status][1][0]=new&main_attributes[status][1][1]=blocked'), ['marla', 'bob']);
+  assert.deepEqual(await logins('main_attributes[status][0]=IN&main_attributes[status][1][0]=new&main_attributes[status][1][1]=blocked'), [
+    'marla',
+    'bob',
+  ]);
   assert.deepEqual(await logins('main_attributes[name][0]=REGEXP&main_attributes[name][1]=^(tyler|marla)'), ['durden', 'marla']);
   assert.deepEqual(await logins('main_attributes[email][0]=FIND_IN_SET&main_attributes[email][1]=b@y.example'), ['angel_1']);
   assert.deepEqual(await logins('main_attributes[email][0]=IS&main_attributes[email][1]=NULL'), []);
@@ -114,7 +131,13 @@ test('numeric comparison is numeric, not textual', async () => {
   const r = await api.get('admin/networking/ipv4-ip');
   assert.equal(r.status, 200);
   assert.deepEqual(await logins('main_attributes[id][0]=%3E&main_attributes[id][1]=10'), []);
-  assert.deepEqual(await logins('main_attributes[partner_id][0]=%3C&main_attributes[partner_id][1]=10'), ['durden', 'marla', 'bob', 'angel_1', 'durden-co']);
+  assert.deepEqual(await logins('main_attributes[partner_id][0]=%3C&main_attributes[partner_id][1]=10'), [
+    'durden',
+    'marla',
+    'bob',
+    'angel_1',
+    'durden-co',
+  ]);
 });
 
 test('order, limit and offset', async () => {
@@ -125,7 +148,13 @@ test('order, limit and offset', async () => {
 });
 
 test('unknown attributes and operators are 400 INVALID_INPUT_DATA', async () => {
-  for (const bad of ['main_attributes[nope]=1', 'order[nope]=ASC', 'main_attributes[id][0]=WAT&main_attributes[id][1]=1', 'additional_attributes[nope]=1', 'order[id]=SIDEWAYS']) {
+  for (const bad of [
+    'main_attributes[nope]=1',
+    'order[nope]=ASC',
+    'main_attributes[id][0]=WAT&main_attributes[id][1]=1',
+    'additional_attributes[nope]=1',
+    'order[id]=SIDEWAYS',
+  ]) {
     const r = await api.get(q(bad));
     assert.equal(r.status, 400, bad);
     assert.equal(r.body.error.internal_code, 'INVALID_INPUT_DATA', bad);

@@ -18,8 +18,15 @@ const fieldsOf = (body: FieldErrors) => body.map((e) => e.field).sort();
 const customer = (extra: Record<string, unknown> = {}) => ({ name: 'C', partner_id: 1, location_id: 1, ...extra });
 const tariff = (title: string) => ({ title, speed_download: 10_000, speed_upload: 1_000, partners_ids: [1], price: 25 });
 const service = (extra: Record<string, unknown>) => ({
-  tariff_id: 1, status: 'active', description: 'Internet', quantity: 1, unit_price: 25,
-  start_date: '2024-01-01', end_date: '0000-00-00', taking_ipv4: 0, ...extra,
+  tariff_id: 1,
+  status: 'active',
+  description: 'Internet',
+  quantity: 1,
+  unit_price: 25,
+  start_date: '2024-01-01',
+  end_date: '0000-00-00',
+  taking_ipv4: 0,
+  ...extra,
 });
 
 async function newCustomer(extra: Record<string, unknown> = {}): Promise<number> {
@@ -30,7 +37,10 @@ async function newCustomer(extra: Record<string, unknown> = {}): Promise<number>
 
 test('422 lists every problem at once in Yii2 shape', async () => {
   const r = await api.post<FieldErrors>('admin/customers/customer', {
-    city: 'x'.repeat(33), status: 'sleeping', date_add: '2024-02-30', email: 'not-an-email',
+    city: 'x'.repeat(33),
+    status: 'sleeping',
+    date_add: '2024-02-30',
+    email: 'not-an-email',
   });
   assert.equal(r.status, 422);
   assert.deepEqual(fieldsOf(r.body), ['city', 'date_add', 'email', 'location_id', 'name', 'partner_id', 'status']);
@@ -65,7 +75,11 @@ test('tariff title is unique per tariff type; partners_ids must exist', async ()
   const dup = await api.post<FieldErrors>('admin/tariffs/internet', tariff('fiber 100'));
   assert.equal(dup.status, 422);
   assert.deepEqual(fieldsOf(dup.body), ['title']);
-  assert.equal((await api.post('admin/tariffs/recurring', { title: 'Fiber 100', partners_ids: [1] })).status, 201, 'another type may reuse it');
+  assert.equal(
+    (await api.post('admin/tariffs/recurring', { title: 'Fiber 100', partners_ids: [1] })).status,
+    201,
+    'another type may reuse it',
+  );
   const bad = await api.post<FieldErrors>('admin/tariffs/internet', { ...tariff('X'), partners_ids: [1, 7], available_for_locations: [9] });
   assert.deepEqual(fieldsOf(bad.body), ['available_for_locations', 'partners_ids']);
   const got = (await api.get('admin/tariffs/internet/1')).body;
@@ -78,11 +92,23 @@ test('internet services: required fields, unique login across customers, unknown
   const a = await newCustomer();
   const b = await newCustomer();
   const missing = await api.post<FieldErrors>(`admin/customers/customer/${a}/internet-services`, {});
-  assert.deepEqual(fieldsOf(missing.body), ['description', 'end_date', 'login', 'quantity', 'start_date', 'status', 'taking_ipv4', 'tariff_id']);
+  assert.deepEqual(fieldsOf(missing.body), [
+    'description',
+    'end_date',
+    'login',
+    'quantity',
+    'start_date',
+    'status',
+    'taking_ipv4',
+    'tariff_id',
+  ]);
   assert.equal((await api.post(`admin/customers/customer/${a}/internet-services`, service({ login: 'pppoe-1' }))).status, 201);
   const dup = await api.post<FieldErrors>(`admin/customers/customer/${b}/internet-services`, service({ login: 'PPPOE-1' }));
   assert.deepEqual(fieldsOf(dup.body), ['login']);
-  const refs = await api.post<FieldErrors>(`admin/customers/customer/${b}/internet-services`, service({ login: 'x', tariff_id: 99, router_id: 5 }));
+  const refs = await api.post<FieldErrors>(
+    `admin/customers/customer/${b}/internet-services`,
+    service({ login: 'x', tariff_id: 99, router_id: 5 }),
+  );
   assert.deepEqual(fieldsOf(refs.body), ['router_id', 'tariff_id']);
   const nobody = await api.post<FieldErrors>('admin/customers/customer/9999/internet-services', service({ login: 'y' }));
   assert.deepEqual(fieldsOf(nobody.body), ['customer_id']);
@@ -94,12 +120,23 @@ test('internet services: required fields, unique login across customers, unknown
 
 test('static IPs: inside a network, not twice, freed on delete', async () => {
   const net = await api.post('admin/networking/ipv4', {
-    network: '192.168.10.0', mask: 24, title: 'Static', location_id: 1, network_category: 1, type_of_usage: 'static',
+    network: '192.168.10.0',
+    mask: 24,
+    title: 'Static',
+    location_id: 1,
+    network_category: 1,
+    type_of_usage: 'static',
   });
   assert.equal(net.status, 201);
   const ips = await api.get(`admin/networking/ipv4-ip/${net.body.id}`);
   assert.equal(ips.body.length, 254, 'host addresses are created with a /24');
-  const misaligned = await api.post<FieldErrors>('admin/networking/ipv4', { network: '10.1.1.7', mask: 24, title: 'x', location_id: 1, network_category: 1 });
+  const misaligned = await api.post<FieldErrors>('admin/networking/ipv4', {
+    network: '10.1.1.7',
+    mask: 24,
+    title: 'x',
+    location_id: 1,
+    network_category: 1,
+  });
   assert.deepEqual(fieldsOf(misaligned.body), ['network']);
 
   const c = await newCustomer();
@@ -115,7 +152,10 @@ test('static IPs: inside a network, not twice, freed on delete', async () => {
   assert.match(taken.body[0].message, /already been taken/);
 
   const used = await api.get(`admin/networking/ipv4-ip?main_attributes[ipv4_networks_id]=${net.body.id}&main_attributes[is_used]=1`);
-  assert.deepEqual(used.body.map((r: any) => [r.ip, r.customer_id]), [['192.168.10.20', String(c)]]);
+  assert.deepEqual(
+    used.body.map((r: any) => [r.ip, r.customer_id]),
+    [['192.168.10.20', String(c)]],
+  );
   assert.equal((await api.delete(`admin/networking/ipv4/${net.body.id}`)).status, 400, 'a network with used addresses stays');
 
   assert.equal((await api.delete(`${path}--${okay.body.id}`)).status, 204);
@@ -125,7 +165,15 @@ test('static IPs: inside a network, not twice, freed on delete', async () => {
 });
 
 test('routers: unique title and ip; unknown network refused for ipv4-ip listing', async () => {
-  const router = { title: 'Core', ip: '10.0.0.1', partners_ids: [1], location_id: 1, authorization_method: 'ppp_secrets', accounting_method: 'radius', nas_type: 1 };
+  const router = {
+    title: 'Core',
+    ip: '10.0.0.1',
+    partners_ids: [1],
+    location_id: 1,
+    authorization_method: 'ppp_secrets',
+    accounting_method: 'radius',
+    nas_type: 1,
+  };
   assert.equal((await api.post('admin/networking/routers', router)).status, 201);
   const dup = await api.post<FieldErrors>('admin/networking/routers', router);
   assert.deepEqual(fieldsOf(dup.body), ['ip', 'title']);
@@ -136,12 +184,18 @@ test('routers: unique title and ip; unknown network refused for ipv4-ip listing'
 
 test('additional fields: define, set, read, filter, and refuse unknown names', async () => {
   const def = await api.post('admin/config/additional-fields/customers', {
-    name: 'sonar_id', title: 'Sonar ID', type: 'integer', is_unique: 1,
+    name: 'sonar_id',
+    title: 'Sonar ID',
+    type: 'integer',
+    is_unique: 1,
   });
   assert.equal(def.status, 201);
   assert.deepEqual(def.body, { name: 'sonar_id' });
   await api.post('admin/config/additional-fields/customers', { name: 'tier', title: 'Tier', type: 'select', select_values: 'gold,silver' });
-  assert.equal((await api.post('admin/config/additional-fields/customers', { name: 'sonar_id', title: 'again', type: 'string' })).status, 422);
+  assert.equal(
+    (await api.post('admin/config/additional-fields/customers', { name: 'sonar_id', title: 'again', type: 'string' })).status,
+    422,
+  );
   assert.equal((await api.get('admin/config/additional-fields/customers--sonar_id')).body.title, 'Sonar ID');
 
   const id = await newCustomer({ additional_attributes: { sonar_id: 101, tier: 'gold' } });
@@ -160,7 +214,10 @@ test('additional fields: define, set, read, filter, and refuse unknown names', a
   const wrong = await api.put<FieldErrors>(`admin/customers/customer/${id}`, { additional_attributes: { tier: 'bronze', sonar_id: 102 } });
   assert.deepEqual(fieldsOf(wrong.body), ['sonar_id', 'tier']);
   const options = (await api.request('OPTIONS', 'admin/customers/customer')).body;
-  assert.deepEqual(options.additional_attributes.map((a: any) => a.name), ['sonar_id', 'tier']);
+  assert.deepEqual(
+    options.additional_attributes.map((a: any) => a.name),
+    ['sonar_id', 'tier'],
+  );
   assert.equal((await api.delete('admin/config/additional-fields/customers--tier')).status, 204);
   assert.deepEqual((await api.get(`admin/customers/customer/${id}`)).body.additional_attributes, { sonar_id: '101' });
 });
@@ -170,7 +227,10 @@ test('notes, documents with upload, invoices with totals, payments and transacti
   const note = await api.post('admin/customers/customer-notes', { customer_id: c, comment: 'migrated' });
   assert.equal(note.status, 201);
   assert.equal((await api.get(`admin/customers/customer-notes/${c}--${note.body.id}`)).body.comment, 'migrated');
-  assert.deepEqual(fieldsOf((await api.post<FieldErrors>('admin/customers/customer-notes', { customer_id: 9999 })).body), ['comment', 'customer_id']);
+  assert.deepEqual(fieldsOf((await api.post<FieldErrors>('admin/customers/customer-notes', { customer_id: 9999 })).body), [
+    'comment',
+    'customer_id',
+  ]);
 
   const doc = await api.post('admin/customers/customer-documents', { customer_id: c, type: 'uploaded', title: 'Contract' });
   assert.equal(doc.status, 201);
@@ -181,7 +241,12 @@ test('notes, documents with upload, invoices with totals, payments and transacti
   assert.equal(docs[0].filename_original, 'contract.pdf');
 
   const inv = await api.post('admin/finance/invoices', {
-    customer_id: c, status: 'not_paid', items: [{ description: 'Internet', quantity: 2, price: 10, tax: 20 }, { description: 'Fee', price: 5 }],
+    customer_id: c,
+    status: 'not_paid',
+    items: [
+      { description: 'Internet', quantity: 2, price: 10, tax: 20 },
+      { description: 'Fee', price: 5 },
+    ],
   });
   assert.equal(inv.status, 201);
   const invoice = (await api.get(`admin/finance/invoices/${inv.body.id}`)).body;
@@ -190,10 +255,27 @@ test('notes, documents with upload, invoices with totals, payments and transacti
   const noItems = await api.post<FieldErrors>('admin/finance/invoices', { customer_id: c, status: 'not_paid', items: [{ quantity: 1 }] });
   assert.deepEqual(fieldsOf(noItems.body), ['items[0][description]']);
 
-  const pay = await api.post<FieldErrors>('admin/finance/payments', { customer_id: c, payment_type: 4, receipt_number: 'R1', date: '2024-01-05', amount: '29' });
+  const pay = await api.post<FieldErrors>('admin/finance/payments', {
+    customer_id: c,
+    payment_type: 4,
+    receipt_number: 'R1',
+    date: '2024-01-05',
+    amount: '29',
+  });
   assert.deepEqual(fieldsOf(pay.body), ['payment_type'], 'payment method 4 does not exist on a fresh install');
-  assert.equal((await api.post('admin/finance/payments', { customer_id: c, payment_type: 2, receipt_number: 'R1', date: '2024-01-05', amount: '29' })).status, 201);
-  const tx = await api.post('admin/finance/transactions', { type: 'debit', customer_id: c, tax_percent: 0, date: '2024-01-01', category: 1, price: 12.5 });
+  assert.equal(
+    (await api.post('admin/finance/payments', { customer_id: c, payment_type: 2, receipt_number: 'R1', date: '2024-01-05', amount: '29' }))
+      .status,
+    201,
+  );
+  const tx = await api.post('admin/finance/transactions', {
+    type: 'debit',
+    customer_id: c,
+    tax_percent: 0,
+    date: '2024-01-01',
+    category: 1,
+    price: 12.5,
+  });
   assert.equal(tx.status, 201);
   assert.equal((await api.get(`admin/finance/transactions/${tx.body.id}`)).body.total, '12.5000');
 
@@ -209,10 +291,19 @@ test('tickets accept multipart with a nested first message, and JSON', async () 
   const t = await api.request('POST', 'admin/support/tickets', form);
   assert.equal(t.status, 201, JSON.stringify(t.body));
   const msgs = (await api.get(`admin/support/ticket-messages?main_attributes[ticket_id]=${t.body.id}`)).body;
-  assert.deepEqual(msgs.map((m: any) => m.message), ['Since yesterday']);
+  assert.deepEqual(
+    msgs.map((m: any) => m.message),
+    ['Since yesterday'],
+  );
   const ticket = (await api.get(`admin/support/tickets/${t.body.id}`)).body;
   assert.equal(ticket.status_id, '1');
-  const bad = await api.post<FieldErrors>('admin/support/tickets', { subject: 'x', priority: 'critical', type_id: 9, status_id: 2, group_id: 7 });
+  const bad = await api.post<FieldErrors>('admin/support/tickets', {
+    subject: 'x',
+    priority: 'critical',
+    type_id: 9,
+    status_id: 2,
+    group_id: 7,
+  });
   assert.deepEqual(fieldsOf(bad.body), ['group_id', 'priority', 'type_id']);
 });
 
@@ -221,7 +312,11 @@ test('administrators: password required and hidden, login unique, lengths and ro
   assert.deepEqual(fieldsOf((await api.post<FieldErrors>('admin/administration/administrators', base)).body), ['password']);
   assert.equal((await api.post('admin/administration/administrators', { ...base, password: 'p' })).status, 201);
   const bad = await api.post<FieldErrors>('admin/administration/administrators', {
-    ...base, login: 'OPS', name: 'n'.repeat(65), role_name: 'overlord', password: 'p',
+    ...base,
+    login: 'OPS',
+    name: 'n'.repeat(65),
+    role_name: 'overlord',
+    password: 'p',
   });
   assert.deepEqual(fieldsOf(bad.body), ['login', 'name', 'role_name']);
 });

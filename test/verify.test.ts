@@ -43,7 +43,12 @@ after(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function verify(opts: { sample?: number; seed?: number; entities?: string[]; runId: string }): Promise<VerifyResult & { run_dir: string }> {
+async function verify(opts: {
+  sample?: number;
+  seed?: number;
+  entities?: string[];
+  runId: string;
+}): Promise<VerifyResult & { run_dir: string }> {
   const s = await openVerify(settings);
   try {
     return await runVerify(s, opts);
@@ -56,7 +61,10 @@ const migrate = (...args: string[]) => runScript('migrate.ts', args, { ...sb.set
 
 /** What must not change while verifying: Splynx's writes and the ledger file. */
 async function untouched<T>(fn: () => Promise<T>): Promise<T> {
-  const hash = () => createHash('sha256').update(fs.readFileSync(path.join(dataDir, 'ledger.sqlite'))).digest('hex');
+  const hash = () =>
+    createHash('sha256')
+      .update(fs.readFileSync(path.join(dataDir, 'ledger.sqlite')))
+      .digest('hex');
   const writes = sb.splynx.stats().writes;
   const before = hash();
   const out = await fn();
@@ -65,7 +73,8 @@ async function untouched<T>(fn: () => Promise<T>): Promise<T> {
   return out;
 }
 
-const secretsIn = (text: string) => [sb.settings.SPLYNX_API_KEY, sb.settings.SPLYNX_API_SECRET, sb.settings.SONAR_API_KEY].filter((x) => text.includes(x));
+const secretsIn = (text: string) =>
+  [sb.settings.SPLYNX_API_KEY, sb.settings.SPLYNX_API_SECRET, sb.settings.SONAR_API_KEY].filter((x) => text.includes(x));
 
 test('after a full load every entity reconciles, through the library and the command line', { timeout: 120_000 }, async () => {
   const r = await untouched(() => verify({ runId: 'verify-clean' }));
@@ -73,7 +82,10 @@ test('after a full load every entity reconciles, through the library and the com
   assert.equal(r.reconciled, true);
   for (const v of r.verdicts) assert.equal(v.verdict, 'ok', `${v.entity}: ${v.note}`);
   const customers = r.verdicts.find((v) => v.entity === 'customers')!;
-  assert.deepEqual([customers.sonar, customers.snapshot, customers.selected, customers.done, customers.splynx, customers.compared], [25, 25, 25, 25, 25, 25]);
+  assert.deepEqual(
+    [customers.sonar, customers.snapshot, customers.selected, customers.done, customers.splynx, customers.compared],
+    [25, 25, 25, 25, 25, 25],
+  );
   assert.match(r.verdicts.find((v) => v.entity === 'customer_info')!.note, /attach-only/);
   assert.equal(r.verdicts.find((v) => v.entity === 'money (per customer)')!.compared, 25);
 
@@ -84,7 +96,8 @@ test('after a full load every entity reconciles, through the library and the com
   assert.match(cli.stdout, /Reconciled: /);
   for (const f of ['verify.json', 'verify.csv', '08-verify.ipynb']) assert.ok(fs.existsSync(path.join(folder, f)), f);
   assert.equal(fs.readFileSync(path.join(folder, 'verify.csv'), 'utf8'), 'check,entity,sonar_id,splynx_id,field,expected,found\n');
-  for (const f of fs.readdirSync(folder)) assert.deepEqual(secretsIn(fs.readFileSync(path.join(folder, f), 'utf8')), [], `${f} holds a secret`);
+  for (const f of fs.readdirSync(folder))
+    assert.deepEqual(secretsIn(fs.readFileSync(path.join(folder, f), 'utf8')), [], `${f} holds a secret`);
   assert.deepEqual(secretsIn(cli.stdout + cli.stderr), []);
 });
 
@@ -100,29 +113,47 @@ test('a sample reads at most N records per entity, the same ones for the same se
   assert.notDeepEqual(a.sampled, c.sampled, 'another seed, another sample');
 });
 
-test('an account added to Sonar since the snapshot is named by the Sonar count; --entities narrows the check', { timeout: 60_000 }, async () => {
-  const control = (method: string, body: object) => fetch(`${sb.sonar.url}/__sandbox/records`, { method, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ id?: string; record?: { id: string } }>);
-  const added = await control('POST', { table: 'accounts', record: { name: 'Signed up after the snapshot', account_status_id: '1', account_type_id: '1', company_id: '1', archived_at: null } });
-  try {
-    const r = await untouched(() => verify({ runId: 'verify-sonar-changed', entities: ['customers', 'customer_info'] }));
-    assert.deepEqual(r.entities, ['customers', 'customer_info']);
-    assert.deepEqual(r.differences.map((d) => `${d.check} ${d.entity} ${d.field} ${d.expected} | ${d.found}`), [`sonar accounts (count) 25 (snapshot ${r.snapshot_id}) | 26 in Sonar now: take a new snapshot, or run the delta`]);
-    assert.deepEqual(r.verdicts.map((v) => `${v.entity} ${v.verdict}`), ['customers differs', 'customer_info differs', 'money (per customer) ok']);
-    assert.match(r.verdicts[0].note, /Sonar has 26 accounts now, the snapshot 25/);
-  } finally {
-    await control('DELETE', { table: 'accounts', id: added.record?.id ?? added.id });
-  }
-  assert.equal((await verify({ runId: 'verify-sonar-back', entities: ['customers'] })).reconciled, true);
-});
+test(
+  'an account added to Sonar since the snapshot is named by the Sonar count; --entities narrows the check',
+  { timeout: 60_000 },
+  async () => {
+    const control = (method: string, body: object) =>
+      fetch(`${sb.sonar.url}/__sandbox/records`, { method, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<{ id?: string; record?: { id: string } }>,
+      );
+    const added = await control('POST', {
+      table: 'accounts',
+      record: { name: 'Signed up after the snapshot', account_status_id: '1', account_type_id: '1', company_id: '1', archived_at: null },
+    });
+    try {
+      const r = await untouched(() => verify({ runId: 'verify-sonar-changed', entities: ['customers', 'customer_info'] }));
+      assert.deepEqual(r.entities, ['customers', 'customer_info']);
+      assert.deepEqual(
+        r.differences.map((d) => `${d.check} ${d.entity} ${d.field} ${d.expected} | ${d.found}`),
+        [`sonar accounts (count) 25 (snapshot ${r.snapshot_id}) | 26 in Sonar now: take a new snapshot, or run the delta`],
+      );
+      assert.deepEqual(
+        r.verdicts.map((v) => `${v.entity} ${v.verdict}`),
+        ['customers differs', 'customer_info differs', 'money (per customer) ok'],
+      );
+      assert.match(r.verdicts[0].note, /Sonar has 26 accounts now, the snapshot 25/);
+    } finally {
+      await control('DELETE', { table: 'accounts', id: added.record?.id ?? added.id });
+    }
+    assert.equal((await verify({ runId: 'verify-sonar-back', entities: ['customers'] })).reconciled, true);
+  },
+);
 
 test('changes made in Splynx behind its back are each reported, and the command exits non-zero', { timeout: 120_000 }, async () => {
   const s = await openVerify(settings);
   const done = (entity: string) => s.ledger.done(entity);
-  const accountOf = (entity: string, sonarId: string) => String(s.ctx.byId(entity === 'customers' ? 'accounts' : 'account_services', sonarId)!.account_id ?? sonarId);
+  const accountOf = (entity: string, sonarId: string) =>
+    String(s.ctx.byId(entity === 'customers' ? 'accounts' : 'account_services', sonarId)!.account_id ?? sonarId);
   const withIp = new Set(done('service_ips').map((r) => r.splynx_id));
   const customerIdOf = new Map(done('customers').map((r) => [r.sonar_id, r.splynx_id!]));
   // Three different accounts: a changed e-mail, a deleted service, a changed price.
-  const priced = ['internet_services', 'recurring_services', 'voice_services'].flatMap((e) => done(e).map((r) => ({ e, r, as: s.ctx.byId('account_services', r.sonar_id)! })))
+  const priced = ['internet_services', 'recurring_services', 'voice_services']
+    .flatMap((e) => done(e).map((r) => ({ e, r, as: s.ctx.byId('account_services', r.sonar_id)! })))
     .filter((x) => x.as.price_override !== null && x.as.price_override !== undefined && !withIp.has(x.r.splynx_id))[0];
   assert.ok(priced, 'the generated ISP has a service with its own price');
   const gone = done('recurring_services').find((r) => accountOf('recurring_services', r.sonar_id) !== String(priced.as.account_id))!;
@@ -135,8 +166,16 @@ test('changes made in Splynx behind its back are each reported, and the command 
   await api.update(`admin/customers/customer/${emailed.splynx_id}`, { email: 'changed.behind.its.back@example.com' });
   await api.remove(`admin/customers/customer/${customerIdOf.get(goneAccount)}/recurring-services--${gone.splynx_id}`);
   const price = (Number(priced.as.price_override) + 123) / 100;
-  await api.update(`admin/customers/customer/${customerIdOf.get(String(priced.as.account_id))}/${kind}-services--${priced.r.splynx_id}`, { unit_price: price.toFixed(2) });
-  const stranger = await api.create('admin/customers/customer', { name: 'Made by hand', login: 'hand-made-1', partner_id: partner, location_id: '1', additional_attributes: { sonar_id: '999999' } });
+  await api.update(`admin/customers/customer/${customerIdOf.get(String(priced.as.account_id))}/${kind}-services--${priced.r.splynx_id}`, {
+    unit_price: price.toFixed(2),
+  });
+  const stranger = await api.create('admin/customers/customer', {
+    name: 'Made by hand',
+    login: 'hand-made-1',
+    partner_id: partner,
+    location_id: '1',
+    additional_attributes: { sonar_id: '999999' },
+  });
 
   const cli = await untouched(() => migrate('verify'));
   assert.equal(cli.code, 1, cli.stdout + cli.stderr);

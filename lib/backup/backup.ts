@@ -51,7 +51,16 @@ export type BackupEvent =
   | { type: 'discovered'; discovery: Discovery; resumed: boolean }
   | { type: 'table-start'; table: string; fromPage: number }
   | { type: 'page'; table: string; page: number; totalPages: number; records: number }
-  | { type: 'table-end'; table: string; status: TableStatus; records: number; pages: number; error?: string; alreadyDone?: boolean; restarted?: string };
+  | {
+      type: 'table-end';
+      table: string;
+      status: TableStatus;
+      records: number;
+      pages: number;
+      error?: string;
+      alreadyDone?: boolean;
+      restarted?: string;
+    };
 
 export interface TableSummary {
   table: string;
@@ -150,22 +159,37 @@ export async function runBackup(opts: BackupOptions): Promise<BackupResult> {
   const failed = summaries.some((s) => s.status === 'failed');
   const status = interrupted ? 'interrupted' : failed ? 'failed' : 'complete';
   await store.setInfo({ status: status === 'complete' ? 'complete' : 'incomplete', finished_at: now() });
-  return { id, status, location: store.location, resumed, tables: summaries, skipped: discovery.skipped, discovery, ms: Date.now() - started };
+  return {
+    id,
+    status,
+    location: store.location,
+    resumed,
+    tables: summaries,
+    skipped: discovery.skipped,
+    discovery,
+    ms: Date.now() - started,
+  };
 }
 
 /** The settings a run uses: a resumed backup keeps its depth and sample; a new value is an error. */
 function reconcile(info: Record<string, string>, opts: BackupOptions) {
   const list = (v: string | undefined) => (v ? v.split(',').filter(Boolean) : undefined);
   if (!info.id) return { depth: opts.depth ?? 0, sample: opts.sample, include: opts.include, exclude: opts.exclude };
-  if (info.format && info.format !== BACKUP_FORMAT) throw new BackupUsageError(`The store holds a ${info.format} backup, not ${BACKUP_FORMAT}`);
+  if (info.format && info.format !== BACKUP_FORMAT)
+    throw new BackupUsageError(`The store holds a ${info.format} backup, not ${BACKUP_FORMAT}`);
   if (info.sonar_url && info.sonar_url !== opts.sonarUrl) {
-    throw new BackupUsageError(`Backup ${info.id} was taken from ${info.sonar_url}, not ${opts.sonarUrl}; start a new backup instead of resuming it`);
+    throw new BackupUsageError(
+      `Backup ${info.id} was taken from ${info.sonar_url}, not ${opts.sonarUrl}; start a new backup instead of resuming it`,
+    );
   }
   const depth = Number(info.depth ?? 0);
   const sample = info.sample ? Number(info.sample) : undefined;
-  if (opts.depth !== undefined && opts.depth !== depth) throw new BackupUsageError(`Backup ${info.id} was taken with --depth ${depth}; resume it with the same depth (or start a new backup)`);
+  if (opts.depth !== undefined && opts.depth !== depth)
+    throw new BackupUsageError(`Backup ${info.id} was taken with --depth ${depth}; resume it with the same depth (or start a new backup)`);
   if (opts.sample !== undefined && opts.sample !== sample) {
-    throw new BackupUsageError(`Backup ${info.id} was taken with ${sample === undefined ? 'no --sample' : `--sample ${sample}`}; resume it the same way (or start a new backup)`);
+    throw new BackupUsageError(
+      `Backup ${info.id} was taken with ${sample === undefined ? 'no --sample' : `--sample ${sample}`}; resume it the same way (or start a new backup)`,
+    );
   }
   // Include/exclude may change on resume (e.g. add a table); default to what the backup had.
   return { depth, sample, include: opts.include ?? list(info.include), exclude: opts.exclude ?? list(info.exclude) };
@@ -176,7 +200,11 @@ interface TableContext extends BackupOptions {
   emit: (e: BackupEvent) => void;
 }
 
-async function backupTable(plan: TablePlan, before: TableProgress | undefined, ctx: TableContext): Promise<{ summary: TableSummary; interrupted: boolean }> {
+async function backupTable(
+  plan: TablePlan,
+  before: TableProgress | undefined,
+  ctx: TableContext,
+): Promise<{ summary: TableSummary; interrupted: boolean }> {
   const { store, client, scrub, emit } = ctx;
   let p: TableProgress = before ? { ...before } : emptyProgress(plan.table);
   let restarted: string | undefined;
@@ -200,7 +228,13 @@ async function backupTable(plan: TablePlan, before: TableProgress | undefined, c
       emit({ type: 'table-start', table: plan.table, fromPage });
       const asked = p.records_per_page ?? Math.min(ctx.recordsPerPage ?? 100, ctx.sample ?? Infinity);
       let sizeChanged = false;
-      for await (const page of pagesOf(client, plan.query.text, plan.table, { fromPage, recordsPerPage: asked, sample: ctx.sample, lookahead: ctx.lookahead ?? 4, signal: ctx.signal })) {
+      for await (const page of pagesOf(client, plan.query.text, plan.table, {
+        fromPage,
+        recordsPerPage: asked,
+        sample: ctx.sample,
+        lookahead: ctx.lookahead ?? 4,
+        signal: ctx.signal,
+      })) {
         const size = page.page_info.records_per_page;
         if (page.page > 1 && p.records_per_page !== null && size !== p.records_per_page) {
           // Page numbers from the earlier run mean other records now: start this table again.
@@ -275,12 +309,21 @@ function isComplete(p: TableProgress, sample: number | undefined): boolean {
 
 function summaryOf(p: TableProgress): TableSummary {
   return {
-    table: p.table, status: p.status, records: p.records, pages: p.pages_done, total_pages: p.total_pages, total_count: p.total_count,
+    table: p.table,
+    status: p.status,
+    records: p.records,
+    pages: p.pages_done,
+    total_pages: p.total_pages,
+    total_count: p.total_count,
     ...(p.error ? { error: p.error } : {}),
   };
 }
 
 /** `20260102-030405Z`, the same shape as snapshot ids, so files sort by time. */
 export function newBackupId(at = new Date()): string {
-  return at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  return at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
 }

@@ -76,9 +76,15 @@ function parse(argv: string[]): Parsed {
       strict: true,
       allowPositionals: false,
       options: {
-        include: { type: 'string' }, exclude: { type: 'string' }, sample: { type: 'string' }, depth: { type: 'string' },
-        'database-url': { type: 'string' }, out: { type: 'string' }, resume: { type: 'string' },
-        list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        include: { type: 'string' },
+        exclude: { type: 'string' },
+        sample: { type: 'string' },
+        depth: { type: 'string' },
+        'database-url': { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'string' },
+        list: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (e) {
@@ -86,13 +92,17 @@ function parse(argv: string[]): Parsed {
   }
   const names = (v: string | undefined, flag: string) => {
     if (v === undefined) return undefined;
-    const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!list.length) throw new UsageError(`--${flag} needs a comma-separated list of root query names`);
     return list;
   };
   const int = (v: string | undefined, flag: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max) throw new UsageError(`--${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got "${v}"`);
+    if (!/^\d+$/.test(v.trim()) || Number(v) < min || Number(v) > max)
+      throw new UsageError(`--${flag} must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got "${v}"`);
     return Number(v);
   };
   const p: Parsed = {
@@ -106,8 +116,10 @@ function parse(argv: string[]): Parsed {
     list: values.list ?? false,
     help: values.help ?? false,
   };
-  if (p.out !== undefined && p.resume !== undefined) throw new UsageError('give --out or --resume, not both (re-running with the same --out resumes)');
-  if (p.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(p.databaseUrl)) throw new UsageError('--database-url must be a postgres:// or postgresql:// URL');
+  if (p.out !== undefined && p.resume !== undefined)
+    throw new UsageError('give --out or --resume, not both (re-running with the same --out resumes)');
+  if (p.databaseUrl !== undefined && !/^postgres(ql)?:\/\//i.test(p.databaseUrl))
+    throw new UsageError('--database-url must be a postgres:// or postgresql:// URL');
   return p;
 }
 
@@ -120,7 +132,8 @@ function chooseStore(p: Parsed, s: BackupSettings, id: string): { store: BackupS
     // --out names the schema; --resume takes a schema name as printed, or a backup id.
     const target = p.out ?? p.resume;
     const schema = !target ? schemaFor(id) : p.out || /^[a-z_][a-z0-9_]*$/.test(target) ? target : schemaFor(target);
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new UsageError(`"${schema}" is not a usable PostgreSQL schema name (lower-case letters, digits, _)`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new UsageError(`"${schema}" is not a usable PostgreSQL schema name (lower-case letters, digits, _)`);
     return { store: new PostgresBackupStore(p.databaseUrl, schema), mustExist: p.resume !== undefined };
   }
   if (p.resume !== undefined) {
@@ -138,7 +151,10 @@ export async function backupCommand(argv: string[], io: CommandIo = {}): Promise
 
   // A database URL may sit anywhere in argv (even as a stray positional that parseArgs quotes back
   // in its error), so its password is scrubbed from every line from the very start.
-  const argvSecrets = argv.map((a) => a.replace(/^--[\w-]+=/, '')).filter((a) => /^[a-z][\w+.-]*:\/\/[^/]*@/i.test(a)).flatMap(urlPassword);
+  const argvSecrets = argv
+    .map((a) => a.replace(/^--[\w-]+=/, ''))
+    .filter((a) => /^[a-z][\w+.-]*:\/\/[^/]*@/i.test(a))
+    .flatMap(urlPassword);
   let p: Parsed;
   try {
     p = parse(argv);

@@ -5,8 +5,14 @@
  * why `general_search` or `me` is not in the backup instead of quietly leaving it out.
  */
 import {
-  getNamedType, isInterfaceType, isObjectType, type GraphQLField, type GraphQLInterfaceType,
-  type GraphQLNamedType, type GraphQLObjectType, type GraphQLSchema,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 import { buildListQuery, pageInfoFields, type ListQuery } from './query.js';
 import { isConnection, isRequiredArg, newSelectionStats, selectionFor } from './selection.js';
@@ -60,10 +66,15 @@ export function discoverTables(schema: GraphQLSchema, opts: DiscoverOptions = {}
   const depth = opts.depth ?? 0;
   const roots = schema.getQueryType()?.getFields() ?? {};
   const names = Object.keys(roots);
-  for (const [flag, list] of [['include', opts.include], ['exclude', opts.exclude]] as const) {
+  for (const [flag, list] of [
+    ['include', opts.include],
+    ['exclude', opts.exclude],
+  ] as const) {
     const unknown = (list ?? []).filter((n) => !roots[n]);
     if (unknown.length) {
-      throw new DiscoveryError(`--${flag}: no root query named ${unknown.map((n) => `"${n}"`).join(', ')} on this Sonar (it has ${names.length}, e.g. ${names.slice(0, 5).join(', ')})`);
+      throw new DiscoveryError(
+        `--${flag}: no root query named ${unknown.map((n) => `"${n}"`).join(', ')} on this Sonar (it has ${names.length}, e.g. ${names.slice(0, 5).join(', ')})`,
+      );
     }
   }
   const wanted = (n: string) => (!opts.include?.length || opts.include.includes(n)) && !opts.exclude?.includes(n);
@@ -81,14 +92,20 @@ export function discoverTables(schema: GraphQLSchema, opts: DiscoverOptions = {}
       continue;
     }
     const selection = selectionFor(verdict.entity, depth, stats);
-    out.tables.push({ table: name, entityType: verdict.entity.name, query: buildListQuery(field, verdict.connection, selection, verdict.entity) });
+    out.tables.push({
+      table: name,
+      entityType: verdict.entity.name,
+      query: buildListQuery(field, verdict.connection, selection, verdict.entity),
+    });
   }
   out.fieldsNeedingArgs = [...stats.fieldsNeedingArgs].sort();
   const backedUp = new Set(out.tables.map((t) => t.entityType));
   out.linkConnections = [...backedUp]
     .flatMap((typeName) => {
       const type = schema.getType(typeName) as GraphQLObjectType | GraphQLInterfaceType;
-      return Object.values(type.getFields()).filter((f) => isConnection(getNamedType(f.type))).map((f) => `${typeName}.${f.name}`);
+      return Object.values(type.getFields())
+        .filter((f) => isConnection(getNamedType(f.type)))
+        .map((f) => `${typeName}.${f.name}`);
     })
     .filter((where) => isJoinOnly(schema, where))
     .sort();
@@ -98,7 +115,8 @@ export function discoverTables(schema: GraphQLSchema, opts: DiscoverOptions = {}
 type Verdict = { reason: string } | { connection: GraphQLObjectType; entity: GraphQLObjectType | GraphQLInterfaceType };
 
 function judge(name: string, field: GraphQLField<unknown, unknown>): Verdict {
-  if (!NAME.test(name) || (META_TABLES as readonly string[]).includes(name)) return { reason: `its name clashes with the backup's own tables` };
+  if (!NAME.test(name) || (META_TABLES as readonly string[]).includes(name))
+    return { reason: `its name clashes with the backup's own tables` };
   const type = getNamedType(field.type);
   if (!isConnection(type)) {
     const unpaged = isObjectType(type) && type.getFields().entities;
@@ -112,7 +130,8 @@ function judge(name: string, field: GraphQLField<unknown, unknown>): Verdict {
   const missing = ['page', 'total_pages', 'records_per_page'].filter((f) => !pageInfoFields(type)[f]);
   if (missing.length) return { reason: `its page_info has no ${missing.join(', ')}` };
   const entity = getNamedType(type.getFields().entities.type);
-  if (!isObjectType(entity) && !isInterfaceType(entity)) return { reason: `its entities are ${entity.name}, a union with no id to key rows by` };
+  if (!isObjectType(entity) && !isInterfaceType(entity))
+    return { reason: `its entities are ${entity.name}, a union with no id to key rows by` };
   if (!entity.getFields().id) return { reason: `its entities (${entity.name}) have no id to key rows by` };
   return { connection: type, entity };
 }

@@ -29,9 +29,12 @@ export interface PagerOptions {
 
 export async function* pagesOf(client: SonarClient, query: string, root: string, opts: PagerOptions): AsyncGenerator<RawPage> {
   const fetchPage = async (page: number, size: number): Promise<RawPage> => {
-    const data = await client.request<Record<string, { entities: RawPage['entities']; page_info: PageInfo } | null>>(query, { paginator: { page, records_per_page: size } });
+    const data = await client.request<Record<string, { entities: RawPage['entities']; page_info: PageInfo } | null>>(query, {
+      paginator: { page, records_per_page: size },
+    });
     const conn = data[root];
-    if (!conn?.page_info || !Array.isArray(conn.entities)) throw new SonarError(`Sonar answered ${root} without entities and page_info`, 'api');
+    if (!conn?.page_info || !Array.isArray(conn.entities))
+      throw new SonarError(`Sonar answered ${root} without entities and page_info`, 'api');
     return { page, entities: conn.entities, page_info: conn.page_info };
   };
 

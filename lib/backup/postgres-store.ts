@@ -6,8 +6,15 @@
  */
 import pg from 'pg';
 import {
-  INFO_TABLE, PROGRESS_COLUMNS, PROGRESS_TABLE, progressFromRow, progressRow, quoteIdent,
-  type BackupStore, type StoredRow, type TableProgress,
+  INFO_TABLE,
+  PROGRESS_COLUMNS,
+  PROGRESS_TABLE,
+  progressFromRow,
+  progressRow,
+  quoteIdent,
+  type BackupStore,
+  type StoredRow,
+  type TableProgress,
 } from './store.js';
 import { redactUrl } from './redact.js';
 
@@ -19,7 +26,10 @@ export class PostgresBackupStore implements BackupStore {
   private client: pg.Client | null = null;
   private readonly s: string;
 
-  constructor(private readonly url: string, readonly schema: string) {
+  constructor(
+    private readonly url: string,
+    readonly schema: string,
+  ) {
     if (schema.length > MAX_IDENT) throw new Error(`PostgreSQL schema name "${schema}" is longer than ${MAX_IDENT} characters`);
     this.s = quoteIdent(schema);
     this.location = `${redactUrl(url)} (schema ${schema})`;
@@ -85,7 +95,9 @@ export class PostgresBackupStore implements BackupStore {
   }
 
   async saveProgress(p: TableProgress): Promise<void> {
-    const updates = PROGRESS_COLUMNS.slice(1).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+    const updates = PROGRESS_COLUMNS.slice(1)
+      .map((c) => `${c} = EXCLUDED.${c}`)
+      .join(', ');
     await this.conn.query(
       `INSERT INTO ${this.t(PROGRESS_TABLE)} (${PROGRESS_COLUMNS.join(', ')}) VALUES (${PROGRESS_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})
        ON CONFLICT (table_name) DO UPDATE SET ${updates}`,
@@ -95,7 +107,9 @@ export class PostgresBackupStore implements BackupStore {
 
   async prepareTable(table: string, empty: boolean): Promise<void> {
     const t = this.t(table);
-    await this.conn.query(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, data JSONB NOT NULL, updated_at TEXT, backed_up_at TIMESTAMPTZ NOT NULL)`);
+    await this.conn.query(
+      `CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, data JSONB NOT NULL, updated_at TEXT, backed_up_at TIMESTAMPTZ NOT NULL)`,
+    );
     if (empty) await this.conn.query(`DELETE FROM ${t}`);
   }
 
@@ -127,7 +141,9 @@ export class PostgresBackupStore implements BackupStore {
 
   async rows(table: string): Promise<Array<{ id: string; data: unknown; updated_at: string | null }>> {
     // Ids are decimal strings: order by length first so "10" sorts after "9".
-    const { rows } = await this.conn.query<{ id: string; data: unknown; updated_at: string | null }>(`SELECT id, data, updated_at FROM ${this.t(table)} ORDER BY length(id), id`);
+    const { rows } = await this.conn.query<{ id: string; data: unknown; updated_at: string | null }>(
+      `SELECT id, data, updated_at FROM ${this.t(table)} ORDER BY length(id), id`,
+    );
     return rows;
   }
 

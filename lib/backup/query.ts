@@ -3,9 +3,7 @@
  * described by (query text, page number, records_per_page) — which is what resume stores.
  */
 import { createHash } from 'node:crypto';
-import {
-  getNamedType, isEnumType, isInputObjectType, isObjectType, type GraphQLField, type GraphQLObjectType,
-} from 'graphql';
+import { getNamedType, isEnumType, isInputObjectType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 import { fixedArgs } from './selection.js';
 
 /** The page_info fields paging needs; total_count is only reported. */
@@ -34,7 +32,12 @@ export interface ListQuery {
   hash: string;
 }
 
-export function buildListQuery(field: GraphQLField<unknown, unknown>, connection: GraphQLObjectType, entitySelection: string, entity: { getFields(): Record<string, unknown> }): ListQuery {
+export function buildListQuery(
+  field: GraphQLField<unknown, unknown>,
+  connection: GraphQLObjectType,
+  entitySelection: string,
+  entity: { getFields(): Record<string, unknown> },
+): ListQuery {
   const paginator = field.args.find((a) => a.name === 'paginator')!;
   const args = ['paginator: $paginator', ...fixedArgs(field)];
   const sorted = canSortById(field, entity);
@@ -49,7 +52,12 @@ export function buildListQuery(field: GraphQLField<unknown, unknown>, connection
     `Backup($paginator: ${String(paginator.type)})`,
     `{ ${field.name}(${args.join(', ')}) { page_info { ${pageInfo.join(' ')} } entities { ${entitySelection} } } }`,
   ].join(' ');
-  return { text, sorted, includeArchived: args.includes('include_archived: true'), hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+  return {
+    text,
+    sorted,
+    includeArchived: args.includes('include_archived: true'),
+    hash: createHash('sha256').update(text).digest('hex').slice(0, 16),
+  };
 }
 
 /** The fields of a connection's page_info type (empty when it is not an object). */

@@ -16,7 +16,9 @@ export function progressLine(e: BackupEvent): string | null {
         `backup: ${d.rootQueries} root queries: ${plural(d.tables.length, 'table')} to back up, ${d.skipped.length} skipped${d.excluded.length ? `, ${d.excluded.length} excluded` : ''}${e.resumed ? ' (resuming)' : ''}`,
       ];
       if (d.linkConnections.length) {
-        lines.push(`backup: note: ${plural(d.linkConnections.length, 'nested connection')} link records only through a join and are not in the backup (${d.linkConnections.slice(0, 3).join(', ')}${d.linkConnections.length > 3 ? ', …' : ''}); their records are, in their own tables`);
+        lines.push(
+          `backup: note: ${plural(d.linkConnections.length, 'nested connection')} link records only through a join and are not in the backup (${d.linkConnections.slice(0, 3).join(', ')}${d.linkConnections.length > 3 ? ', …' : ''}); their records are, in their own tables`,
+        );
       }
       return lines.join('\n');
     }
@@ -34,7 +36,14 @@ export function progressLine(e: BackupEvent): string | null {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The final summary: one row per table, then skipped queries and failures with their reasons. */
@@ -48,15 +57,25 @@ export function summaryText(r: BackupResult): string {
   if (failed.length) out.push('', `failed (${failed.length}):`, ...failed.map((t) => `  ${t.table}: ${t.error}`));
   const records = r.tables.reduce((n, t) => n + t.records, 0);
   const done = r.tables.filter((t) => t.status === 'done').length;
-  out.push('', `backup ${r.id}: ${r.status}, ${plural(records, 'record')} in ${done}/${plural(r.tables.length, 'table')}, ${(r.ms / 1000).toFixed(1)} s → ${r.location}`);
+  out.push(
+    '',
+    `backup ${r.id}: ${r.status}, ${plural(records, 'record')} in ${done}/${plural(r.tables.length, 'table')}, ${(r.ms / 1000).toFixed(1)} s → ${r.location}`,
+  );
   return out.join('\n');
 }
 
 /** `--list`: what a backup would take, without taking it. */
 export function discoveryText(d: Discovery): string {
-  const out = [`${plural(d.tables.length, 'table')} to back up:`, ...d.tables.map((t) => `  ${t.table} (${t.entityType}${t.query.sorted ? '' : ', unsorted'})`)];
+  const out = [
+    `${plural(d.tables.length, 'table')} to back up:`,
+    ...d.tables.map((t) => `  ${t.table} (${t.entityType}${t.query.sorted ? '' : ', unsorted'})`),
+  ];
   if (d.skipped.length) out.push(`skipped (${d.skipped.length}):`, ...d.skipped.map((s) => `  ${s.table}: ${s.reason}`));
   if (d.excluded.length) out.push(`excluded: ${d.excluded.join(', ')}`);
-  if (d.linkConnections.length) out.push(`links held only in nested connections, not backed up (${d.linkConnections.length}):`, ...d.linkConnections.map((l) => `  ${l}`));
+  if (d.linkConnections.length)
+    out.push(
+      `links held only in nested connections, not backed up (${d.linkConnections.length}):`,
+      ...d.linkConnections.map((l) => `  ${l}`),
+    );
   return out.join('\n');
 }

@@ -19,8 +19,19 @@
  * Fields with a required argument are left out too (we could not supply a value).
  */
 import {
-  getNamedType, isEnumType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType, isUnionType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInterfaceType, type GraphQLNamedType, type GraphQLObjectType,
+  getNamedType,
+  isEnumType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
 } from 'graphql';
 
 /** `XxxConnection { entities page_info }`: the paged list shape every Sonar list returns. */
@@ -54,7 +65,11 @@ export interface SelectionStats {
 export const newSelectionStats = (): SelectionStats => ({ connectionsOmitted: new Set(), fieldsNeedingArgs: new Set() });
 
 /** The fields to select on `type` (an object or interface), as GraphQL text without the outer braces. */
-export function selectionFor(type: GraphQLObjectType | GraphQLInterfaceType, depth: number, stats: SelectionStats = newSelectionStats()): string {
+export function selectionFor(
+  type: GraphQLObjectType | GraphQLInterfaceType,
+  depth: number,
+  stats: SelectionStats = newSelectionStats(),
+): string {
   const parts: string[] = [];
   for (const field of Object.values(type.getFields())) {
     const where = `${type.name}.${field.name}`;

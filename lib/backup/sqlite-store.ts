@@ -7,8 +7,15 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  INFO_TABLE, PROGRESS_COLUMNS, PROGRESS_TABLE, progressFromRow, progressRow, quoteIdent,
-  type BackupStore, type StoredRow, type TableProgress,
+  INFO_TABLE,
+  PROGRESS_COLUMNS,
+  PROGRESS_TABLE,
+  progressFromRow,
+  progressRow,
+  quoteIdent,
+  type BackupStore,
+  type StoredRow,
+  type TableProgress,
 } from './store.js';
 
 export class SqliteBackupStore implements BackupStore {
@@ -58,14 +65,18 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async setInfo(entries: Record<string, string>): Promise<void> {
-    const put = this.conn.prepare(`INSERT INTO ${INFO_TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    const put = this.conn.prepare(
+      `INSERT INTO ${INFO_TABLE} (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    );
     this.conn.transaction(() => {
       for (const [k, v] of Object.entries(entries)) put.run(k, v);
     })();
   }
 
   async progress(): Promise<TableProgress[]> {
-    return (this.conn.prepare(`SELECT * FROM ${PROGRESS_TABLE} ORDER BY table_name`).all() as Array<Record<string, unknown>>).map(progressFromRow);
+    return (this.conn.prepare(`SELECT * FROM ${PROGRESS_TABLE} ORDER BY table_name`).all() as Array<Record<string, unknown>>).map(
+      progressFromRow,
+    );
   }
 
   async saveProgress(p: TableProgress): Promise<void> {
@@ -74,15 +85,21 @@ export class SqliteBackupStore implements BackupStore {
 
   private putProgress(p: TableProgress): void {
     const cols = PROGRESS_COLUMNS.join(', ');
-    const updates = PROGRESS_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ');
+    const updates = PROGRESS_COLUMNS.slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
     this.conn
-      .prepare(`INSERT INTO ${PROGRESS_TABLE} (${cols}) VALUES (${PROGRESS_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (table_name) DO UPDATE SET ${updates}`)
+      .prepare(
+        `INSERT INTO ${PROGRESS_TABLE} (${cols}) VALUES (${PROGRESS_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (table_name) DO UPDATE SET ${updates}`,
+      )
       .run(...progressRow(p));
   }
 
   async prepareTable(table: string, empty: boolean): Promise<void> {
     const t = quoteIdent(table);
-    this.conn.exec(`CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, data TEXT NOT NULL CHECK (json_valid(data)), updated_at TEXT, backed_up_at TEXT NOT NULL)`);
+    this.conn.exec(
+      `CREATE TABLE IF NOT EXISTS ${t} (id TEXT PRIMARY KEY, data TEXT NOT NULL CHECK (json_valid(data)), updated_at TEXT, backed_up_at TEXT NOT NULL)`,
+    );
     if (empty) this.conn.exec(`DELETE FROM ${t}`);
   }
 
@@ -103,7 +120,9 @@ export class SqliteBackupStore implements BackupStore {
   }
 
   async rows(table: string): Promise<Array<{ id: string; data: unknown; updated_at: string | null }>> {
-    const rows = this.conn.prepare(`SELECT id, data, updated_at FROM ${quoteIdent(table)} ORDER BY CAST(id AS INTEGER), id`).all() as Array<{ id: string; data: string; updated_at: string | null }>;
+    const rows = this.conn
+      .prepare(`SELECT id, data, updated_at FROM ${quoteIdent(table)} ORDER BY CAST(id AS INTEGER), id`)
+      .all() as Array<{ id: string; data: string; updated_at: string | null }>;
     return rows.map((r) => ({ ...r, data: JSON.parse(r.data) }));
   }
 

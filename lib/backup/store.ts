@@ -64,13 +64,34 @@ export const INFO_TABLE = '_backup_info';
 export const PROGRESS_TABLE = '_backup_tables';
 
 export const PROGRESS_COLUMNS = [
-  'table_name', 'status', 'pages_done', 'total_pages', 'records_per_page', 'total_count', 'records',
-  'query_hash', 'error', 'started_at', 'finished_at',
+  'table_name',
+  'status',
+  'pages_done',
+  'total_pages',
+  'records_per_page',
+  'total_count',
+  'records',
+  'query_hash',
+  'error',
+  'started_at',
+  'finished_at',
 ] as const;
 
 /** Progress as a row of the meta table (`table` is a reserved word in SQL, hence `table_name`). */
 export function progressRow(p: TableProgress): unknown[] {
-  return [p.table, p.status, p.pages_done, p.total_pages, p.records_per_page, p.total_count, p.records, p.query_hash, p.error, p.started_at, p.finished_at];
+  return [
+    p.table,
+    p.status,
+    p.pages_done,
+    p.total_pages,
+    p.records_per_page,
+    p.total_count,
+    p.records,
+    p.query_hash,
+    p.error,
+    p.started_at,
+    p.finished_at,
+  ];
 }
 
 export function progressFromRow(r: Record<string, unknown>): TableProgress {
@@ -91,8 +112,17 @@ export function progressFromRow(r: Record<string, unknown>): TableProgress {
 }
 
 export const emptyProgress = (table: string): TableProgress => ({
-  table, status: 'pending', pages_done: 0, total_pages: null, records_per_page: null, total_count: null,
-  records: 0, query_hash: null, error: null, started_at: null, finished_at: null,
+  table,
+  status: 'pending',
+  pages_done: 0,
+  total_pages: null,
+  records_per_page: null,
+  total_count: null,
+  records: 0,
+  query_hash: null,
+  error: null,
+  started_at: null,
+  finished_at: null,
 });
 
 /** Table names come from GraphQL field names; anything else never reaches SQL. */

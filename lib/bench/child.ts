@@ -29,8 +29,8 @@ export function runTask<T>(task: string, args: unknown): Promise<T> {
     const child = spawnWorker(task, args);
     let settled = false;
     child.on('message', (m: Reply) => {
-      if (m.error !== undefined) (settled = true), reject(new Error(`bench ${task}: ${m.error}`));
-      else if ('result' in m) (settled = true), resolve(m.result as T);
+      if (m.error !== undefined) ((settled = true), reject(new Error(`bench ${task}: ${m.error}`)));
+      else if ('result' in m) ((settled = true), resolve(m.result as T));
     });
     child.on('error', (e) => settled || ((settled = true), reject(e)));
     child.on('exit', (code, signal) => settled || ((settled = true), reject(exitError(task, code, signal))));
@@ -49,7 +49,7 @@ export function startTaskServer<T>(task: string, args: unknown): Promise<{ info:
     let ready = false;
     child.on('message', (m: Reply) => {
       if (m.error !== undefined) reject(new Error(`bench ${task}: ${m.error}`));
-      else if ('ready' in m) (ready = true), resolve({ info: m.ready as T, stop });
+      else if ('ready' in m) ((ready = true), resolve({ info: m.ready as T, stop }));
     });
     child.on('exit', (code, signal) => ready || reject(exitError(task, code, signal)));
   });

@@ -35,7 +35,18 @@ export async function writeGeneratedSnapshot(opts: { accounts: number; seed: num
   let records = 0;
   for (const [table, rows] of Object.entries(tables)) {
     const bytes = await writeJsonl(path.join(opts.dir, `${table}.jsonl`), rows);
-    const progress: TableProgress = { status: 'done', count: rows.length, bytes, units_done: 1, units_total: 1, records_per_page: null, started_at: now, finished_at: now, ms: 0, high_water_mark: null };
+    const progress: TableProgress = {
+      status: 'done',
+      count: rows.length,
+      bytes,
+      units_done: 1,
+      units_total: 1,
+      records_per_page: null,
+      started_at: now,
+      finished_at: now,
+      ms: 0,
+      high_water_mark: null,
+    };
     manifest.tables[table] = progress;
     records += rows.length;
   }

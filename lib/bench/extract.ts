@@ -49,7 +49,12 @@ export function budgetUsed(sentAt: number[], perMinute = SONAR_BUDGET_PER_MINUTE
 }
 
 export async function measureExtract(a: ExtractArgs): Promise<ExtractFigures> {
-  const sandboxes = await startSandboxes({ accounts: a.accounts, seed: a.seed, latencyMs: a.latencyMs, sonarRateLimitPerMinute: SONAR_BUDGET_PER_MINUTE });
+  const sandboxes = await startSandboxes({
+    accounts: a.accounts,
+    seed: a.seed,
+    latencyMs: a.latencyMs,
+    sonarRateLimitPerMinute: SONAR_BUDGET_PER_MINUTE,
+  });
   try {
     const sentAt: number[] = [];
     const client = new SonarClient({

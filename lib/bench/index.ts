@@ -28,14 +28,21 @@ import { machine, targets, type BenchResult } from './report.js';
 export { parseBenchArgs, USAGE, UsageError, type BenchOptions } from './options.js';
 export { renderReport, type BenchResult } from './report.js';
 
-export async function runBench(opts: BenchOptions, log: (line: string) => void = (l) => console.error(l)): Promise<{ result: BenchResult; file: string }> {
+export async function runBench(
+  opts: BenchOptions,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<{ result: BenchResult; file: string }> {
   const started = new Date();
   const host = machine();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
   try {
     const load: BenchResult['load'] = { baseline: null, ours: null };
     if (!opts.skipLoad) {
-      const data = await runTask<PreparedData>('prepare-cleaned', { accounts: opts.accounts, seed: opts.seed, dir: path.join(work, 'clean') });
+      const data = await runTask<PreparedData>('prepare-cleaned', {
+        accounts: opts.accounts,
+        seed: opts.seed,
+        dir: path.join(work, 'clean'),
+      });
       log(`bench: ${opts.accounts} accounts generated and cleaned (${data.records} records); ${opts.latencyMs} ms a request`);
       const loadRun = async (label: string, concurrency: number) => {
         log(`bench: load, ${label} (concurrency ${concurrency}) …`);
@@ -43,7 +50,16 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
         const secret = randomBytes(16).toString('hex');
         const server = await startTaskServer<{ url: string }>('splynx', { key, secret, latencyMs: opts.latencyMs });
         try {
-          const figures = await runTask<LoadFigures>('load', { label, cleanDir: data.dir, url: server.info.url, key, secret, concurrency, latencyMs: opts.latencyMs, workDir: path.join(work, label) });
+          const figures = await runTask<LoadFigures>('load', {
+            label,
+            cleanDir: data.dir,
+            url: server.info.url,
+            key,
+            secret,
+            concurrency,
+            latencyMs: opts.latencyMs,
+            workDir: path.join(work, label),
+          });
           log(`bench: load, ${label}: ${figures.requests} requests in ${figures.wall_s} s (efficiency ${figures.efficiency})`);
           return figures;
         } finally {
@@ -57,7 +73,12 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
     let extract: ExtractFigures | null = null;
     if (!opts.skipExtract) {
       log(`bench: extraction of ${opts.extractAccounts} accounts under 400 requests/min (about a minute and a half) …`);
-      extract = await runTask<ExtractFigures>('extract', { accounts: opts.extractAccounts, seed: opts.seed, latencyMs: opts.latencyMs, workDir: path.join(work, 'extract') });
+      extract = await runTask<ExtractFigures>('extract', {
+        accounts: opts.extractAccounts,
+        seed: opts.seed,
+        latencyMs: opts.latencyMs,
+        workDir: path.join(work, 'extract'),
+      });
     }
 
     const cpu: Record<string, CpuFigures> = {};
@@ -66,7 +87,12 @@ export async function runBench(opts: BenchOptions, log: (line: string) => void =
         const dir = path.join(work, `snapshot-${accounts}`);
         log(`bench: CPU-only path at ${accounts} accounts (generating the snapshot first) …`);
         await runTask<PreparedData>('prepare-snapshot', { accounts, seed: opts.seed, dir });
-        cpu[String(accounts)] = await runTask<CpuFigures>('cpu', { snapshotDir: dir, accounts, workDir: path.join(work, `cpu-${accounts}`), concurrency: opts.concurrency });
+        cpu[String(accounts)] = await runTask<CpuFigures>('cpu', {
+          snapshotDir: dir,
+          accounts,
+          workDir: path.join(work, `cpu-${accounts}`),
+          concurrency: opts.concurrency,
+        });
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }

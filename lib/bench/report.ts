@@ -43,7 +43,12 @@ export interface Target {
 }
 
 export function machine(): BenchResult['machine'] {
-  return { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}`, loadavg_at_start: os.loadavg().map((n) => Number(n.toFixed(2))) };
+  return {
+    cpus: os.cpus().length,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    loadavg_at_start: os.loadavg().map((n) => Number(n.toFixed(2))),
+  };
 }
 
 const CPU_TARGET_ACCOUNTS = 100_000;
@@ -53,14 +58,42 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
   const big = r.cpu[String(CPU_TARGET_ACCOUNTS)];
   const check = (target: string, value: number | null | undefined, ok: (v: number) => boolean, show: (v: number) => string): Target =>
     value === null || value === undefined ? { target, value: 'not measured', met: null } : { target, value: show(value), met: ok(value) };
-  const at8 = !ours || (ours.concurrency === 8 && r.options.latencyMs === 50) ? '' : ` (measured at concurrency ${ours.concurrency}, ${r.options.latencyMs} ms)`;
+  const at8 =
+    !ours || (ours.concurrency === 8 && r.options.latencyMs === 50)
+      ? ''
+      : ` (measured at concurrency ${ours.concurrency}, ${r.options.latencyMs} ms)`;
   return [
-    check(`load efficiency ≥ 0.85 at concurrency 8, 50 ms${at8}`, r.efficiency, (v) => v >= 0.85, (v) => v.toFixed(3)),
-    check(`speed-up ≥ 6.5× over the sequential baseline${at8}`, r.speedup, (v) => v >= 6.5, (v) => `${v.toFixed(2)}×`),
-    check('extraction uses ≥ 90% of the 400/min budget', r.extract_budget_used, (v) => v >= 0.9, (v) => `${(v * 100).toFixed(1)}%`),
+    check(
+      `load efficiency ≥ 0.85 at concurrency 8, 50 ms${at8}`,
+      r.efficiency,
+      (v) => v >= 0.85,
+      (v) => v.toFixed(3),
+    ),
+    check(
+      `speed-up ≥ 6.5× over the sequential baseline${at8}`,
+      r.speedup,
+      (v) => v >= 6.5,
+      (v) => `${v.toFixed(2)}×`,
+    ),
+    check(
+      'extraction uses ≥ 90% of the 400/min budget',
+      r.extract_budget_used,
+      (v) => v >= 0.9,
+      (v) => `${(v * 100).toFixed(1)}%`,
+    ),
     check('extraction gets zero 429s', r.extract_429s, (v) => v === 0, String),
-    check('CPU-only path ≥ 5,000 accounts/s at 100,000 accounts', big?.accounts_per_s, (v) => v >= 5000, (v) => `${v}/s`),
-    check('peak RSS ≤ 1.5 GB at 100,000 accounts', big?.peak_rss_mb, (v) => v <= 1536, (v) => `${v} MB`),
+    check(
+      'CPU-only path ≥ 5,000 accounts/s at 100,000 accounts',
+      big?.accounts_per_s,
+      (v) => v >= 5000,
+      (v) => `${v}/s`,
+    ),
+    check(
+      'peak RSS ≤ 1.5 GB at 100,000 accounts',
+      big?.peak_rss_mb,
+      (v) => v <= 1536,
+      (v) => `${v} MB`,
+    ),
     // The generated ISP has a few records Splynx cannot take (a static IP on an account with no
     // internet service): both runs must end the same, record for record.
     sameOutcome(r.load.baseline, ours),
@@ -70,7 +103,11 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
 function sameOutcome(baseline: LoadFigures | null, ours: LoadFigures | null): Target {
   const target = 'ours loads the same records as the baseline (records, error rows)';
   if (!baseline || !ours) return { target, value: 'not measured', met: null };
-  return { target, value: `${ours.records}/${baseline.records} records, ${ours.errors}/${baseline.errors} error rows`, met: ours.records === baseline.records && ours.errors === baseline.errors };
+  return {
+    target,
+    value: `${ours.records}/${baseline.records} records, ${ours.errors}/${baseline.errors} error rows`,
+    met: ours.records === baseline.records && ours.errors === baseline.errors,
+  };
 }
 
 export function renderReport(r: BenchResult): string {
@@ -93,28 +130,61 @@ export function renderReport(r: BenchResult): string {
           '429s': l.http_429,
           peak_rss_mb: l.peak_rss_mb,
         })),
-        { title: `Load: ${r.options.accounts} accounts, ${r.options.latencyMs} ms a request${r.speedup !== null ? `, speed-up ${r.speedup.toFixed(2)}×` : ''}`, maxRows: 0 },
+        {
+          title: `Load: ${r.options.accounts} accounts, ${r.options.latencyMs} ms a request${r.speedup !== null ? `, speed-up ${r.speedup.toFixed(2)}×` : ''}`,
+          maxRows: 0,
+        },
       ),
     );
   }
   if (r.extract) {
     const e = r.extract;
     out.push(
-      renderText([{ accounts: e.accounts, records: e.records, requests: e.requests, wall_s: e.wall_s, minutes_measured: e.minutes_measured, budget_used: e.budget_used === null ? 'n/a' : `${(e.budget_used * 100).toFixed(1)}%`, '429s': e.http_429, retries: e.retries }], {
-        title: 'Extraction under 400 requests/min',
-        maxRows: 0,
-      }),
+      renderText(
+        [
+          {
+            accounts: e.accounts,
+            records: e.records,
+            requests: e.requests,
+            wall_s: e.wall_s,
+            minutes_measured: e.minutes_measured,
+            budget_used: e.budget_used === null ? 'n/a' : `${(e.budget_used * 100).toFixed(1)}%`,
+            '429s': e.http_429,
+            retries: e.retries,
+          },
+        ],
+        {
+          title: 'Extraction under 400 requests/min',
+          maxRows: 0,
+        },
+      ),
     );
   }
   const cpu = Object.values(r.cpu);
   if (cpu.length) {
     out.push(
       renderText(
-        cpu.map((c) => ({ accounts: c.accounts, snapshot_records: c.snapshot_records, loaded_records: c.loaded_records, read_s: c.seconds.read, clean_s: c.seconds.clean, load_s: c.seconds.load, total_s: c.seconds.total, 'accounts/s': c.accounts_per_s, 'records/s': c.records_per_s, peak_rss_mb: c.peak_rss_mb })),
+        cpu.map((c) => ({
+          accounts: c.accounts,
+          snapshot_records: c.snapshot_records,
+          loaded_records: c.loaded_records,
+          read_s: c.seconds.read,
+          clean_s: c.seconds.clean,
+          load_s: c.seconds.load,
+          total_s: c.seconds.total,
+          'accounts/s': c.accounts_per_s,
+          'records/s': c.records_per_s,
+          peak_rss_mb: c.peak_rss_mb,
+        })),
         { title: 'CPU-only path (snapshot → records → clean → transform → validate → ledger, no network)', maxRows: 0 },
       ),
     );
   }
-  out.push(renderText(r.targets.map((t) => ({ target: t.target, value: t.value, met: t.met === null ? '-' : t.met ? 'yes' : 'NO' })), { title: 'Targets', maxRows: 0, maxCellWidth: 80 }));
+  out.push(
+    renderText(
+      r.targets.map((t) => ({ target: t.target, value: t.value, met: t.met === null ? '-' : t.met ? 'yes' : 'NO' })),
+      { title: 'Targets', maxRows: 0, maxCellWidth: 80 },
+    ),
+  );
   return out.join('\n\n');
 }

@@ -13,5 +13,9 @@ export interface SplynxServerArgs {
 }
 
 export function startSplynxServer(a: SplynxServerArgs) {
-  return startSplynxSandbox({ apiKey: a.key, apiSecret: a.secret, faults: new FaultController(parseFaultSpec(`latency=${a.latencyMs}`, 'splynx')) });
+  return startSplynxSandbox({
+    apiKey: a.key,
+    apiSecret: a.secret,
+    faults: new FaultController(parseFaultSpec(`latency=${a.latencyMs}`, 'splynx')),
+  });
 }

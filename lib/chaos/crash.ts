@@ -67,7 +67,7 @@ function eventCount(file: string): number {
   try {
     db.pragma('busy_timeout = 2000');
     const has = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'events'").get();
-    return has ? ((db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM events').get() as { n: number }).n) : 0;
+    return has ? (db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM events').get() as { n: number }).n : 0;
   } finally {
     db.close();
   }
@@ -95,7 +95,12 @@ export async function crashAndResume(opts: CrashOptions): Promise<CrashOutcome> 
       const events = timed ? 0 : safeCount(opts.ledgerFile);
       if (timed ? now >= delay : events >= target) {
         if (child.kill()) {
-          const k: KillRecord = { n: kills.length + 1, how: timed ? 'timed' : 'events', afterMs: now, events: Math.max(0, safeCount(opts.ledgerFile) - before) };
+          const k: KillRecord = {
+            n: kills.length + 1,
+            how: timed ? 'timed' : 'events',
+            afterMs: now,
+            events: Math.max(0, safeCount(opts.ledgerFile) - before),
+          };
           await child.done;
           kills.push(k);
           opts.onKill?.(k);
@@ -107,7 +112,8 @@ export async function crashAndResume(opts: CrashOptions): Promise<CrashOutcome> 
     if (result.signal !== 'SIGKILL') {
       finishedEarly++;
       // A migration that finished before its kill point has nothing left to interrupt.
-      if (finishedEarly > opts.kills) throw new Error(`the migration keeps finishing before it can be killed (${kills.length} kills so far)`);
+      if (finishedEarly > opts.kills)
+        throw new Error(`the migration keeps finishing before it can be killed (${kills.length} kills so far)`);
     }
   }
   const final = await opts.start().done;

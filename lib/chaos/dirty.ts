@@ -91,7 +91,9 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     categories: ['data', 'transformation', 'validation'],
     check: (m, ev) => {
       const c = ev.customers.get(m.id);
-      return c && c.status === 'disabled' ? null : `customer for account ${m.id} is ${c ? `status ${text(c.status)}` : 'not in Splynx'}, not disabled`;
+      return c && c.status === 'disabled'
+        ? null
+        : `customer for account ${m.id} is ${c ? `status ${text(c.status)}` : 'not in Splynx'}, not disabled`;
     },
   },
   zero_price_service: {
@@ -99,7 +101,8 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     outcomes: ['kept', 'reported'],
     categories: ['data'],
     check: (m, ev, t) => {
-      if (!ev.issues.some((i) => i.entity === 'account_services' && i.source_id === m.id && i.field === 'price_override')) return `account service ${m.id} is not listed for review`;
+      if (!ev.issues.some((i) => i.entity === 'account_services' && i.source_id === m.id && i.field === 'price_override'))
+        return `account service ${m.id} is not listed for review`;
       if (!t) return null; // a one-time charge: finance, not a service
       const s = ev.services.get(`${t.entity}:${m.id}`);
       return s && Number(s.unit_price) === 0 ? null : `${t.entity} ${m.id} is ${s ? `priced ${text(s.unit_price)}` : 'not in Splynx'}`;
@@ -113,11 +116,13 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
       if (m.table !== 'accounts') return t && !ev.loaded(t.entity, t.id) ? `${t.entity} ${t.id} is not in Splynx` : null;
       const c = ev.customers.get(m.id);
       const raw = ev.raw.accounts.find((a) => String(a.id) === m.id);
-      return c && c.date_add === raw?.activation_date ? null : `customer ${m.id} has date_add ${text(c?.date_add)}, Sonar ${text(raw?.activation_date)}`;
+      return c && c.date_add === raw?.activation_date
+        ? null
+        : `customer ${m.id} has date_add ${text(c?.date_add)}, Sonar ${text(raw?.activation_date)}`;
     },
   },
   missing_name: {
-    rule: 'a blank name is tidied to none and listed; a customer then takes its primary contact\'s name, and one with neither is reported (transformation)',
+    rule: "a blank name is tidied to none and listed; a customer then takes its primary contact's name, and one with neither is reported (transformation)",
     outcomes: ['cleaned', 'reported'],
     categories: ['transformation', 'data'],
   },
@@ -128,7 +133,9 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     check: (m, ev, t) => {
       if (m.table !== 'accounts') return t && !ev.loaded(t.entity, t.id) ? `${t.entity} ${t.id} is not in Splynx` : null;
       const c = ev.customers.get(m.id);
-      const raw = text(ev.raw.accounts.find((a) => String(a.id) === m.id)?.name).normalize('NFC').trim();
+      const raw = text(ev.raw.accounts.find((a) => String(a.id) === m.id)?.name)
+        .normalize('NFC')
+        .trim();
       return c && c.name === raw ? null : `customer ${m.id} is named ${JSON.stringify(c?.name)}, Sonar ${JSON.stringify(raw)}`;
     },
   },
@@ -146,7 +153,10 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     rule: 'an address shared by two accounts is kept on both and listed for a person to decide (Splynx allows it)',
     outcomes: ['kept', 'cleaned', 'reported'],
     categories: ['data', 'transformation', 'validation'],
-    check: (m, ev) => (ev.issues.some((i) => i.entity === 'contacts' && i.source_id === m.id && i.category === 'data') ? null : `contact ${m.id} is not listed for review`),
+    check: (m, ev) =>
+      ev.issues.some((i) => i.entity === 'contacts' && i.source_id === m.id && i.category === 'data')
+        ? null
+        : `contact ${m.id} is not listed for review`,
   },
   duplicate_login: {
     rule: 'Sonar usernames are not Splynx logins: customers log in by account id, services by account-service id, so a shared username blocks nothing (it is listed for review)',
@@ -159,12 +169,12 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     categories: [],
   },
   long_city: {
-    rule: 'a city longer than Splynx\'s 32 characters is cut by cleaning and listed (transformation)',
+    rule: "a city longer than Splynx's 32 characters is cut by cleaning and listed (transformation)",
     outcomes: ['cleaned'],
     categories: [],
   },
   long_address: {
-    rule: 'a street line up to 255 characters fits Splynx\'s street_1 and is kept whole; a longer one is cut and listed',
+    rule: "a street line up to 255 characters fits Splynx's street_1 and is kept whole; a longer one is cut and listed",
     outcomes: ['kept', 'cleaned', 'reported'],
     categories: ['data', 'transformation', 'validation'],
     check: (m, ev, t) => {
@@ -174,11 +184,13 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
       if (!account || String(mainAddress(account, ev.ctx)?.id) !== m.id) return null;
       const c = ev.customers.get(t.id);
       const line = text(ev.ctx.byId('addresses', m.id)?.line1);
-      return c && c.street_1 === line ? null : `customer ${t.id} has street_1 ${JSON.stringify(c?.street_1)}, not the whole line (${line.length} characters)`;
+      return c && c.street_1 === line
+        ? null
+        : `customer ${t.id} has street_1 ${JSON.stringify(c?.street_1)}, not the whole line (${line.length} characters)`;
     },
   },
   missing_address: {
-    rule: 'a customer without a serviceable address takes the account\'s physical or first address, or none; equipment at the unassigned address is reported (transformation)',
+    rule: "a customer without a serviceable address takes the account's physical or first address, or none; equipment at the unassigned address is reported (transformation)",
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation'],
     check: (m, ev) => (ev.customers.has(m.id) ? null : `customer ${m.id} is not in Splynx`),
@@ -195,7 +207,9 @@ export function targetOf(mark: DirtyMark, ev: Pick<DirtyEvidence, 'raw' | 'ctx'>
     const account = String(contact.contactable_id);
     if (contact.primary === true && ev.ctx.byId('accounts', account)) return { entity: 'customers', id: account };
     // Other contacts go to one note per account, carried by the account's first other contact.
-    const carrier = (ev.ctx.tables.contacts ?? []).find((c) => String(c.contactable_id) === account && c.contactable_type === 'Account' && customerContacts.select!(c, ev.ctx));
+    const carrier = (ev.ctx.tables.contacts ?? []).find(
+      (c) => String(c.contactable_id) === account && c.contactable_type === 'Account' && customerContacts.select!(c, ev.ctx),
+    );
     return carrier ? { entity: 'customer_contacts', id: String(carrier.id) } : { entity: 'customers', id: account };
   };
   switch (mark.table) {
@@ -228,14 +242,24 @@ export function verifyDirty(ev: DirtyEvidence): DirtyResult {
   for (const cls of DIRTY_CLASSES) {
     const rule = DIRTY_RULES[cls];
     const marks = ev.marks.filter((m) => m.class === cls);
-    const r: ClassResult = { class: cls, rule: rule.rule, marks: marks.length, cleaned: 0, kept: 0, reported: 0, unexplained: 0, examples: [] };
+    const r: ClassResult = {
+      class: cls,
+      rule: rule.rule,
+      marks: marks.length,
+      cleaned: 0,
+      kept: 0,
+      reported: 0,
+      unexplained: 0,
+      examples: [],
+    };
     for (const m of marks) {
       const t = targetOf(m, ev);
       const outcome = judge(m, t, rule, ev, errorOf);
       if (typeof outcome === 'string' && (DIRTY_OUTCOMES as readonly string[]).includes(outcome)) r[outcome as DirtyOutcome]++;
       else {
         r.unexplained++;
-        if (r.examples.length < 5) r.examples.push(`${m.table}/${m.id}${m.field ? ` ${m.field}` : ''} (${m.detail}): ${(outcome as { why: string }).why}`);
+        if (r.examples.length < 5)
+          r.examples.push(`${m.table}/${m.id}${m.field ? ` ${m.field}` : ''} (${m.detail}): ${(outcome as { why: string }).why}`);
       }
     }
     classes.push(r);
@@ -245,7 +269,13 @@ export function verifyDirty(ev: DirtyEvidence): DirtyResult {
 
 const DIRTY_OUTCOMES = ['cleaned', 'kept', 'reported'] as const;
 
-function judge(m: DirtyMark, t: Target | null, rule: ClassRule, ev: DirtyEvidence, errorOf: Map<string, ErrorRow>): DirtyOutcome | { why: string } {
+function judge(
+  m: DirtyMark,
+  t: Target | null,
+  rule: ClassRule,
+  ev: DirtyEvidence,
+  errorOf: Map<string, ErrorRow>,
+): DirtyOutcome | { why: string } {
   const error = t ? errorOf.get(`${t.entity}:${t.id}`) : undefined;
   if (error) {
     if (rule.outcomes.includes('reported') && rule.categories.includes(error.category)) return 'reported';
@@ -260,13 +290,18 @@ function judge(m: DirtyMark, t: Target | null, rule: ClassRule, ev: DirtyEvidenc
     const problem = rule.check?.(m, ev, t) ?? null;
     return problem ? { why: problem } : 'kept';
   }
-  return { why: `no cleaning rule changed ${m.table}/${m.id} ${m.field ?? ''}${rule.outcomes.includes('reported') ? ' and it is not in the error table' : ''}` };
+  return {
+    why: `no cleaning rule changed ${m.table}/${m.id} ${m.field ?? ''}${rule.outcomes.includes('reported') ? ' and it is not in the error table' : ''}`,
+  };
 }
 
 /** A rule changed the marked field (or listed it, for a value cleaning keeps as written on purpose). */
 function cleanedBy(m: DirtyMark, ev: DirtyEvidence): boolean {
   const field = (f: string) => !m.field || f === m.field;
-  return ev.changes.some((c) => c.entity === m.table && c.source_id === m.id && field(c.field)) || ev.issues.some((i) => i.entity === m.table && i.source_id === m.id && field(i.field));
+  return (
+    ev.changes.some((c) => c.entity === m.table && c.source_id === m.id && field(c.field)) ||
+    ev.issues.some((i) => i.entity === m.table && i.source_id === m.id && field(i.field))
+  );
 }
 
 /**
@@ -280,7 +315,11 @@ function blockedByNeighbours(ev: DirtyEvidence): string[] {
   const dirtyAccounts = new Set<string>();
   const freedAddresses = new Set<string>();
   // Accounts with a spoiled service: a static IP needs the account's internet service to ride on.
-  const spoiledServiceOf = new Set(ev.marks.filter((m) => m.table === 'account_services').map((m) => String(ev.raw.account_services?.find((r) => String(r.id) === m.id)?.account_id)));
+  const spoiledServiceOf = new Set(
+    ev.marks
+      .filter((m) => m.table === 'account_services')
+      .map((m) => String(ev.raw.account_services?.find((r) => String(r.id) === m.id)?.account_id)),
+  );
   for (const m of ev.marks) {
     const t = targetOf(m, ev);
     if (t) dirty.add(`${t.entity}:${t.id}`);
@@ -303,5 +342,7 @@ function blockedByNeighbours(ev: DirtyEvidence): string[] {
     const ip = /^account (\d+) has static IP .* but no internet service to carry it/.exec(e.message);
     return !!ip && spoiledServiceOf.has(ip[1]);
   };
-  return ev.errors.filter((e) => !excused(`${e.entity}:${e.source_id}`)).map((e) => `${e.entity} ${e.source_id} (${e.category}): ${e.message}`);
+  return ev.errors
+    .filter((e) => !excused(`${e.entity}:${e.source_id}`))
+    .map((e) => `${e.entity} ${e.source_id} (${e.category}): ${e.message}`);
 }

@@ -26,10 +26,12 @@ type SplynxRow = Record<string, unknown> & { additional_attributes?: Record<stri
 
 /** Splynx's customers and services keyed by the Sonar id they carry. */
 export async function splynxViews(api: SplynxApi): Promise<Pick<DirtyEvidence, 'customers' | 'services'>> {
-  const bySonarId = (rows: SplynxRow[], prefix = '') => new Map(rows.filter((r) => r.additional_attributes?.sonar_id).map((r) => [`${prefix}${r.additional_attributes!.sonar_id}`, r]));
+  const bySonarId = (rows: SplynxRow[], prefix = '') =>
+    new Map(rows.filter((r) => r.additional_attributes?.sonar_id).map((r) => [`${prefix}${r.additional_attributes!.sonar_id}`, r]));
   const services = new Map<string, Record<string, unknown>>();
   for (const kind of ['internet', 'recurring', 'voice']) {
-    for (const [k, v] of bySonarId(await api.get<SplynxRow[]>(`admin/customers/customer/0/${kind}-services`), `${kind}_services:`)) services.set(k, v);
+    for (const [k, v] of bySonarId(await api.get<SplynxRow[]>(`admin/customers/customer/0/${kind}-services`), `${kind}_services:`))
+      services.set(k, v);
   }
   return { customers: bySonarId(await api.get<SplynxRow[]>('admin/customers/customer')), services };
 }
@@ -76,7 +78,13 @@ export async function baselineErrors(opts: { accounts: number; seed: number; dir
 }
 
 /** The evidence of an in-process run (tests). */
-export async function inProcessEvidence(dataset: SonarDataset, run: InProcessRun, api: SplynxApi, baseline: RunReport['errors'], mappingsDir: string): Promise<DirtyEvidence> {
+export async function inProcessEvidence(
+  dataset: SonarDataset,
+  run: InProcessRun,
+  api: SplynxApi,
+  baseline: RunReport['errors'],
+  mappingsDir: string,
+): Promise<DirtyEvidence> {
   const ctx = transformContext({ tables: run.cleaned, ledger: run.ledger, timezone: 'UTC', mappingsDir, mappingSpecs: MAPPING_SPECS });
   return {
     marks: dataset.dirty,
@@ -92,8 +100,23 @@ export async function inProcessEvidence(dataset: SonarDataset, run: InProcessRun
 }
 
 /** The evidence of a run through the notebooks: the cleaned folder holds changes and issues. */
-export async function notebookEvidence(opts: { dataset: SonarDataset; cleanedDir: string; cleaned: Record<string, Row[]>; ledger: Ledger; report: RunReport; api: SplynxApi; baseline: RunReport['errors']; mappingsDir: string }): Promise<DirtyEvidence> {
-  const ctx = transformContext({ tables: opts.cleaned, ledger: opts.ledger, timezone: 'UTC', mappingsDir: opts.mappingsDir, mappingSpecs: MAPPING_SPECS });
+export async function notebookEvidence(opts: {
+  dataset: SonarDataset;
+  cleanedDir: string;
+  cleaned: Record<string, Row[]>;
+  ledger: Ledger;
+  report: RunReport;
+  api: SplynxApi;
+  baseline: RunReport['errors'];
+  mappingsDir: string;
+}): Promise<DirtyEvidence> {
+  const ctx = transformContext({
+    tables: opts.cleaned,
+    ledger: opts.ledger,
+    timezone: 'UTC',
+    mappingsDir: opts.mappingsDir,
+    mappingSpecs: MAPPING_SPECS,
+  });
   return {
     marks: opts.dataset.dirty,
     raw: opts.dataset.tables as unknown as Record<string, Row[]>,

@@ -76,7 +76,12 @@ export function collections(entities: EntityModule[] = ENTITIES): Collection[] {
   for (const mod of entities) {
     if (mod.attachTo) continue;
     const path = mod.endpoint;
-    const c = byPath.get(path) ?? { path, entities: [], idOf: (r: SplynxRow) => String(path.startsWith('admin/config/additional-fields/') ? r.name : r.id), key: NATURAL_KEYS[path] };
+    const c = byPath.get(path) ?? {
+      path,
+      entities: [],
+      idOf: (r: SplynxRow) => String(path.startsWith('admin/config/additional-fields/') ? r.name : r.id),
+      key: NATURAL_KEYS[path],
+    };
     c.entities.push(mod);
     byPath.set(path, c);
   }
@@ -119,7 +124,9 @@ export async function checkExactlyOnce(input: CheckInput): Promise<ExactlyOnceRe
     if (problems.length < (input.maxProblems ?? 50)) problems.push(line);
   };
   const reported = new Set(input.errors.map((e) => `${e.entity}:${e.source_id}`));
-  const tallies = new Map<string, EntityTally>(entities.map((e) => [e.name, { entity: e.name, expected: 0, loaded: 0, reported: 0, missing: 0, duplicates: 0, extra: 0 }]));
+  const tallies = new Map<string, EntityTally>(
+    entities.map((e) => [e.name, { entity: e.name, expected: 0, loaded: 0, reported: 0, missing: 0, duplicates: 0, extra: 0 }]),
+  );
   const ledgerRows = new Map<string, LedgerRecord[]>(entities.map((e) => [e.name, input.ledger.records(e.name)]));
 
   // Splynx's side, per collection.
@@ -146,7 +153,9 @@ export async function checkExactlyOnce(input: CheckInput): Promise<ExactlyOnceRe
       const l = byId.get(id);
       if (!l || !DONE.has(l.state) || !l.splynx_id) {
         t.missing++;
-        note(`${mod.name} ${id}: ${l ? `ledger says ${l.state}${l.error ? ` (${l.error})` : ''}` : 'never attempted'}, and not in the error table`);
+        note(
+          `${mod.name} ${id}: ${l ? `ledger says ${l.state}${l.error ? ` (${l.error})` : ''}` : 'never attempted'}, and not in the error table`,
+        );
         continue;
       }
       if (inSplynx) {
@@ -154,7 +163,9 @@ export async function checkExactlyOnce(input: CheckInput): Promise<ExactlyOnceRe
         const sonarId = found?.additional_attributes?.[SONAR_ID_FIELD];
         if (!found || (sonarId !== undefined && sonarId !== '' && !new RegExp(`(^|:)${escape(id)}$`).test(sonarId))) {
           t.missing++;
-          note(`${mod.name} ${id}: the ledger points at Splynx ${l.splynx_id}, which ${found ? `carries sonar_id ${sonarId}` : 'is not in Splynx'}`);
+          note(
+            `${mod.name} ${id}: the ledger points at Splynx ${l.splynx_id}, which ${found ? `carries sonar_id ${sonarId}` : 'is not in Splynx'}`,
+          );
           continue;
         }
       }
@@ -164,7 +175,14 @@ export async function checkExactlyOnce(input: CheckInput): Promise<ExactlyOnceRe
 
   const list_ = [...tallies.values()];
   const totals = list_.reduce(
-    (a, t) => ({ expected: a.expected + t.expected, loaded: a.loaded + t.loaded, reported: a.reported + t.reported, missing: a.missing + t.missing, duplicates: a.duplicates + t.duplicates, extra: a.extra + t.extra }),
+    (a, t) => ({
+      expected: a.expected + t.expected,
+      loaded: a.loaded + t.loaded,
+      reported: a.reported + t.reported,
+      missing: a.missing + t.missing,
+      duplicates: a.duplicates + t.duplicates,
+      extra: a.extra + t.extra,
+    }),
     { expected: 0, loaded: 0, reported: 0, missing: 0, duplicates: 0, extra: 0 },
   );
   return { entities: list_, totals, problems };
@@ -172,11 +190,19 @@ export async function checkExactlyOnce(input: CheckInput): Promise<ExactlyOnceRe
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function checkCollection(c: Collection, rows: SplynxRow[], baseline: string[], ledgerRows: Map<string, LedgerRecord[]>, tallies: Map<string, EntityTally>, note: (s: string) => void): void {
+function checkCollection(
+  c: Collection,
+  rows: SplynxRow[],
+  baseline: string[],
+  ledgerRows: Map<string, LedgerRecord[]>,
+  tallies: Map<string, EntityTally>,
+  note: (s: string) => void,
+): void {
   const before = new Set(baseline);
   // Which entity's ledger row points at each Splynx record.
   const owner = new Map<string, string>();
-  for (const mod of c.entities) for (const l of ledgerRows.get(mod.name) ?? []) if (l.splynx_id && DONE.has(l.state)) owner.set(l.splynx_id, mod.name);
+  for (const mod of c.entities)
+    for (const l of ledgerRows.get(mod.name) ?? []) if (l.splynx_id && DONE.has(l.state)) owner.set(l.splynx_id, mod.name);
   const fresh = rows.filter((r) => !before.has(c.idOf(r)) && (owner.has(c.idOf(r)) || !implicit(c, r, rows)));
   const known = fresh.filter((r) => owner.has(c.idOf(r)));
   const keyOf = (r: SplynxRow): string | null => {

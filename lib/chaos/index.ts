@@ -40,7 +40,11 @@ export function formatLine(r: ScenarioResult): string {
 
 export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  const write = () => fs.writeFileSync(path.join(opts.dir, 'chaos.json'), JSON.stringify({ options: { ...opts, log: undefined, onResult: undefined }, results }, null, 2));
+  const write = () =>
+    fs.writeFileSync(
+      path.join(opts.dir, 'chaos.json'),
+      JSON.stringify({ options: { ...opts, log: undefined, onResult: undefined }, results }, null, 2),
+    );
   const done = (r: ScenarioResult) => {
     results.push(r);
     opts.onResult?.(r);
@@ -48,7 +52,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ScenarioResult[]> {
   };
   for (const name of SCENARIOS.filter((s) => opts.scenarios.includes(s))) {
     const dataDir = path.join(opts.dir, name);
-    if (name === 'crash-resume') done(await crashResume({ dataDir, accounts: opts.accounts, kills: opts.kills, seed: opts.seed, log: opts.log }));
+    if (name === 'crash-resume')
+      done(await crashResume({ dataDir, accounts: opts.accounts, kills: opts.kills, seed: opts.seed, log: opts.log }));
     if (name === 'faults') done(await faults({ dataDir, accounts: opts.faultsAccounts, seed: opts.seed, log: opts.log }));
     if (name === 'dirty') done(await dirty({ dataDir, accounts: opts.dirtyAccounts, seed: opts.seed, log: opts.log }));
     // Last: it searches what the others wrote.

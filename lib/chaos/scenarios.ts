@@ -62,7 +62,14 @@ function lastRunDir(stdoutLastLine: string, world: World): string {
   throw new Error(`${world.name}: the migration printed no run folder (last line "${stdoutLastLine}"); see ${world.log}`);
 }
 
-function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: Omit<EntityTally, 'entity'>; problems: string[] }, crashes: number, note: string, detail: Record<string, unknown>, extraProblems: string[] = []): ScenarioResult {
+function resultOf(
+  scenario: string,
+  tallies: { entities: EntityTally[]; totals: Omit<EntityTally, 'entity'>; problems: string[] },
+  crashes: number,
+  note: string,
+  detail: Record<string, unknown>,
+  extraProblems: string[] = [],
+): ScenarioResult {
   const t = tallies.totals;
   const problems = [...extraProblems, ...tallies.problems];
   return {
@@ -87,12 +94,23 @@ function resultOf(scenario: string, tallies: { entities: EntityTally[]; totals: 
  */
 export async function crashResume(opts: ScenarioOptions & { kills: number; random?: () => number }): Promise<ScenarioResult> {
   const log = opts.log ?? (() => {});
-  const world = await createWorld('crash-resume', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: CHAOS_SETTINGS });
+  const world = await createWorld('crash-resume', {
+    dataDir: opts.dataDir,
+    accounts: opts.accounts,
+    seed: opts.seed ?? 5,
+    settings: CHAOS_SETTINGS,
+  });
   try {
     await world.prepare();
     const tables = (await loadCleanedRecords(world.cleanedDir())) as Record<string, Row[]>;
     const ledger = new Ledger(world.ledgerFile());
-    const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(world.dataDir, 'mappings'), mappingSpecs: MAPPING_SPECS });
+    const ctx = transformContext({
+      tables,
+      ledger,
+      timezone: 'UTC',
+      mappingsDir: path.join(world.dataDir, 'mappings'),
+      mappingSpecs: MAPPING_SPECS,
+    });
     const expected = expectedEvents(tables, ctx);
     ledger.close();
     log(`crash-resume: ${opts.accounts} accounts prepared, about ${expected} ledger events to write; killing ${opts.kills} times`);
@@ -105,12 +123,26 @@ export async function crashResume(opts: ScenarioOptions & { kills: number; rando
       onKill: (k: KillRecord) => log(`  kill ${k.n} (${k.how}) after ${k.afterMs} ms, ${k.events} ledger events into that run`),
     });
     const problems: string[] = [];
-    if (outcome.final.code !== 0 && outcome.final.code !== 1) problems.push(`the final run exited ${outcome.final.code ?? outcome.final.signal}`);
+    if (outcome.final.code !== 0 && outcome.final.code !== 1)
+      problems.push(`the final run exited ${outcome.final.code ?? outcome.final.signal}`);
     const check = await world.check(lastRunDir(outcome.final.lastLine, world));
     await opts.inspect?.(world);
     const timed = outcome.kills.filter((k) => k.how === 'timed').length;
     const note = `${outcome.kills.length} SIGKILLs (${outcome.kills.length - timed} after a random number of ledger writes, ${timed} at a random moment of start-up), ${t(check.report.errors.length)} in the error table`;
-    return resultOf('crash-resume', check, outcome.kills.length, note, { accounts: opts.accounts, kills: outcome.kills, finished_early: outcome.finishedEarly, ledger_events: outcome.eventsTotal, final_exit: outcome.final.code }, problems);
+    return resultOf(
+      'crash-resume',
+      check,
+      outcome.kills.length,
+      note,
+      {
+        accounts: opts.accounts,
+        kills: outcome.kills,
+        finished_early: outcome.finishedEarly,
+        ledger_events: outcome.eventsTotal,
+        final_exit: outcome.final.code,
+      },
+      problems,
+    );
   } finally {
     await world.close();
   }
@@ -129,7 +161,12 @@ export async function faults(opts: ScenarioOptions & { spec?: string; settings?:
   const log = opts.log ?? (() => {});
   // Access tokens rather than signatures: one more credential in play (and in the secrets search),
   // and token requests meeting the same faults as everything else.
-  const world = await createWorld('faults', { dataDir: opts.dataDir, accounts: opts.accounts, seed: opts.seed ?? 5, settings: { ...CHAOS_SETTINGS, SPLYNX_AUTH: 'token', ...opts.settings } });
+  const world = await createWorld('faults', {
+    dataDir: opts.dataDir,
+    accounts: opts.accounts,
+    seed: opts.seed ?? 5,
+    settings: { ...CHAOS_SETTINGS, SPLYNX_AUTH: 'token', ...opts.settings },
+  });
   try {
     const spec = `${opts.spec ?? ISSUE_FAULTS},seed=${opts.seed ?? 5}`;
     world.faults(spec);
@@ -146,8 +183,16 @@ export async function faults(opts: ScenarioOptions & { spec?: string; settings?:
     const injected = Object.values(splynx).reduce((a, b) => a + b, 0) + Object.values(sonar).reduce((a, b) => a + b, 0);
     const note = `${t(injected)} faults injected (Splynx ${t(splynx['5xx'])} 5xx, ${t(splynx['429'])} 429, ${t(splynx.hang)} hangs, ${t(splynx['commit-drop'])} commit-then-drop; Sonar ${t(sonar['429'])} 429), ${t(check.report.errors.length)} in the error table`;
     // The data is clean: a record refused for a network, API or credentials reason was lost to a fault.
-    for (const e of check.report.errors.filter((e) => FAULT_CATEGORIES.has(e.category))) problems.push(`lost to a fault: ${e.entity} ${e.source_id} (${e.category}): ${e.message}`);
-    return resultOf('faults', check, 0, note, { accounts: opts.accounts, spec, injected: { splynx, sonar }, exit: load.code, splynx_requests: world.sb.splynx.stats().requests }, problems);
+    for (const e of check.report.errors.filter((e) => FAULT_CATEGORIES.has(e.category)))
+      problems.push(`lost to a fault: ${e.entity} ${e.source_id} (${e.category}): ${e.message}`);
+    return resultOf(
+      'faults',
+      check,
+      0,
+      note,
+      { accounts: opts.accounts, spec, injected: { splynx, sonar }, exit: load.code, splynx_requests: world.sb.splynx.stats().requests },
+      problems,
+    );
   } finally {
     await world.close();
   }
@@ -157,7 +202,10 @@ export async function faults(opts: ScenarioOptions & { spec?: string; settings?:
 function crashedCells(runDir: string): string[] {
   const log = path.join(runDir, 'replay.log');
   if (!fs.existsSync(log)) return [`no replay log in ${runDir}`];
-  return fs.readFileSync(log, 'utf8').split('\n').filter((l) => / FAILED after |stopped at cell/.test(l));
+  return fs
+    .readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => / FAILED after |stopped at cell/.test(l));
 }
 
 /**
@@ -169,9 +217,17 @@ export async function dirty(opts: ScenarioOptions & { rate?: number }): Promise<
   const log = opts.log ?? (() => {});
   const rate = opts.rate ?? 0.05;
   const seed = opts.seed ?? 5;
-  const world = await createWorld('dirty', { dataDir: opts.dataDir, accounts: opts.accounts, seed, dirtyRate: rate, settings: CHAOS_SETTINGS });
+  const world = await createWorld('dirty', {
+    dataDir: opts.dataDir,
+    accounts: opts.accounts,
+    seed,
+    dirtyRate: rate,
+    settings: CHAOS_SETTINGS,
+  });
   try {
-    log(`dirty: ${opts.accounts} accounts, ${world.sb.dataset.dirty.length} dirty marks in ${new Set(world.sb.dataset.dirty.map((m) => m.class)).size} classes`);
+    log(
+      `dirty: ${opts.accounts} accounts, ${world.sb.dataset.dirty.length} dirty marks in ${new Set(world.sb.dataset.dirty.map((m) => m.class)).size} classes`,
+    );
     await world.prepare();
     const load = await world.run('migrate.ts', ['all', '--no-stop-on-error', '--log-level', 'warn']);
     const runDir = lastRunDir(load.lastLine, world);
@@ -183,7 +239,16 @@ export async function dirty(opts: ScenarioOptions & { rate?: number }): Promise<
     const ledger = new Ledger(world.ledgerFile());
     let verdict: ReturnType<typeof verifyDirty>;
     try {
-      const ev = await notebookEvidence({ dataset: world.sb.dataset, cleanedDir: world.cleanedDir(), cleaned: tables, ledger, report: check.report, api: world.api, baseline, mappingsDir: path.join(world.dataDir, 'mappings') });
+      const ev = await notebookEvidence({
+        dataset: world.sb.dataset,
+        cleanedDir: world.cleanedDir(),
+        cleaned: tables,
+        ledger,
+        report: check.report,
+        api: world.api,
+        baseline,
+        mappingsDir: path.join(world.dataDir, 'mappings'),
+      });
       verdict = verifyDirty(ev);
     } finally {
       ledger.close();
@@ -199,7 +264,10 @@ export async function dirty(opts: ScenarioOptions & { rate?: number }): Promise<
     const marks = verdict.classes.reduce((a, c) => a + c.marks, 0);
     const by = (k: 'cleaned' | 'kept' | 'reported') => verdict.classes.reduce((a, c) => a + c[k], 0);
     const note = `${t(marks)} dirty marks in ${verdict.classes.filter((c) => c.marks).length} classes: ${t(by('cleaned'))} cleaned, ${t(by('kept'))} kept by rule, ${t(by('reported'))} reported, ${verdict.classes.reduce((a, c) => a + c.unexplained, 0)} unexplained; ${verdict.blocked.length} clean records blocked`;
-    return { ...resultOf('dirty', check, 0, note, { accounts: opts.accounts, rate, classes: verdict.classes, blocked: verdict.blocked }, problems), classes: verdict.classes };
+    return {
+      ...resultOf('dirty', check, 0, note, { accounts: opts.accounts, rate, classes: verdict.classes, blocked: verdict.blocked }, problems),
+      classes: verdict.classes,
+    };
   } finally {
     await world.close();
   }
@@ -227,6 +295,14 @@ export function secrets(opts: { dir: string; log?(line: string): void }): Scenar
     ok: leaks.length === 0 && scan.searched > 0,
     note,
     problems: scan.searched ? leaks : ['no credentials to search for: run the other scenarios first'],
-    detail: { files: scan.files, bytes: scan.bytes, credentials: scan.searched, too_short: scan.tooShort, excluded: scan.excluded, leaks, labels: [...new Set(credentials.map((c) => c.label.replace(/ of administrator .*/, ' of an administrator')))] },
+    detail: {
+      files: scan.files,
+      bytes: scan.bytes,
+      credentials: scan.searched,
+      too_short: scan.tooShort,
+      excluded: scan.excluded,
+      leaks,
+      labels: [...new Set(credentials.map((c) => c.label.replace(/ of administrator .*/, ' of an administrator')))],
+    },
   };
 }

@@ -149,8 +149,13 @@ export function temporaryPasswords(roots: string[]): IssuedCredential[] {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
       else if (path.basename(dir) === 'secrets' && /^administrators-.*\.csv$/.test(e.name)) {
-        const rows = parse(fs.readFileSync(p, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<{ temporary_password?: string; login?: string }>;
-        for (const r of rows) if (r.temporary_password) out.push({ label: `temporary password of administrator ${r.login ?? ''}`.trim(), value: r.temporary_password });
+        const rows = parse(fs.readFileSync(p, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<{
+          temporary_password?: string;
+          login?: string;
+        }>;
+        for (const r of rows)
+          if (r.temporary_password)
+            out.push({ label: `temporary password of administrator ${r.login ?? ''}`.trim(), value: r.temporary_password });
       }
     }
   };

@@ -62,7 +62,12 @@ export async function createWorld(name: string, opts: WorldOptions): Promise<Wor
     SPLYNX_AUTH: 'signature',
     ...opts.settings,
   };
-  const api = new SplynxApi({ url: sb.splynx.url, key: sb.settings.SPLYNX_API_KEY, secret: sb.settings.SPLYNX_API_SECRET, retryBaseMs: 50 });
+  const api = new SplynxApi({
+    url: sb.splynx.url,
+    key: sb.settings.SPLYNX_API_KEY,
+    secret: sb.settings.SPLYNX_API_SECRET,
+    retryBaseMs: 50,
+  });
   const log = path.join(opts.dataDir, 'logs', `${name}.log`);
   const world: World = {
     name,
@@ -96,7 +101,13 @@ export async function createWorld(name: string, opts: WorldOptions): Promise<Wor
       const tables = (await loadCleanedRecords(world.cleanedDir())) as Record<string, Row[]>;
       const ledger = new Ledger(world.ledgerFile());
       try {
-        const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(opts.dataDir, 'mappings'), mappingSpecs: MAPPING_SPECS });
+        const ctx = transformContext({
+          tables,
+          ledger,
+          timezone: 'UTC',
+          mappingsDir: path.join(opts.dataDir, 'mappings'),
+          mappingSpecs: MAPPING_SPECS,
+        });
         const result = await checkExactlyOnce({ api, ledger, tables, ctx, baseline: world.baseline, errors: report.errors });
         return { ...result, report };
       } finally {

@@ -9,7 +9,9 @@ export function centsToDecimal(cents: number | string | null | undefined, minorD
   const n = typeof cents === 'string' ? Number(cents) : cents;
   if (!Number.isInteger(n)) throw new Error(`"${cents}" is not a whole number of minor units`);
   const sign = n < 0 ? '-' : '';
-  const abs = Math.abs(n).toString().padStart(minorDigits + 1, '0');
+  const abs = Math.abs(n)
+    .toString()
+    .padStart(minorDigits + 1, '0');
   return minorDigits === 0 ? `${sign}${abs}` : `${sign}${abs.slice(0, -minorDigits)}.${abs.slice(-minorDigits)}`;
 }
 

@@ -49,21 +49,41 @@ const EDITED_TABLES = new Set(['accounts', 'contacts', 'phone_numbers', 'address
 export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResult {
   // The input is never modified: the tables cleaning edits are copied, the others passed through
   // as they are (copying every record doubled the memory of a 100,000-account snapshot).
-  const tables: Tables = Object.fromEntries(Object.entries(input).map(([t, rows]) => [t, EDITED_TABLES.has(t) ? rows.map((r) => ({ ...r })) : rows]));
+  const tables: Tables = Object.fromEntries(
+    Object.entries(input).map(([t, rows]) => [t, EDITED_TABLES.has(t) ? rows.map((r) => ({ ...r })) : rows]),
+  );
   const changes: Change[] = [];
   const issues: Issue[] = [];
   const ctx = { changes, issues };
 
   for (const r of tables.accounts ?? []) {
     set(ctx, 'accounts', r, 'name', tidy(r.name as string | null), 'tidy');
-    if (!r.name) issue(ctx, 'accounts', r, 'name', 'data', 'account has no name', "Give the account a name in Sonar, or the loader will use its primary contact's name");
+    if (!r.name)
+      issue(
+        ctx,
+        'accounts',
+        r,
+        'name',
+        'data',
+        'account has no name',
+        "Give the account a name in Sonar, or the loader will use its primary contact's name",
+      );
   }
 
   for (const r of tables.contacts ?? []) {
     set(ctx, 'contacts', r, 'name', tidy(r.name as string | null), 'tidy');
     if (!r.name) issue(ctx, 'contacts', r, 'name', 'data', 'contact has no name', 'Add a name in Sonar; Splynx needs one for a customer');
     const email = cleanEmail(r.email_address as string | null);
-    if (email.issue) issue(ctx, 'contacts', r, 'email_address', 'validation', email.issue, 'Correct the address in Sonar and take a new snapshot; otherwise it is left out');
+    if (email.issue)
+      issue(
+        ctx,
+        'contacts',
+        r,
+        'email_address',
+        'validation',
+        email.issue,
+        'Correct the address in Sonar and take a new snapshot; otherwise it is left out',
+      );
     set(ctx, 'contacts', r, 'email_address', email.value, 'email');
   }
   duplicateEmails(ctx, tables.contacts ?? []);
@@ -74,7 +94,15 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
     const country = (r.country as string | null) || countryOfContact.get(String(r.contact_id)) || opts.defaultCountry || 'US';
     const phone = cleanPhone(r.number as string | null, country, r.extension as string | null);
     if (phone.issue) {
-      issue(ctx, 'phone_numbers', r, 'number', 'validation', phone.issue, 'Correct the number in Sonar; it is kept as written and may not dial');
+      issue(
+        ctx,
+        'phone_numbers',
+        r,
+        'number',
+        'validation',
+        phone.issue,
+        'Correct the number in Sonar; it is kept as written and may not dial',
+      );
       continue;
     }
     if (phone.value) set(ctx, 'phone_numbers', r, 'number', formatPhone(phone.value), 'phone E.164');
@@ -85,7 +113,15 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
   const price = new Map((tables.services ?? []).map((s) => [String(s.id), Number(s.amount ?? 0)]));
   for (const r of tables.account_services ?? []) {
     if (r.price_override === 0 && !r.price_override_reason && (price.get(String(r.service_id)) ?? 0) > 0) {
-      issue(ctx, 'account_services', r, 'price_override', 'data', `billed at 0 with no reason (service ${r.service_id} costs ${price.get(String(r.service_id))} cents)`, 'Confirm it in Sonar (give the override a reason) or correct the price; it is migrated at 0.00');
+      issue(
+        ctx,
+        'account_services',
+        r,
+        'price_override',
+        'data',
+        `billed at 0 with no reason (service ${r.service_id} costs ${price.get(String(r.service_id))} cents)`,
+        'Confirm it in Sonar (give the override a reason) or correct the price; it is migrated at 0.00',
+      );
     }
   }
 
@@ -97,9 +133,20 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
     set(ctx, 'addresses', r, 'zip', a.value.zip_code, 'address');
     for (const problem of a.issues) {
       const field = Object.keys(SPLYNX_LIMITS).find((f) => problem.startsWith(f)) ?? 'coordinates';
-      issue(ctx, 'addresses', r, field, 'transformation', problem, field === 'coordinates' ? 'Fix the position in Sonar, or accept that Splynx gets no GPS' : 'Shorten it in Sonar, or accept the cut shown');
+      issue(
+        ctx,
+        'addresses',
+        r,
+        field,
+        'transformation',
+        problem,
+        field === 'coordinates'
+          ? 'Fix the position in Sonar, or accept that Splynx gets no GPS'
+          : 'Shorten it in Sonar, or accept the cut shown',
+      );
     }
-    if (r.addressable_type === 'Account' && !r.line1) issue(ctx, 'addresses', r, 'line1', 'data', 'account address has no street line', 'Add the street in Sonar');
+    if (r.addressable_type === 'Account' && !r.line1)
+      issue(ctx, 'addresses', r, 'line1', 'data', 'account address has no street line', 'Add the street in Sonar');
   }
   return { tables, changes, issues };
 }
@@ -131,7 +178,16 @@ function duplicateEmails(ctx: Ctx, contacts: Row[]): void {
   for (const c of contacts) {
     const e = (c.email_address as string | null)?.toLowerCase();
     const n = e ? owners.get(e)!.size : 0;
-    if (n > 1) issue(ctx, 'contacts', c, 'email_address', 'data', `${e} is used by ${n} accounts`, 'Decide which account keeps it; the others get no e-mail in Splynx');
+    if (n > 1)
+      issue(
+        ctx,
+        'contacts',
+        c,
+        'email_address',
+        'data',
+        `${e} is used by ${n} accounts`,
+        'Decide which account keeps it; the others get no e-mail in Splynx',
+      );
   }
 }
 

@@ -7,7 +7,11 @@ import type { Cleaned } from './email.js';
 /** Trims, folds runs of whitespace (including non-breaking and zero-width) into one space, and NFC-normalises. */
 export function tidy(input: string | null | undefined): string | null {
   if (input === null || input === undefined) return null;
-  const s = input.normalize('NFC').replace(/[\u200B-\u200D\uFEFF]/g, '').replace(/[\s\u00A0]+/g, ' ').trim();
+  const s = input
+    .normalize('NFC')
+    .replace(/[\u200B-\u200D\uFEFF]/g, '')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
   return s === '' ? null : s;
 }
 

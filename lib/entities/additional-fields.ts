@@ -92,10 +92,20 @@ export const customerFields: EntityModule<Payload> = {
   select: (f) => isAccountField(f),
   transform(field, ctx) {
     const type = SPLYNX_TYPE[field.type as keyof typeof SPLYNX_TYPE];
-    if (!type) throw new TransformError(`custom field "${field.name}" has type ${field.type}, which this migration does not know`, 'type', 'Map the type by hand: create the field in Splynx and register it with register-external');
+    if (!type)
+      throw new TransformError(
+        `custom field "${field.name}" has type ${field.type}, which this migration does not know`,
+        'type',
+        'Map the type by hand: create the field in Splynx and register it with register-external',
+      );
     const options = type === 'string' ? fieldOptions(field) : [];
     const comma = options.find((o) => o.includes(','));
-    if (comma) throw new TransformError(`option "${comma}" of custom field "${field.name}" contains a comma, which Splynx uses to separate select values`, 'select_values', `Rename the option in Sonar (and the values that use it), then run again`);
+    if (comma)
+      throw new TransformError(
+        `option "${comma}" of custom field "${field.name}" contains a comma, which Splynx uses to separate select values`,
+        'select_values',
+        `Rename the option in Sonar (and the values that use it), then run again`,
+      );
     return {
       name: splynxFieldName(field, ctx),
       title: String(field.name ?? '').trim(),

@@ -43,7 +43,13 @@ import { findBy, TransformError, type EntityModule, type Row, type TransformCont
 
 /** The roles a fresh Splynx has (Administration / Roles); the `role` table must name one of them. */
 export const SPLYNX_ADMIN_ROLES = [
-  'administrator', 'customer-creator', 'engineer', 'financial-manager', 'manager', 'super-administrator', 'technician',
+  'administrator',
+  'customer-creator',
+  'engineer',
+  'financial-manager',
+  'manager',
+  'super-administrator',
+  'technician',
 ] as const;
 
 /** The `role` table's row for users flagged `super_admin` (they need no Sonar role). */
@@ -145,17 +151,22 @@ const WRITES = /^(CREATE|UPDATE|DELETE|MODIFY|REVERSE|REFUND|ARCHIVE|UNARCHIVE|A
 export function proposeRole(name: string, permissions: readonly string[]): [string, string] {
   const has = (...p: string[]) => p.filter((x) => permissions.includes(x));
   const why = (list: string[]) => (list.length ? ` (${list.slice(0, 3).join(', ')})` : '');
-  if (/admin/i.test(name) || has('UPDATE_SYSTEM_SETTINGS').length) return ['administrator', `"${name}" manages the system${why(has('UPDATE_SYSTEM_SETTINGS', 'CREATE_COMPANY'))}`];
+  if (/admin/i.test(name) || has('UPDATE_SYSTEM_SETTINGS').length)
+    return ['administrator', `"${name}" manages the system${why(has('UPDATE_SYSTEM_SETTINGS', 'CREATE_COMPANY'))}`];
   const money = has('CREATE_PAYMENT', 'REFUND_PAYMENTS', 'CREATE_ACCOUNT_TRANSACTIONS', 'UPDATE_ACCOUNT_BILLING_PARAMETERS');
-  if (/bill|financ|accounting|collection/i.test(name) || money.length >= 2) return ['financial-manager', `"${name}" handles payments and billing${why(money)}`];
+  if (/bill|financ|accounting|collection/i.test(name) || money.length >= 2)
+    return ['financial-manager', `"${name}" handles payments and billing${why(money)}`];
   const net = has('CREATE_IPAM_ELEMENT', 'UPDATE_IP_ASSIGNMENT', 'UPDATE_NETWORK_SITE', 'CREATE_RADIUS_ACCOUNT');
   if (/network|engineer|\bnoc\b/i.test(name) || net.length >= 2) return ['engineer', `"${name}" runs the network${why(net)}`];
   const field = has('COMPLETE_OWN_JOB', 'CHECK_IN_OWN_JOB', 'CLAIM_INVENTORY_ITEM');
   if (/tech|field|install|dispatch/i.test(name) || field.length) return ['technician', `"${name}" works jobs in the field${why(field)}`];
-  if (/sales|market/i.test(name) || (has('CREATE_ACCOUNT').length && !has('UPDATE_ACCOUNT').length)) return ['customer-creator', `"${name}" signs up customers${why(has('CREATE_ACCOUNT'))}`];
+  if (/sales|market/i.test(name) || (has('CREATE_ACCOUNT').length && !has('UPDATE_ACCOUNT').length))
+    return ['customer-creator', `"${name}" signs up customers${why(has('CREATE_ACCOUNT'))}`];
   const support = has('UPDATE_ACCOUNT', 'UPDATE_TICKET', 'CREATE_TICKET');
-  if (/support|csr|customer|care|help/i.test(name) || support.length >= 2) return ['manager', `"${name}" looks after customers and tickets${why(support)}`];
-  if (!permissions.some((p) => WRITES.test(p))) return ['technician', `"${name}" only reads; Splynx has no read-only role and technician is among the narrowest: review`];
+  if (/support|csr|customer|care|help/i.test(name) || support.length >= 2)
+    return ['manager', `"${name}" looks after customers and tickets${why(support)}`];
+  if (!permissions.some((p) => WRITES.test(p)))
+    return ['technician', `"${name}" only reads; Splynx has no read-only role and technician is among the narrowest: review`];
   return ['', `no seeded Splynx role fits "${name}": choose one (least privilege first)`];
 }
 
@@ -184,13 +195,28 @@ export const administrators: EntityModule<Payload> = {
   select: (u) => u.enabled !== false,
   transform(user, ctx) {
     const login = tidy(user.username as string | null);
-    if (!login) throw new TransformError(`user ${user.id} has no username`, 'login', `Give user ${user.id} a username in Sonar: it becomes the Splynx login`);
+    if (!login)
+      throw new TransformError(
+        `user ${user.id} has no username`,
+        'login',
+        `Give user ${user.id} a username in Sonar: it becomes the Splynx login`,
+      );
     const email = tidy(user.email_address as string | null);
-    if (!email) throw new TransformError(`user ${user.id} (${login}) has no e-mail address; Splynx requires one for every administrator`, 'email', `Set the e-mail address of user ${login} in Sonar`);
+    if (!email)
+      throw new TransformError(
+        `user ${user.id} (${login}) has no e-mail address; Splynx requires one for every administrator`,
+        'email',
+        `Set the e-mail address of user ${login} in Sonar`,
+      );
     let role: string;
     if (user.super_admin === true) role = ctx.mapping('role').lookup(SUPER_ADMIN_ROW);
     else if (user.role_id !== null && user.role_id !== undefined && user.role_id !== '') role = ctx.mapping('role').lookup(user.role_id);
-    else throw new TransformError(`user ${login} has no role and is not a super admin`, 'role_name', `Give ${login} a role in Sonar (or make them a super admin), then run again`);
+    else
+      throw new TransformError(
+        `user ${login} has no role and is not a super admin`,
+        'role_name',
+        `Give ${login} a role in Sonar (or make them a super admin), then run again`,
+      );
     return {
       login,
       name: tidy(user.name as string | null) ?? tidy(user.public_name as string | null) ?? login,
@@ -203,13 +229,21 @@ export const administrators: EntityModule<Payload> = {
   },
   createOnly(p, user) {
     const password = temporaryPassword();
-    administratorSecrets.record({ sonar_user_id: String(user.id), login: p.login, name: p.name, email: p.email, role_name: p.role_name, temporary_password: password });
+    administratorSecrets.record({
+      sonar_user_id: String(user.id),
+      login: p.login,
+      name: p.name,
+      email: p.email,
+      role_name: p.role_name,
+      temporary_password: password,
+    });
     return { password };
   },
   // The Sonar id first; then the login, which Splynx keeps unique: a login made by hand is adopted, never overwritten.
   naturalKey: (p) => ({
     key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}, else login "${p.login}"`,
-    find: async (api) => (await findBySonarId(api, ENDPOINT, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, ENDPOINT, 'login', p.login)),
+    find: async (api) =>
+      (await findBySonarId(api, ENDPOINT, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, ENDPOINT, 'login', p.login)),
   }),
   mappings: [
     {
@@ -217,7 +251,15 @@ export const administrators: EntityModule<Payload> = {
       propose(ctx) {
         const enabled = (ctx.tables.users ?? []).filter((u) => u.enabled !== false);
         const supers = enabled.filter((u) => u.super_admin === true).length;
-        const rows = [{ sonar_id: SUPER_ADMIN_ROW, sonar_value: 'super admin (flag on the user)', splynx_value: 'super-administrator', reason: 'Sonar super admins hold every permission', records: String(supers) }];
+        const rows = [
+          {
+            sonar_id: SUPER_ADMIN_ROW,
+            sonar_value: 'super admin (flag on the user)',
+            splynx_value: 'super-administrator',
+            reason: 'Sonar super admins hold every permission',
+            records: String(supers),
+          },
+        ];
         for (const role of ctx.tables.roles ?? []) {
           const permissions = Array.isArray(role.applied_permissions) ? (role.applied_permissions as string[]) : [];
           const [value, reason] = proposeRole(String(role.name ?? ''), permissions);

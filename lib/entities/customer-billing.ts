@@ -49,7 +49,12 @@ function whole(b: Row, field: string): number | null {
   const v = b[field];
   if (v === null || v === undefined || v === '') return null;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new TransformError(`billing parameters of account ${b.account_id}: ${field} ${JSON.stringify(v)} is not a whole number of days`, field, `Correct ${field} on account ${b.account_id} in Sonar`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new TransformError(
+      `billing parameters of account ${b.account_id}: ${field} ${JSON.stringify(v)} is not a whole number of days`,
+      field,
+      `Correct ${field} on account ${b.account_id} in Sonar`,
+    );
   return n;
 }
 
@@ -70,13 +75,30 @@ export const customerBilling: EntityModule<Payload> = {
   payload,
   transform(b, ctx) {
     const day = whole(b, 'bill_day') ?? whole(b, 'invoice_day');
-    if (day === null) throw new TransformError(`account ${b.account_id} has no bill day`, 'billing_date', `Set a bill day on account ${b.account_id} in Sonar`);
-    if (day < 1 || day > 28) throw new TransformError(`account ${b.account_id} bills on day ${day}; Splynx bills on days 1 to 28`, 'billing_date', `Move the bill day of account ${b.account_id} to 28 or earlier in Sonar (or accept 28 by setting it there)`);
+    if (day === null)
+      throw new TransformError(
+        `account ${b.account_id} has no bill day`,
+        'billing_date',
+        `Set a bill day on account ${b.account_id} in Sonar`,
+      );
+    if (day < 1 || day > 28)
+      throw new TransformError(
+        `account ${b.account_id} bills on day ${day}; Splynx bills on days 1 to 28`,
+        'billing_date',
+        `Move the bill day of account ${b.account_id} to 28 or earlier in Sonar (or accept 28 by setting it there)`,
+      );
     const months = whole(b, 'months_to_bill') ?? 1;
-    if (months !== 1) throw new TransformError(`account ${b.account_id} is billed ${months} months at a time; Splynx bills customers every month`, 'months_to_bill', `Bill account ${b.account_id} monthly in Sonar, or set up its billing by hand in Splynx and ignore this row`);
+    if (months !== 1)
+      throw new TransformError(
+        `account ${b.account_id} is billed ${months} months at a time; Splynx bills customers every month`,
+        'months_to_bill',
+        `Bill account ${b.account_id} monthly in Sonar, or set up its billing by hand in Splynx and ignore this row`,
+      );
     const customerId = ctx.ref('customers', b.account_id);
     const account = ctx.byId('accounts', b.account_id);
-    const payer = account ? contactsOf(account, ctx).find((c) => typeof c.role === 'string' && BILLING_ROLE.test(c.role) && String(c.name ?? '').trim()) : undefined;
+    const payer = account
+      ? contactsOf(account, ctx).find((c) => typeof c.role === 'string' && BILLING_ROLE.test(c.role) && String(c.name ?? '').trim())
+      : undefined;
     const address = mailingAddress(b.account_id, ctx);
     return {
       customer_id: customerId,

@@ -66,8 +66,11 @@ function contactBlock(c: Row, ctx: TransformContext): string {
   if (text(c.username)) lines.push(`  Customer portal username: ${text(c.username)} (set a new password in Splynx)`);
   if (text(c.language)) lines.push(`  Language: ${text(c.language)}`);
   if (typeof c.marketing_opt_in === 'boolean') lines.push(`  Marketing e-mails: ${c.marketing_opt_in ? 'yes' : 'no'}`);
-  const values = ctx.children('custom_field_data', 'customfielddataable_id', c.id, 'customfielddataable_type', 'Contact').sort((a, b) => Number(a.id) - Number(b.id));
-  for (const v of values) lines.push(`  ${text(ctx.byId('custom_fields', v.custom_field_id)?.name) || `Custom field ${v.custom_field_id}`}: ${text(v.value)}`);
+  const values = ctx
+    .children('custom_field_data', 'customfielddataable_id', c.id, 'customfielddataable_type', 'Contact')
+    .sort((a, b) => Number(a.id) - Number(b.id));
+  for (const v of values)
+    lines.push(`  ${text(ctx.byId('custom_fields', v.custom_field_id)?.name) || `Custom field ${v.custom_field_id}`}: ${text(v.value)}`);
   return lines.join('\n');
 }
 
@@ -85,14 +88,22 @@ export const customerContacts: EntityModule<Payload> = {
     const accountId = c.contactable_id;
     const customerId = ctx.ref('customers', accountId);
     const others = otherContacts(accountId, ctx);
-    const newest = others.map((o) => String(o.created_at ?? '')).filter(Boolean).sort((a, b) => Date.parse(b) - Date.parse(a))[0];
+    const newest = others
+      .map((o) => String(o.created_at ?? ''))
+      .filter(Boolean)
+      .sort((a, b) => Date.parse(b) - Date.parse(a))[0];
     let datetime: string | null = null;
     try {
       datetime = toSplynxDatetime(newest, ctx.timezone);
     } catch {
       // reported below
     }
-    if (!datetime) throw new TransformError(`contacts of account ${accountId} have no usable created_at ("${newest ?? ''}")`, 'datetime', 'Take a new snapshot: Sonar always sets created_at');
+    if (!datetime)
+      throw new TransformError(
+        `contacts of account ${accountId} have no usable created_at ("${newest ?? ''}")`,
+        'datetime',
+        'Take a new snapshot: Sonar always sets created_at',
+      );
     const head = `Contacts on the Sonar account besides the primary one (a Splynx customer holds a single contact):`;
     return {
       customer_id: customerId,
@@ -106,7 +117,9 @@ export const customerContacts: EntityModule<Payload> = {
   naturalKey: (p) => ({
     key: `title "${p.title}" of customer ${p.customer_id}`,
     async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', { main_attributes: { customer_id: p.customer_id, title: p.title } });
+      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
+        main_attributes: { customer_id: p.customer_id, title: p.title },
+      });
       return rows[0]?.id ?? null;
     },
   }),

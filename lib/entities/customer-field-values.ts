@@ -42,7 +42,11 @@ export function fieldValue(field: Row, raw: unknown, accountId: unknown): string
     case 'BOOLEAN':
       if (TRUE.test(v)) return '1';
       if (FALSE.test(v)) return '0';
-      throw new TransformError(`${where} is "${v}", which is not a yes/no value`, String(field.name), `Set it to true or false on account ${accountId} in Sonar`);
+      throw new TransformError(
+        `${where} is "${v}", which is not a yes/no value`,
+        String(field.name),
+        `Set it to true or false on account ${accountId} in Sonar`,
+      );
     case 'DATE':
       try {
         const d = checkDate(v);
@@ -50,13 +54,21 @@ export function fieldValue(field: Row, raw: unknown, accountId: unknown): string
       } catch {
         // reported below with the account and field
       }
-      throw new TransformError(`${where} is "${v}", which is not a date (YYYY-MM-DD)`, String(field.name), `Enter the date as YYYY-MM-DD on account ${accountId} in Sonar`);
+      throw new TransformError(
+        `${where} is "${v}", which is not a date (YYYY-MM-DD)`,
+        String(field.name),
+        `Enter the date as YYYY-MM-DD on account ${accountId} in Sonar`,
+      );
     default: {
       const options = fieldOptions(field);
       if (!options.length) return v;
       const match = options.find((o) => o === v) ?? options.find((o) => o.toLowerCase() === v.toLowerCase());
       if (match) return match;
-      throw new TransformError(`${where} is "${v}", which is not one of its options (${options.join(', ')})`, String(field.name), `Pick one of the options on account ${accountId} in Sonar, or add "${v}" to the field's options and run again`);
+      throw new TransformError(
+        `${where} is "${v}", which is not one of its options (${options.join(', ')})`,
+        String(field.name),
+        `Pick one of the options on account ${accountId} in Sonar, or add "${v}" to the field's options and run again`,
+      );
     }
   }
 }
@@ -79,16 +91,29 @@ export const customerFieldValues: EntityModule<Payload> = {
   transform(d, ctx) {
     const field = ctx.byId('custom_fields', d.custom_field_id);
     if (!field) throw new MissingDependency('customer_fields', String(d.custom_field_id));
-    if (field.entity_type !== 'Account') throw new TransformError(`value ${d.id} is on account ${d.customfielddataable_id} but its field "${field.name}" is a ${field.entity_type} field`, String(field.name), 'Move the value to the right record in Sonar');
+    if (field.entity_type !== 'Account')
+      throw new TransformError(
+        `value ${d.id} is on account ${d.customfielddataable_id} but its field "${field.name}" is a ${field.entity_type} field`,
+        String(field.name),
+        'Move the value to the right record in Sonar',
+      );
     const newer = ctx
       .children('custom_field_data', 'customfielddataable_id', d.customfielddataable_id, 'customfielddataable_type', 'Account')
       .find((o) => String(o.custom_field_id) === String(d.custom_field_id) && Number(o.id) > Number(d.id));
-    if (newer) throw new TransformError(`account ${d.customfielddataable_id} has several values for "${field.name}"; the newest (${newer.id}) is migrated`, String(field.name), `Delete the older value in Sonar, or ignore this row`);
+    if (newer)
+      throw new TransformError(
+        `account ${d.customfielddataable_id} has several values for "${field.name}"; the newest (${newer.id}) is migrated`,
+        String(field.name),
+        `Delete the older value in Sonar, or ignore this row`,
+      );
     // The value first: a bad one is the analyst's to fix whether or not its customer made it.
     const value = fieldValue(field, d.value, d.customfielddataable_id);
     return { customer_id: ctx.ref('customers', d.customfielddataable_id), additional_attributes: { [attributeName(field, ctx)]: value } };
   },
   attachTo: (p) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`,
   itemPath: (_target, p) => `admin/customers/customer/${p.customer_id}`,
-  naturalKey: (p) => ({ key: `field ${Object.keys(p.additional_attributes)[0]} of customer ${p.customer_id}`, find: async () => p.customer_id }),
+  naturalKey: (p) => ({
+    key: `field ${Object.keys(p.additional_attributes)[0]} of customer ${p.customer_id}`,
+    find: async () => p.customer_id,
+  }),
 };

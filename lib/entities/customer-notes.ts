@@ -48,7 +48,9 @@ export const customerNotes: EntityModule<Payload> = {
   naturalKey: (p) => ({
     key: `title "${p.title}" of customer ${p.customer_id}`,
     async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', { main_attributes: { customer_id: p.customer_id, title: p.title } });
+      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
+        main_attributes: { customer_id: p.customer_id, title: p.title },
+      });
       return rows[0]?.id ?? null;
     },
   }),

@@ -37,7 +37,10 @@ const base = {
   status: z.enum(['active', 'disabled']),
   description: z.string().trim().min(1).max(255),
   quantity: z.number().int().min(1),
-  unit_price: z.string().regex(/^-?\d+\.\d{2}$/).optional(),
+  unit_price: z
+    .string()
+    .regex(/^-?\d+\.\d{2}$/)
+    .optional(),
   start_date: date,
   end_date: z.literal('0000-00-00'),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
@@ -49,8 +52,10 @@ const schemas = {
 };
 
 function startDate(as: Row, account: Row | undefined): string {
-  const d = (as.addition_prorate_date as string | null) ?? (account?.activation_date as string | null) ?? String(as.created_at ?? '').slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new TransformError('the service has no start date', 'start_date', 'Set an activation date on the account in Sonar');
+  const d =
+    (as.addition_prorate_date as string | null) ?? (account?.activation_date as string | null) ?? String(as.created_at ?? '').slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
+    throw new TransformError('the service has no start date', 'start_date', 'Set an activation date on the account in Sonar');
   return d;
 }
 
@@ -78,15 +83,26 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
         status: account?.archived_at ? ('disabled' as const) : ('active' as const),
         description: String(as.name_override ?? service.name ?? '').trim(),
         quantity: Number(as.quantity ?? 1),
-        ...(as.price_override !== null && as.price_override !== undefined ? { unit_price: centsToDecimal(as.price_override as number)! } : {}),
+        ...(as.price_override !== null && as.price_override !== undefined
+          ? { unit_price: centsToDecimal(as.price_override as number)! }
+          : {}),
         start_date: startDate(as, account),
         end_date: '0000-00-00' as const,
         additional_attributes: { [SONAR_ID_FIELD]: String(as.id) },
       };
       if (kind === 'internet') return { ...common, login: `${as.account_id}-${as.id}`, taking_ipv4: '0' } as never;
       if (kind === 'voice') {
-        const phone = ctx.children('phone_numbers', 'contact_id', ctx.children('contacts', 'contactable_id', as.account_id, 'contactable_type', 'Account')[0]?.id)[0];
-        if (!phone?.number) throw new TransformError('a voice service needs a phone number and the account has none', 'phone', 'Add the line number to the account contact in Sonar');
+        const phone = ctx.children(
+          'phone_numbers',
+          'contact_id',
+          ctx.children('contacts', 'contactable_id', as.account_id, 'contactable_type', 'Account')[0]?.id,
+        )[0];
+        if (!phone?.number)
+          throw new TransformError(
+            'a voice service needs a phone number and the account has none',
+            'phone',
+            'Add the line number to the account contact in Sonar',
+          );
         return { ...common, phone: String(phone.number) } as never;
       }
       return common as never;
@@ -95,7 +111,12 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
     naturalKey: (p) => ({
       key: `sonar_id ${(p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]}`,
-      find: (api) => findBySonarId(api, path((p as { customer_id: string }).customer_id), (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]),
+      find: (api) =>
+        findBySonarId(
+          api,
+          path((p as { customer_id: string }).customer_id),
+          (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD],
+        ),
     }),
   };
 }

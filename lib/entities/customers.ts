@@ -45,14 +45,19 @@ const payload = z.object({
   city: z.string().max(32),
   zip_code: z.string().max(32),
   gps: z.string().max(64),
-  date_add: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  date_add: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
 
 /** The account's contacts, primary first. */
 export function contactsOf(account: Row, ctx: TransformContext): Row[] {
-  return [...ctx.children('contacts', 'contactable_id', account.id, 'contactable_type', 'Account')].sort((a, b) => Number(!!b.primary) - Number(!!a.primary) || Number(a.id) - Number(b.id));
+  return [...ctx.children('contacts', 'contactable_id', account.id, 'contactable_type', 'Account')].sort(
+    (a, b) => Number(!!b.primary) - Number(!!a.primary) || Number(a.id) - Number(b.id),
+  );
 }
 
 /** The address a customer record carries: the serviceable one if there is one. */
@@ -67,7 +72,18 @@ export const customers: EntityModule<Payload> = {
   source: 'accounts',
   endpoint: 'admin/customers/customer',
   dependsOn: ['partners'],
-  members: ['customer_info', 'customer_billing', 'customer_field_values', 'internet_services', 'service_ips', 'recurring_services', 'voice_services', 'customer_notes', 'customer_contacts', 'customer_equipment'],
+  members: [
+    'customer_info',
+    'customer_billing',
+    'customer_field_values',
+    'internet_services',
+    'service_ips',
+    'recurring_services',
+    'voice_services',
+    'customer_notes',
+    'customer_contacts',
+    'customer_equipment',
+  ],
   payload,
   selfReference: (a) => (a.parent_account_id ? String(a.parent_account_id) : null),
   transform(account, ctx) {
@@ -107,23 +123,25 @@ export const customers: EntityModule<Payload> = {
   mappings: [
     {
       name: 'account-status',
-      propose: (ctx) => countBy(ctx, 'account_statuses', 'account_status_id').map(({ row, records }) => {
-        const [value, reason] = proposeStatus(String(row.name ?? ''), row.activates_account === true);
-        return { sonar_id: String(row.id), sonar_value: String(row.name), splynx_value: value, reason, records: String(records) };
-      }),
+      propose: (ctx) =>
+        countBy(ctx, 'account_statuses', 'account_status_id').map(({ row, records }) => {
+          const [value, reason] = proposeStatus(String(row.name ?? ''), row.activates_account === true);
+          return { sonar_id: String(row.id), sonar_value: String(row.name), splynx_value: value, reason, records: String(records) };
+        }),
     },
     {
       name: 'account-type',
-      propose: (ctx) => countBy(ctx, 'account_types', 'account_type_id').map(({ row, records }) => {
-        const company = /COMMERCIAL|BUSINESS|GOVERNMENT|COMPANY/i.test(`${row.type} ${row.name}`);
-        return {
-          sonar_id: String(row.id),
-          sonar_value: String(row.name),
-          splynx_value: company ? 'company' : 'person',
-          reason: company ? `type ${row.type} is a business` : `type ${row.type} is a household`,
-          records: String(records),
-        };
-      }),
+      propose: (ctx) =>
+        countBy(ctx, 'account_types', 'account_type_id').map(({ row, records }) => {
+          const company = /COMMERCIAL|BUSINESS|GOVERNMENT|COMPANY/i.test(`${row.type} ${row.name}`);
+          return {
+            sonar_id: String(row.id),
+            sonar_value: String(row.name),
+            splynx_value: company ? 'company' : 'person',
+            reason: company ? `type ${row.type} is a business` : `type ${row.type} is a household`,
+            records: String(records),
+          };
+        }),
     },
   ],
 };
@@ -143,5 +161,8 @@ export function proposeStatus(name: string, activates: boolean): [string, string
 }
 
 function countBy(ctx: TransformContext, table: string, field: string): Array<{ row: Row; records: number }> {
-  return (ctx.tables[table] ?? []).map((row) => ({ row, records: (ctx.tables.accounts ?? []).filter((a) => String(a[field]) === String(row.id)).length }));
+  return (ctx.tables[table] ?? []).map((row) => ({
+    row,
+    records: (ctx.tables.accounts ?? []).filter((a) => String(a[field]) === String(row.id)).length,
+  }));
 }

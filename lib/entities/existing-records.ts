@@ -12,8 +12,18 @@ import type { MappingSpec } from '../mappings/table.js';
 import type { Row, TransformContext } from './types.js';
 
 export const EXISTING_SPECS = {
-  company: { name: 'company', describes: 'Splynx partner', pattern: /^(new|\d+)$/, expects: '"new" or the id of an existing Splynx partner' },
-  service: { name: 'service', describes: 'Splynx tariff', pattern: /^(new|\d+)$/, expects: '"new" or the id of an existing Splynx tariff of the same kind' },
+  company: {
+    name: 'company',
+    describes: 'Splynx partner',
+    pattern: /^(new|\d+)$/,
+    expects: '"new" or the id of an existing Splynx partner',
+  },
+  service: {
+    name: 'service',
+    describes: 'Splynx tariff',
+    pattern: /^(new|\d+)$/,
+    expects: '"new" or the id of an existing Splynx tariff of the same kind',
+  },
 } satisfies Record<string, MappingSpec>;
 
 /** The existing Splynx id the table sends a Sonar record to, or null for `new`. */

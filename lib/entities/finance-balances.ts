@@ -114,12 +114,12 @@ export async function compareOpeningBalances(api: SplynxApi, tables: Record<stri
   const accountOf = new Map<string, string>();
   for (const c of customers) {
     const sid = c.additional_attributes?.[SONAR_ID_FIELD];
-    if (sid) customerOf.set(sid, String(c.id)), accountOf.set(String(c.id), sid);
+    if (sid) (customerOf.set(sid, String(c.id)), accountOf.set(String(c.id), sid));
   }
   const rows: BalanceRow[] = [];
   const row = (account: string, customer: string): BalanceRow => {
-    const s = account ? sonar.get(account) ?? 0 : 0;
-    const x = customer ? splynx.get(customer) ?? 0 : 0;
+    const s = account ? (sonar.get(account) ?? 0) : 0;
+    const x = customer ? (splynx.get(customer) ?? 0) : 0;
     return {
       account_id: account,
       customer_id: customer,
@@ -129,7 +129,7 @@ export async function compareOpeningBalances(api: SplynxApi, tables: Record<stri
       sonar: decimal(s),
       splynx: decimal(x),
       difference: decimal(x - s),
-      uninvoiced_cents: account ? uninvoiced.get(account) ?? 0 : 0,
+      uninvoiced_cents: account ? (uninvoiced.get(account) ?? 0) : 0,
       notes: (notes.get(account) ?? []).join('; '),
     };
   };
@@ -138,5 +138,7 @@ export async function compareOpeningBalances(api: SplynxApi, tables: Record<stri
     const account = accountOf.get(customer) ?? '';
     if (!account || !sonar.has(account)) rows.push(row(account, customer));
   }
-  return rows.sort((a, b) => Number(a.account_id || Infinity) - Number(b.account_id || Infinity) || Number(a.customer_id) - Number(b.customer_id));
+  return rows.sort(
+    (a, b) => Number(a.account_id || Infinity) - Number(b.account_id || Infinity) || Number(a.customer_id) - Number(b.customer_id),
+  );
 }

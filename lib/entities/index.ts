@@ -76,7 +76,15 @@ export const ENTITIES: EntityModule[] = [
   ticketComments,
 ] as EntityModule[];
 
-export const MAPPING_SPECS = { ...EXISTING_SPECS, ...CUSTOMER_MAPPINGS, ...ADMINISTRATOR_MAPPINGS, ...NETWORK_SITE_MAPPINGS, ...INVENTORY_MAPPINGS, ...PAYMENT_MAPPINGS, ...TICKET_MAPPINGS };
+export const MAPPING_SPECS = {
+  ...EXISTING_SPECS,
+  ...CUSTOMER_MAPPINGS,
+  ...ADMINISTRATOR_MAPPINGS,
+  ...NETWORK_SITE_MAPPINGS,
+  ...INVENTORY_MAPPINGS,
+  ...PAYMENT_MAPPINGS,
+  ...TICKET_MAPPINGS,
+};
 
 export function entity(name: string): EntityModule {
   const e = ENTITIES.find((x) => x.name === name);

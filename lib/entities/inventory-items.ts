@@ -49,7 +49,10 @@ export const itemPayload = z.object({
   mark: z.enum(ITEM_MARKS),
   /** '0' when nobody has it, so an item that came back from a customer is unassigned on update. */
   customer_id: id,
-  cost_price: z.string().regex(/^-?\d+\.\d{2}$/).optional(),
+  cost_price: z
+    .string()
+    .regex(/^-?\d+\.\d{2}$/)
+    .optional(),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 export type ItemPayload = z.infer<typeof itemPayload>;
@@ -66,7 +69,11 @@ interface FieldValue {
 function fieldValues(item: Row, ctx: TransformContext): FieldValue[] {
   return ctx
     .children('inventory_model_field_data', 'inventory_item_id', item.id)
-    .map((d) => ({ field: ctx.byId('inventory_model_fields', d.inventory_model_field_id), value: String(d.value ?? '').trim(), id: Number(d.inventory_model_field_id) }))
+    .map((d) => ({
+      field: ctx.byId('inventory_model_fields', d.inventory_model_field_id),
+      value: String(d.value ?? '').trim(),
+      id: Number(d.inventory_model_field_id),
+    }))
     .filter((d) => d.value !== '')
     .sort((a, b) => Number(!!b.field?.primary) - Number(!!a.field?.primary) || a.id - b.id);
 }
@@ -91,7 +98,10 @@ function itemsWithMac(ctx: TransformContext, mac: string): string[] {
 }
 
 /** Where the item is: Splynx's status, mark and customer, and the words for the notes. */
-function placement(item: Row, ctx: TransformContext): { status: ItemPayload['status']; deployed: boolean; customer_id: string; where: string } {
+function placement(
+  item: Row,
+  ctx: TransformContext,
+): { status: ItemPayload['status']; deployed: boolean; customer_id: string; where: string } {
   const type = String(item.inventoryitemable_type ?? '');
   const ownerId = item.inventoryitemable_id;
   switch (type) {
@@ -104,27 +114,53 @@ function placement(item: Row, ctx: TransformContext): { status: ItemPayload['sta
           'Assign the address to its account in Sonar, or move the item back to a warehouse',
         );
       }
-      const line = [address.line1, address.city].map((v) => String(v ?? '').trim()).filter(Boolean).join(', ');
-      return { status: 'assigned', deployed: true, customer_id: ctx.ref('customers', address.addressable_id), where: `at the customer's address${line ? ` ${line}` : ''} (Sonar address ${ownerId})` };
+      const line = [address.line1, address.city]
+        .map((v) => String(v ?? '').trim())
+        .filter(Boolean)
+        .join(', ');
+      return {
+        status: 'assigned',
+        deployed: true,
+        customer_id: ctx.ref('customers', address.addressable_id),
+        where: `at the customer's address${line ? ` ${line}` : ''} (Sonar address ${ownerId})`,
+      };
     }
     case 'InventoryLocation':
-      return { status: 'stock', deployed: false, customer_id: '0', where: `in warehouse "${String(ctx.byId('inventory_locations', ownerId)?.name ?? ownerId)}"` };
+      return {
+        status: 'stock',
+        deployed: false,
+        customer_id: '0',
+        where: `in warehouse "${String(ctx.byId('inventory_locations', ownerId)?.name ?? ownerId)}"`,
+      };
     case 'NetworkSite':
-      return { status: 'internal_usage', deployed: true, customer_id: '0', where: `at network site "${String(ctx.byId('network_sites', ownerId)?.name ?? ownerId)}"` };
+      return {
+        status: 'internal_usage',
+        deployed: true,
+        customer_id: '0',
+        where: `at network site "${String(ctx.byId('network_sites', ownerId)?.name ?? ownerId)}"`,
+      };
     case 'User':
     case 'Vehicle':
     case 'InternalLocation':
     case 'GenericInventoryAssignee':
       return { status: 'internal_usage', deployed: true, customer_id: '0', where: `held by Sonar ${type} ${ownerId}` };
     default:
-      throw new TransformError(`inventory item ${item.id} is owned by ${JSON.stringify(type)} ${ownerId}, which Sonar does not document`, 'status', 'Move the item to a warehouse, site or address in Sonar');
+      throw new TransformError(
+        `inventory item ${item.id} is owned by ${JSON.stringify(type)} ${ownerId}, which Sonar does not document`,
+        'status',
+        'Move the item to a warehouse, site or address in Sonar',
+      );
   }
 }
 
 /** The shared transform of both item modules. */
 export function itemTransform(item: Row, ctx: TransformContext): ItemPayload {
   if (item.status === 'LOST') {
-    throw new TransformError(`inventory item ${item.id} is LOST in Sonar; Splynx has no lost status`, 'status', 'Write it off in Sonar (or mark it found), then run again; lost gear is usually not migrated');
+    throw new TransformError(
+      `inventory item ${item.id} is LOST in Sonar; Splynx has no lost status`,
+      'status',
+      'Write it off in Sonar (or mark it found), then run again; lost gear is usually not migrated',
+    );
   }
   const where = placement(item, ctx);
   const values = fieldValues(item, ctx);
@@ -154,7 +190,11 @@ export function itemTransform(item: Row, ctx: TransformContext): ItemPayload {
   ];
   const cost = item.purchase_price === null || item.purchase_price === undefined ? null : Number(item.purchase_price);
   if (cost !== null && !Number.isInteger(cost)) {
-    throw new TransformError(`inventory item ${item.id}: purchase_price ${JSON.stringify(item.purchase_price)} is not a whole number of cents`, 'cost_price', 'Correct the purchase price in Sonar');
+    throw new TransformError(
+      `inventory item ${item.id}: purchase_price ${JSON.stringify(item.purchase_price)} is not a whole number of cents`,
+      'cost_price',
+      'Correct the purchase price in Sonar',
+    );
   }
   return {
     product_id: ctx.ref('inventory_products', item.inventory_model_id),

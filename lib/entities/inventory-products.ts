@@ -64,7 +64,11 @@ export const inventoryProducts: EntityModule<Payload> = {
   transform(model, ctx) {
     const category = ctx.mapping('inventory-category').lookup(model.inventory_model_category_id).trim();
     if (!/^\d+$/.test(category)) {
-      throw new TransformError(`inventory-category maps Sonar category ${model.inventory_model_category_id} to "${category}", which is not a Splynx category id`, 'category_id', 'Put the id of a Splynx product category (or 0) in data/mappings/inventory-category.csv');
+      throw new TransformError(
+        `inventory-category maps Sonar category ${model.inventory_model_category_id} to "${category}", which is not a Splynx category id`,
+        'category_id',
+        'Put the id of a Splynx product category (or 0) in data/mappings/inventory-category.csv',
+      );
     }
     return {
       name: productName(model),

@@ -106,17 +106,29 @@ export const invoices: EntityModule<Payload> = {
   transform(invoice, ctx) {
     const debits = [...ctx.children('debits', 'invoice_id', invoice.id)].sort(byId);
     if (!debits.length) {
-      throw new TransformError(`invoice ${invoice.id} has no debit lines; Splynx needs at least one`, 'items', 'It owes nothing by itself: leave it out, or add the missing lines in Sonar and take a new snapshot');
+      throw new TransformError(
+        `invoice ${invoice.id} has no debit lines; Splynx needs at least one`,
+        'items',
+        'It owes nothing by itself: leave it out, or add the missing lines in Sonar and take a new snapshot',
+      );
     }
     const reversed = debits.filter((d) => d.reversed === true);
     // A void invoice owes nothing either way, so its reversals do not matter.
     if (reversed.length && invoice.void !== true) {
-      throw new TransformError(`invoice ${invoice.id} has reversed debits (${reversed.map((d) => d.id).join(', ')}); the discount that reverses them is not in the snapshot`, 'items', 'Create the invoice in Splynx by hand with a credit note for the reversal, then register it with register-external');
+      throw new TransformError(
+        `invoice ${invoice.id} has reversed debits (${reversed.map((d) => d.id).join(', ')}); the discount that reverses them is not in the snapshot`,
+        'items',
+        'Create the invoice in Splynx by hand with a credit note for the reversal, then register it with register-external',
+      );
     }
     const lines = debits.reduce((sum, d) => sum + wholeCents(d, 'amount', 'debit'), 0);
     const totalDebits = wholeCents(invoice, 'total_debits', 'invoice');
     if (lines !== totalDebits) {
-      throw new TransformError(`invoice ${invoice.id}: its debits add up to ${decimal(lines)} but total_debits is ${decimal(totalDebits)}`, 'total_debits', 'Take a new snapshot (a debit may have been added while it ran); if it persists, correct the invoice in Sonar');
+      throw new TransformError(
+        `invoice ${invoice.id}: its debits add up to ${decimal(lines)} but total_debits is ${decimal(totalDebits)}`,
+        'total_debits',
+        'Take a new snapshot (a debit may have been added while it ran); if it persists, correct the invoice in Sonar',
+      );
     }
     const from = sonarDate(invoice, 'date', 'invoice');
     const to = sonarDate(invoice, 'end_date', 'invoice');

@@ -25,7 +25,19 @@
  * subnet with the CIDR of an earlier one, a type Sonar does not document, and a pool whose range
  * is not inside its subnet.
  */
-import { assertFirstWithCidr, cidrText, ipToInt, IPV4, NETWORK_CATEGORY_ID, NETWORK_LOCATION_ID, networkCidr, networkKey, networkPayload, range, type NetworkPayload } from './ipv4.js';
+import {
+  assertFirstWithCidr,
+  cidrText,
+  ipToInt,
+  IPV4,
+  NETWORK_CATEGORY_ID,
+  NETWORK_LOCATION_ID,
+  networkCidr,
+  networkKey,
+  networkPayload,
+  range,
+  type NetworkPayload,
+} from './ipv4.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -50,14 +62,31 @@ export const ipv4Networks: EntityModule<NetworkPayload> = {
     assertFirstWithCidr(subnet, 'subnets', c, ctx, 'subnet');
     const type = String(subnet.type ?? '');
     const usage = SUBNET_USAGE[type];
-    if (!usage) throw new TransformError(`subnet ${subnet.id} has type ${JSON.stringify(subnet.type ?? null)}, which Sonar does not document`, 'type_of_usage', 'Set the subnet type in Sonar (ACCOUNT, MIXED, NETWORK or EXCLUDED)');
+    if (!usage)
+      throw new TransformError(
+        `subnet ${subnet.id} has type ${JSON.stringify(subnet.type ?? null)}, which Sonar does not document`,
+        'type_of_usage',
+        'Set the subnet type in Sonar (ACCOUNT, MIXED, NETWORK or EXCLUDED)',
+      );
     const pools = ctx.children('ip_pools', 'subnet_id', subnet.id).sort((a, b) => Number(a.id) - Number(b.id));
     const { first, last } = range(c);
     const poolLines = pools.map((pool) => {
-      const [from, to, ...rest] = String(pool.ip_range ?? '').split('-').map((s) => s.trim());
-      const inside = !rest.length && IPV4.test(from ?? '') && IPV4.test(to ?? '') && ipToInt(from) >= first && ipToInt(to) <= last && ipToInt(from) <= ipToInt(to);
+      const [from, to, ...rest] = String(pool.ip_range ?? '')
+        .split('-')
+        .map((s) => s.trim());
+      const inside =
+        !rest.length &&
+        IPV4.test(from ?? '') &&
+        IPV4.test(to ?? '') &&
+        ipToInt(from) >= first &&
+        ipToInt(to) <= last &&
+        ipToInt(from) <= ipToInt(to);
       if (!inside) {
-        throw new TransformError(`IP pool ${pool.id} range ${JSON.stringify(pool.ip_range ?? null)} is not inside subnet ${cidrText(c)}`, 'type_of_usage', `Correct the pool's range or subnet in Sonar`);
+        throw new TransformError(
+          `IP pool ${pool.id} range ${JSON.stringify(pool.ip_range ?? null)} is not inside subnet ${cidrText(c)}`,
+          'type_of_usage',
+          `Correct the pool's range or subnet in Sonar`,
+        );
       }
       return `Sonar pool ${pool.id} "${String(pool.name ?? '').trim()}": ${from}-${to}`;
     });

@@ -18,7 +18,15 @@
  * notes (they stay in Sonar's export). IPv6 supernets, and a second supernet with the CIDR of an
  * earlier one, are refused into the error table.
  */
-import { assertFirstWithCidr, NETWORK_CATEGORY_ID, NETWORK_LOCATION_ID, networkCidr, networkKey, networkPayload, type NetworkPayload } from './ipv4.js';
+import {
+  assertFirstWithCidr,
+  NETWORK_CATEGORY_ID,
+  NETWORK_LOCATION_ID,
+  networkCidr,
+  networkKey,
+  networkPayload,
+  type NetworkPayload,
+} from './ipv4.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 

@@ -56,13 +56,26 @@ export const within = (net: Cidr, inner: Cidr) => range(inner).first >= range(ne
 export function networkCidr(row: Row, what: string): Cidr {
   const raw = row.subnet;
   if (isIpv6(raw)) {
-    throw new TransformError(`${what} ${row.id} ${raw} is IPv6; only IPv4 networks are migrated`, 'network', 'Create it by hand under Networking → IPv6 networks in Splynx');
+    throw new TransformError(
+      `${what} ${row.id} ${raw} is IPv6; only IPv4 networks are migrated`,
+      'network',
+      'Create it by hand under Networking → IPv6 networks in Splynx',
+    );
   }
   const c = parseCidr(raw);
-  if (!c) throw new TransformError(`${what} ${row.id}: ${JSON.stringify(raw ?? null)} is not an IPv4 network in CIDR form`, 'network', `Correct the ${what} in Sonar`);
+  if (!c)
+    throw new TransformError(
+      `${what} ${row.id}: ${JSON.stringify(raw ?? null)} is not an IPv4 network in CIDR form`,
+      'network',
+      `Correct the ${what} in Sonar`,
+    );
   if (!isAligned(c)) {
     const fixed = { ip: intToIp(range(c).first), prefix: c.prefix };
-    throw new TransformError(`${what} ${row.id}: ${cidrText(c)} is not a network address`, 'network', `Correct it in Sonar to ${cidrText(fixed)} (the network that contains it)`);
+    throw new TransformError(
+      `${what} ${row.id}: ${cidrText(c)} is not a network address`,
+      'network',
+      `Correct it in Sonar to ${cidrText(fixed)} (the network that contains it)`,
+    );
   }
   return c;
 }
@@ -88,7 +101,11 @@ export function assertFirstWithCidr(row: Row, table: string, c: Cidr, ctx: Trans
   }
   const owner = first.get(cidrText(c));
   if (owner && owner !== String(row.id)) {
-    throw new TransformError(`${what} ${row.id} is ${cidrText(c)}, like ${what} ${owner}; Splynx holds a network once`, 'network', `Remove the duplicate ${what} in Sonar (${what} ${owner} is migrated)`);
+    throw new TransformError(
+      `${what} ${row.id} is ${cidrText(c)}, like ${what} ${owner}; Splynx holds a network once`,
+      'network',
+      `Remove the duplicate ${what} in Sonar (${what} ${owner} is migrated)`,
+    );
   }
 }
 
@@ -122,9 +139,14 @@ export function networkKey(p: NetworkPayload) {
   return {
     key: `network ${p.network}/${p.mask}`,
     async find(api: SplynxApi): Promise<string | null> {
-      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>('admin/networking/ipv4', { main_attributes: { network: p.network, mask: String(p.mask) } });
+      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>('admin/networking/ipv4', {
+        main_attributes: { network: p.network, mask: String(p.mask) },
+      });
       const same = rows.filter((r) => r.network === p.network && Number(r.mask) === p.mask);
-      if (same.length > 1) throw new Error(`${same.length} IPv4 networks are ${p.network}/${p.mask}; keep one in Splynx and register it with register-external`);
+      if (same.length > 1)
+        throw new Error(
+          `${same.length} IPv4 networks are ${p.network}/${p.mask}; keep one in Splynx and register it with register-external`,
+        );
       return same[0]?.id ?? null;
     },
   };

@@ -31,7 +31,15 @@ import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { partnersFor } from './tariff-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
-export const AUTHORIZATION_METHODS = ['none', 'firewall_ip_mac_filter', 'dhcp_leases', 'ppp_dhcp_radius', 'ppp_secrets', 'hotspot_users', 'hotspot_radius'] as const;
+export const AUTHORIZATION_METHODS = [
+  'none',
+  'firewall_ip_mac_filter',
+  'dhcp_leases',
+  'ppp_dhcp_radius',
+  'ppp_secrets',
+  'hotspot_users',
+  'hotspot_radius',
+] as const;
 export const ACCOUNTING_METHODS = ['none', 'radius', 'netflow'] as const;
 
 /** What every migrated router gets where Sonar has nothing (see the header). */

@@ -41,7 +41,9 @@ export function siteIps(site: Row, ctx: TransformContext): Array<{ ip: string; a
 }
 
 export const siteItems = (site: Row, ctx: TransformContext) =>
-  ctx.children('inventory_items', 'inventoryitemable_id', site.id, 'inventoryitemable_type', 'NetworkSite').sort((a, b) => Number(a.id) - Number(b.id));
+  ctx
+    .children('inventory_items', 'inventoryitemable_id', site.id, 'inventoryitemable_type', 'NetworkSite')
+    .sort((a, b) => Number(a.id) - Number(b.id));
 
 /** The equipment that is the site's router: an item whose model category reads router or core. */
 export function siteRouter(site: Row, ctx: TransformContext): { item: Row; model: string } | null {
@@ -57,17 +59,30 @@ export function siteRouter(site: Row, ctx: TransformContext): { item: Row; model
 
 /** The site's address on one line, "123 Main St, Springfield, TX 62701". */
 export function siteAddress(site: Row, ctx: TransformContext): string {
-  const a = ctx.children('addresses', 'addressable_id', site.id, 'addressable_type', 'NetworkSite').sort((x, y) => Number(x.id) - Number(y.id))[0];
+  const a = ctx
+    .children('addresses', 'addressable_id', site.id, 'addressable_type', 'NetworkSite')
+    .sort((x, y) => Number(x.id) - Number(y.id))[0];
   if (!a) return '';
   // Sonar's subdivision is "US_TX"; on an address line the state reads "TX".
   const zipped = [String(a.subdivision ?? '').replace(/^[A-Z]{2}_/, ''), a.zip].filter(Boolean).join(' ');
-  return [a.line1, a.line2, a.city, zipped].map((v) => String(v ?? '').trim()).filter(Boolean).join(', ');
+  return [a.line1, a.line2, a.city, zipped]
+    .map((v) => String(v ?? '').trim())
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Sonar's geopoint "lat,lon" as Splynx's "lat,lon", or '' when it is not a position. */
 export function siteGps(site: Row): string {
-  const [lat, lon, ...rest] = String(site.geopoint ?? '').split(',').map((s) => Number(s.trim()));
-  const ok = !rest.length && Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 && String(site.geopoint ?? '').trim() !== '';
+  const [lat, lon, ...rest] = String(site.geopoint ?? '')
+    .split(',')
+    .map((s) => Number(s.trim()));
+  const ok =
+    !rest.length &&
+    Number.isFinite(lat) &&
+    Number.isFinite(lon) &&
+    Math.abs(lat) <= 90 &&
+    Math.abs(lon) <= 180 &&
+    String(site.geopoint ?? '').trim() !== '';
   return ok ? `${lat},${lon}` : '';
 }
 

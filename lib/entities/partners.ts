@@ -39,7 +39,13 @@ export const partners: EntityModule<Payload> = {
   mappings: [
     {
       name: 'company',
-      propose: (ctx) => proposeNew(ctx.tables.companies ?? [], (c) => String(c.name ?? ''), 'partner', (c) => (ctx.tables.accounts ?? []).filter((a) => String(a.company_id) === String(c.id)).length),
+      propose: (ctx) =>
+        proposeNew(
+          ctx.tables.companies ?? [],
+          (c) => String(c.name ?? ''),
+          'partner',
+          (c) => (ctx.tables.accounts ?? []).filter((a) => String(a.company_id) === String(c.id)).length,
+        ),
     },
   ],
   naturalKey: (p) => ({

@@ -59,7 +59,10 @@ export function proposePaymentMethod(type: string): [string, string] {
     case 'CREDITCARD':
       return ['3', 'Credit card is payment method 3 on a fresh Splynx'];
     case 'CHECK':
-      return ['5', 'Splynx has no "Check" method by default: create one (Config → Finance → Payment methods) and put its id here, or keep Other (5)'];
+      return [
+        '5',
+        'Splynx has no "Check" method by default: create one (Config → Finance → Payment methods) and put its id here, or keep Other (5)',
+      ];
     case 'PAYPAL':
       return ['5', 'Splynx has no "PayPal" method by default: create one and put its id here, or keep Other (5)'];
     default:
@@ -78,13 +81,23 @@ export const payments: EntityModule<Payload> = {
   select: (p) => paymentCounts(p) || p.status === 'PENDING',
   transform(p, ctx) {
     if (p.status === 'PENDING') {
-      throw new TransformError(`payment ${p.id} is still pending in Sonar`, 'status', 'Wait until it succeeds or fails in Sonar, take a new snapshot and run again');
+      throw new TransformError(
+        `payment ${p.id} is still pending in Sonar`,
+        'status',
+        'Wait until it succeeds or fails in Sonar, take a new snapshot and run again',
+      );
     }
     const cents = wholeCents(p, 'amount', 'payment');
     if (cents <= 0) {
-      throw new TransformError(`payment ${p.id} is for ${decimal(cents)}; Splynx payments are positive`, 'amount', 'A refund or correction belongs in Splynx as a credit note or transaction: enter it by hand and register it with register-external');
+      throw new TransformError(
+        `payment ${p.id} is for ${decimal(cents)}; Splynx payments are positive`,
+        'amount',
+        'A refund or correction belongs in Splynx as a credit note or transaction: enter it by hand and register it with register-external',
+      );
     }
-    const comment = [p.reference ? `Reference ${String(p.reference).trim()}` : '', String(p.description ?? '').trim()].filter(Boolean).join('; ');
+    const comment = [p.reference ? `Reference ${String(p.reference).trim()}` : '', String(p.description ?? '').trim()]
+      .filter(Boolean)
+      .join('; ');
     return {
       customer_id: ctx.ref('customers', p.account_id),
       payment_type: ctx.mapping('payment-type').lookup(p.payment_type),

@@ -40,12 +40,19 @@ const payload = (internetServices.payload as unknown as z.ZodObject<z.ZodRawShap
   customer_id: z.string().regex(/^\d+$/),
   taking_ipv4: z.literal('1'),
   ipv4: z.string().regex(IPV4),
-  ipv4_route: z.union([z.literal(''), z.string().max(255).refine((v) => v.split(',').every((n) => CIDR.test(n)), 'must be comma-separated networks in CIDR form')]),
+  ipv4_route: z.union([
+    z.literal(''),
+    z
+      .string()
+      .max(255)
+      .refine((v) => v.split(',').every((n) => CIDR.test(n)), 'must be comma-separated networks in CIDR form'),
+  ]),
 });
 type Payload = Row & { id: string; customer_id: string; taking_ipv4: '1'; ipv4: string; ipv4_route: string };
 
 /** A static assignment a customer owns: not a RADIUS/DHCP session, on the account or its RADIUS login. */
-export const isCustomerStatic = (a: Row) => !a.soft && (a.ipassignmentable_type === 'Account' || a.ipassignmentable_type === 'RadiusAccount');
+export const isCustomerStatic = (a: Row) =>
+  !a.soft && (a.ipassignmentable_type === 'Account' || a.ipassignmentable_type === 'RadiusAccount');
 
 const byId = (a: Row, b: Row) => Number(a.id) - Number(b.id);
 
@@ -53,7 +60,11 @@ function ownerAccount(a: Row, ctx: TransformContext): string {
   if (a.ipassignmentable_type === 'Account') return String(a.ipassignmentable_id);
   const radius = ctx.byId('radius_accounts', a.ipassignmentable_id);
   if (!radius?.account_id) {
-    throw new TransformError(`IP assignment ${a.id} belongs to RADIUS account ${a.ipassignmentable_id}, which is not in the snapshot`, 'ipv4', 'Take a new snapshot, or remove the stale assignment in Sonar');
+    throw new TransformError(
+      `IP assignment ${a.id} belongs to RADIUS account ${a.ipassignmentable_id}, which is not in the snapshot`,
+      'ipv4',
+      'Take a new snapshot, or remove the stale assignment in Sonar',
+    );
   }
   return String(radius.account_id);
 }
@@ -61,7 +72,9 @@ function ownerAccount(a: Row, ctx: TransformContext): string {
 /** Every static the account owns, directly or through its RADIUS logins, oldest first. */
 export function accountStatics(accountId: string, ctx: TransformContext): Row[] {
   const direct = ctx.children('ip_assignments', 'ipassignmentable_id', accountId, 'ipassignmentable_type', 'Account');
-  const radius = ctx.children('radius_accounts', 'account_id', accountId).flatMap((r) => ctx.children('ip_assignments', 'ipassignmentable_id', r.id, 'ipassignmentable_type', 'RadiusAccount'));
+  const radius = ctx
+    .children('radius_accounts', 'account_id', accountId)
+    .flatMap((r) => ctx.children('ip_assignments', 'ipassignmentable_id', r.id, 'ipassignmentable_type', 'RadiusAccount'));
   return [...direct, ...radius].filter(isCustomerStatic).sort(byId);
 }
 
@@ -95,7 +108,9 @@ function carried(a: Row, ctx: TransformContext): boolean {
   }
   const { primary } = statics(accountId, ctx);
   // Only where they will travel: an account without exactly one internet service gets a row per static.
-  const data = ctx.children('account_services', 'account_id', accountId).filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA');
+  const data = ctx
+    .children('account_services', 'account_id', accountId)
+    .filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA');
   return !!primary && String(primary.id) !== String(a.id) && data.length === 1;
 }
 
@@ -116,40 +131,77 @@ export const serviceIps: EntityModule<Payload> = {
   select: (a, ctx) => isCustomerStatic(a) && !carried(a, ctx),
   transform(a, ctx) {
     const accountId = ownerAccount(a, ctx);
-    if (isIpv6(a.subnet)) throw new TransformError(`IP assignment ${a.id} ${a.subnet} is IPv6; only IPv4 statics are migrated`, 'ipv6', "Set it by hand on the customer's internet service (IPv6 fields)");
+    if (isIpv6(a.subnet))
+      throw new TransformError(
+        `IP assignment ${a.id} ${a.subnet} is IPv6; only IPv4 statics are migrated`,
+        'ipv6',
+        "Set it by hand on the customer's internet service (IPv6 fields)",
+      );
     const mine = parseCidr(a.subnet);
-    if (!mine) throw new TransformError(`IP assignment ${a.id}: ${JSON.stringify(a.subnet ?? null)} is not an IPv4 address in CIDR form`, 'ipv4', 'Correct the assignment in Sonar');
+    if (!mine)
+      throw new TransformError(
+        `IP assignment ${a.id}: ${JSON.stringify(a.subnet ?? null)} is not an IPv4 address in CIDR form`,
+        'ipv4',
+        'Correct the assignment in Sonar',
+      );
     const { primary, routes } = statics(accountId, ctx);
     // This record also stands for the statics routed to it, so its refusals name them too.
     const routeText = routes.map((r) => cidrText(parseCidr(r.subnet) ?? { ip: String(r.subnet), prefix: 32 })).join(',');
     const also = String(primary?.id) === String(a.id) && routes.length ? ` (with routes ${routeText})` : '';
 
     // The service first: without exactly one, none of the account's statics has a place.
-    const data = ctx.children('account_services', 'account_id', accountId).filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA').sort(byId);
+    const data = ctx
+      .children('account_services', 'account_id', accountId)
+      .filter((as) => ctx.byId('services', as.service_id)?.type === 'DATA')
+      .sort(byId);
     if (!data.length) {
-      throw new TransformError(`account ${accountId} has static IP ${cidrText(mine)}${also} but no internet service to carry it`, 'ipv4', 'Add the data service to the account in Sonar, or mark the address used by the customer by hand in Splynx (Networking → IPv4)');
+      throw new TransformError(
+        `account ${accountId} has static IP ${cidrText(mine)}${also} but no internet service to carry it`,
+        'ipv4',
+        'Add the data service to the account in Sonar, or mark the address used by the customer by hand in Splynx (Networking → IPv4)',
+      );
     }
     if (data.length > 1) {
-      throw new TransformError(`account ${accountId} has ${data.length} internet services (${data.map((d) => d.id).join(', ')}) and Sonar does not say which one carries static IP ${cidrText(mine)}${also}`, 'ipv4', 'Set the IP by hand on the right service in Splynx; this row is the reminder');
+      throw new TransformError(
+        `account ${accountId} has ${data.length} internet services (${data.map((d) => d.id).join(', ')}) and Sonar does not say which one carries static IP ${cidrText(mine)}${also}`,
+        'ipv4',
+        'Set the IP by hand on the right service in Splynx; this row is the reminder',
+      );
     }
     if (mine.prefix < 32) {
-      throw new TransformError(`routed block ${cidrText(mine)} of account ${accountId} needs a static address of the customer to be routed to, and the account has none`, 'ipv4', "Assign the customer's WAN address in Sonar, or set the service's IP and route by hand in Splynx");
+      throw new TransformError(
+        `routed block ${cidrText(mine)} of account ${accountId} needs a static address of the customer to be routed to, and the account has none`,
+        'ipv4',
+        "Assign the customer's WAN address in Sonar, or set the service's IP and route by hand in Splynx",
+      );
     }
     for (const r of routes) {
       const route = parseCidr(r.subnet);
       if (!route || !isAligned(route)) {
-        throw new TransformError(`routed block ${String(r.subnet)} of account ${accountId} (Sonar assignment ${r.id}) is not a network address`, 'ipv4_route', 'Correct the routed block in Sonar');
+        throw new TransformError(
+          `routed block ${String(r.subnet)} of account ${accountId} (Sonar assignment ${r.id}) is not a network address`,
+          'ipv4_route',
+          'Correct the routed block in Sonar',
+        );
       }
     }
     if (routeText.length > ROUTE_MAX) {
-      throw new TransformError(`account ${accountId} has ${routes.length + 1} statics; the ${routes.length} routed to ${mine.ip} need ${routeText.length} characters and Splynx keeps ${ROUTE_MAX}`, 'ipv4_route', 'Renumber the addresses into one block in Sonar and route that, or add the routes by hand on the router');
+      throw new TransformError(
+        `account ${accountId} has ${routes.length + 1} statics; the ${routes.length} routed to ${mine.ip} need ${routeText.length} characters and Splynx keeps ${ROUTE_MAX}`,
+        'ipv4_route',
+        'Renumber the addresses into one block in Sonar and route that, or add the routes by hand on the router',
+      );
     }
 
     // The address itself: a host of its own Sonar subnet, which must have become a Splynx network.
     const subnet = ctx.byId('subnets', a.subnet_id);
     const net = subnet ? parseCidr(subnet.subnet) : null;
     if (!net || !isHostOf(net, mine.ip)) {
-      throw new TransformError(`static IP ${mine.ip}${also} is not a host address of its Sonar subnet ${String(subnet?.subnet ?? `(subnet ${a.subnet_id} missing)`)}`, 'ipv4', 'Correct the assignment or its subnet in Sonar');
+      throw new TransformError(
+        `static IP ${mine.ip}${also} is not a host address of its Sonar subnet ${String(subnet?.subnet ?? `(subnet ${a.subnet_id} missing)`)}`,
+        'ipv4',
+        'Correct the assignment or its subnet in Sonar',
+      );
     }
     ctx.ref('ipv4_networks', a.subnet_id);
 

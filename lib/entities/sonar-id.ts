@@ -9,9 +9,25 @@ export const SONAR_ID_FIELD = 'sonar_id';
 
 /** The Splynx additional-field modules the entities write a `sonar_id` into. */
 export const SONAR_ID_MODULES = [
-  'partners', 'locations', 'admins', 'tariffs_internet', 'tariffs_custom', 'tariffs_voice', 'tariffs_one_time',
-  'customers', 'services_internet', 'services_custom', 'services_voice', 'ipv4_networks', 'routers',
-  'inventory_vendors', 'inventory_products', 'inventory_items', 'invoices', 'payments', 'ticket',
+  'partners',
+  'locations',
+  'admins',
+  'tariffs_internet',
+  'tariffs_custom',
+  'tariffs_voice',
+  'tariffs_one_time',
+  'customers',
+  'services_internet',
+  'services_custom',
+  'services_voice',
+  'ipv4_networks',
+  'routers',
+  'inventory_vendors',
+  'inventory_products',
+  'inventory_items',
+  'invoices',
+  'payments',
+  'ticket',
 ] as const;
 export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];
 
@@ -25,7 +41,14 @@ export async function ensureSonarIdFields(api: SplynxApi, modules: readonly stri
       if (await defined()) return null;
       for (let attempt = 1; ; attempt++) {
         try {
-          await api.create(path, { name: SONAR_ID_FIELD, title: 'Sonar id', type: 'string', is_unique: '1', readonly: '1', show_in_list: '0' });
+          await api.create(path, {
+            name: SONAR_ID_FIELD,
+            title: 'Sonar id',
+            type: 'string',
+            is_unique: '1',
+            readonly: '1',
+            show_in_list: '0',
+          });
           return module;
         } catch (e) {
           // An unanswered create may have landed (a dropped connection, a 5xx, a timeout): only a
@@ -53,6 +76,9 @@ export async function findBySonarId(api: SplynxApi, endpoint: string, sonarId: s
     if (e instanceof SplynxError && e.status === 400 && /attribute/i.test(e.message)) return null;
     throw e;
   }
-  if (rows.length > 1) throw new Error(`${rows.length} records in ${endpoint} carry sonar_id ${sonarId}; keep one in Splynx and register it with register-external`);
+  if (rows.length > 1)
+    throw new Error(
+      `${rows.length} records in ${endpoint} carry sonar_id ${sonarId}; keep one in Splynx and register it with register-external`,
+    );
   return rows[0]?.id ?? null;
 }

@@ -13,7 +13,11 @@ export function wholeCents(row: Row, field: string, what: string): number {
   const v = row[field];
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw new TransformError(`${what} ${row.id}: ${field} ${JSON.stringify(v)} is not a whole number of cents`, field, `Correct ${field} on ${what} ${row.id} in Sonar and take a new snapshot`);
+    throw new TransformError(
+      `${what} ${row.id}: ${field} ${JSON.stringify(v)} is not a whole number of cents`,
+      field,
+      `Correct ${field} on ${what} ${row.id} in Sonar and take a new snapshot`,
+    );
   }
   return n;
 }
@@ -31,7 +35,11 @@ export function sonarDate(row: Row, field: string, what: string): string {
   } catch {
     // reported below with the record and field
   }
-  throw new TransformError(`${what} ${row.id}: ${field} ${JSON.stringify(row[field] ?? null)} is not a date`, field, `Set ${field} on ${what} ${row.id} in Sonar`);
+  throw new TransformError(
+    `${what} ${row.id}: ${field} ${JSON.stringify(row[field] ?? null)} is not a date`,
+    field,
+    `Set ${field} on ${what} ${row.id} in Sonar`,
+  );
 }
 
 /** A Sonar `Datetime` as Splynx's naive local `YYYY-MM-DD HH:MM:SS` in the instance's timezone. */
@@ -42,7 +50,11 @@ export function localDatetime(row: Row, field: string, what: string, timezone: s
   } catch {
     // reported below with the record and field
   }
-  throw new TransformError(`${what} ${row.id}: ${field} ${JSON.stringify(row[field] ?? null)} is not a timestamp with an offset`, field, `Correct ${field} on ${what} ${row.id} in Sonar`);
+  throw new TransformError(
+    `${what} ${row.id}: ${field} ${JSON.stringify(row[field] ?? null)} is not a timestamp with an offset`,
+    field,
+    `Correct ${field} on ${what} ${row.id} in Sonar`,
+  );
 }
 
 /** Splynx ticket messages keep the date and the time in two fields. */

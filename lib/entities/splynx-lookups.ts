@@ -23,7 +23,11 @@ export interface LookupProblem {
 }
 
 /** Every row of the given id mappings whose Splynx value is not an existing (active) record. */
-export async function checkLookupMappings(api: SplynxApi, ctx: TransformContext, names = Object.keys(LOOKUP_MAPPINGS)): Promise<LookupProblem[]> {
+export async function checkLookupMappings(
+  api: SplynxApi,
+  ctx: TransformContext,
+  names = Object.keys(LOOKUP_MAPPINGS),
+): Promise<LookupProblem[]> {
   const problems: LookupProblem[] = [];
   for (const name of names) {
     const spec = LOOKUP_MAPPINGS[name];
@@ -34,9 +38,14 @@ export async function checkLookupMappings(api: SplynxApi, ctx: TransformContext,
     for (const row of table.all()) {
       const v = row.splynx_value.trim();
       const hit = byId.get(v);
-      const fail = (message: string) => problems.push({ mapping: name, sonar_id: row.sonar_id, sonar_value: row.sonar_value, splynx_value: v, message });
-      if (!hit) fail(`${name}: Sonar "${row.sonar_value}" maps to ${v || '(nothing)'}, which is not an id in ${spec.endpoint} (there: ${records.map((r) => `${r.id} ${spec.label(r)}`).join(', ')})`);
-      else if (name === 'payment-type' && String(hit.is_active) === '0') fail(`${name}: payment method ${v} "${hit.name}" is not active in Splynx`);
+      const fail = (message: string) =>
+        problems.push({ mapping: name, sonar_id: row.sonar_id, sonar_value: row.sonar_value, splynx_value: v, message });
+      if (!hit)
+        fail(
+          `${name}: Sonar "${row.sonar_value}" maps to ${v || '(nothing)'}, which is not an id in ${spec.endpoint} (there: ${records.map((r) => `${r.id} ${spec.label(r)}`).join(', ')})`,
+        );
+      else if (name === 'payment-type' && String(hit.is_active) === '0')
+        fail(`${name}: payment method ${v} "${hit.name}" is not active in Splynx`);
     }
   }
   return problems;

@@ -22,14 +22,19 @@ export const tariffBase = {
 export function partnersFor(service: Row, ctx: TransformContext): string[] {
   if (service.company_id) return [ctx.ref('partners', service.company_id)];
   const all = (ctx.tables.companies ?? []).map((c) => ctx.optionalRef('partners', c.id)).filter((x): x is string => !!x);
-  if (!all.length) throw new TransformError('no partner has been migrated yet', 'partners_ids', 'Load the foundation phase (partners) first');
+  if (!all.length)
+    throw new TransformError('no partner has been migrated yet', 'partners_ids', 'Load the foundation phase (partners) first');
   return all;
 }
 
 /** Splynx bills a tariff every billing period; a Sonar service billed every N months has no equivalent. */
 export function assertMonthly(detail: Row | undefined): void {
   if (detail && detail.billing_frequency !== null && detail.billing_frequency !== undefined && Number(detail.billing_frequency) !== 1) {
-    throw new TransformError(`bills every ${detail.billing_frequency} months; Splynx tariffs bill per billing period`, 'billing_frequency', 'Create a matching tariff by hand and register it with register-external');
+    throw new TransformError(
+      `bills every ${detail.billing_frequency} months; Splynx tariffs bill per billing period`,
+      'billing_frequency',
+      'Create a matching tariff by hand and register it with register-external',
+    );
   }
 }
 
@@ -57,7 +62,12 @@ export function serviceMapping(type: string, kind: string) {
       {
         name: 'service',
         propose: (ctx: TransformContext) =>
-          proposeNew((ctx.tables.services ?? []).filter((s) => s.type === type), (s) => `${s.name} (${type})`, `${kind} tariff`, (s) => (ctx.tables.account_services ?? []).filter((a) => String(a.service_id) === String(s.id)).length),
+          proposeNew(
+            (ctx.tables.services ?? []).filter((s) => s.type === type),
+            (s) => `${s.name} (${type})`,
+            `${kind} tariff`,
+            (s) => (ctx.tables.account_services ?? []).filter((a) => String(a.service_id) === String(s.id)).length,
+          ),
       },
     ],
   };

@@ -38,7 +38,12 @@ export const tariffsInternet: EntityModule<Payload> = {
   ...serviceMapping('DATA', 'internet'),
   transform: (service, ctx) => {
     const detail = ctx.children('data_service_details', 'service_id', service.id)[0];
-    if (!detail) throw new TransformError(`data service "${service.name}" has no speed details`, 'speed_download', 'Set download and upload speeds on the service in Sonar');
+    if (!detail)
+      throw new TransformError(
+        `data service "${service.name}" has no speed details`,
+        'speed_download',
+        'Set download and upload speeds on the service in Sonar',
+      );
     assertMonthly(detail);
     return {
       ...tariffFields(service, ctx),

@@ -45,8 +45,15 @@ export const tariffsOneTime: EntityModule<Payload> = {
   ...serviceMapping('ONETIME', 'one-time'),
   transform(service, ctx) {
     // Two Sonar services with one name would meet as one Splynx tariff: the older keeps the name.
-    const twin = (ctx.tables.services ?? []).find((o) => o.type === 'ONETIME' && Number(o.id) < Number(service.id) && title(o).toLowerCase() === title(service).toLowerCase());
-    if (twin) throw new TransformError(`one-time services ${twin.id} and ${service.id} are both called "${title(service)}"; Splynx tariff titles are unique`, 'title', `Rename service ${service.id} in Sonar, then run again`);
+    const twin = (ctx.tables.services ?? []).find(
+      (o) => o.type === 'ONETIME' && Number(o.id) < Number(service.id) && title(o).toLowerCase() === title(service).toLowerCase(),
+    );
+    if (twin)
+      throw new TransformError(
+        `one-time services ${twin.id} and ${service.id} are both called "${title(service)}"; Splynx tariff titles are unique`,
+        'title',
+        `Rename service ${service.id} in Sonar, then run again`,
+      );
     const { billing_types: _billing, ...fields } = tariffFields(service, ctx);
     return {
       ...fields,

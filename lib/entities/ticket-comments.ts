@@ -12,7 +12,14 @@
  * No place in Splynx: attachments. Natural key as for replies (findTicketMessage).
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { ADMIN_ENTITY, adminRef, findTicketMessage, supportAccountOf, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import {
+  ADMIN_ENTITY,
+  adminRef,
+  findTicketMessage,
+  supportAccountOf,
+  ticketMessagePayload,
+  type TicketMessagePayload,
+} from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketComments: EntityModule<TicketMessagePayload> = {
@@ -26,7 +33,12 @@ export const ticketComments: EntityModule<TicketMessagePayload> = {
   payload: ticketMessagePayload,
   transform(comment, ctx) {
     const body = String(comment.body ?? '').trim();
-    if (!body) throw new TransformError(`comment ${comment.id} has no text`, 'message', 'Nothing to carry: delete the empty comment in Sonar, or accept this row');
+    if (!body)
+      throw new TransformError(
+        `comment ${comment.id} has no text`,
+        'message',
+        'Nothing to carry: delete the empty comment in Sonar, or accept this row',
+      );
     const admin = adminRef(ctx, comment.user_id);
     return {
       ticket_id: ctx.ref('tickets', comment.ticket_id),

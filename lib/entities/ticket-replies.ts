@@ -16,7 +16,15 @@
  * the message itself (ticket, second, author, text); see findTicketMessage.
  */
 import { localDatetime, splitDatetime } from './sonar-values.js';
-import { ADMIN_ENTITY, adminRef, findTicketMessage, supportAccountOf, ticketCustomer, ticketMessagePayload, type TicketMessagePayload } from './ticket-common.js';
+import {
+  ADMIN_ENTITY,
+  adminRef,
+  findTicketMessage,
+  supportAccountOf,
+  ticketCustomer,
+  ticketMessagePayload,
+  type TicketMessagePayload,
+} from './ticket-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketReplies: EntityModule<TicketMessagePayload> = {
@@ -30,7 +38,12 @@ export const ticketReplies: EntityModule<TicketMessagePayload> = {
   payload: ticketMessagePayload,
   transform(reply, ctx) {
     const body = String(reply.body ?? '').trim();
-    if (!body) throw new TransformError(`reply ${reply.id} has no text`, 'message', 'Nothing to carry: delete the empty reply in Sonar, or accept this row');
+    if (!body)
+      throw new TransformError(
+        `reply ${reply.id} has no text`,
+        'message',
+        'Nothing to carry: delete the empty reply in Sonar, or accept this row',
+      );
     const ticket = ctx.byId('tickets', reply.ticket_id);
     const ticketId = ctx.ref('tickets', reply.ticket_id);
     const when = splitDatetime(localDatetime(reply, 'created_at', 'ticket reply', ctx.timezone));
@@ -42,7 +55,9 @@ export const ticketReplies: EntityModule<TicketMessagePayload> = {
     const customer = ticket ? ticketCustomer(ticket, ctx) : undefined;
     if (customer) return { ...base, author_type: 'customer', source: 'incoming', customer_id: customer, message: body };
     // Someone outside wrote on an internal ticket: Splynx has no author for them, so the text keeps it.
-    const from = [String(reply.author ?? '').trim(), reply.author_email ? `<${String(reply.author_email).trim()}>` : ''].filter(Boolean).join(' ');
+    const from = [String(reply.author ?? '').trim(), reply.author_email ? `<${String(reply.author_email).trim()}>` : '']
+      .filter(Boolean)
+      .join(' ');
     return { ...base, author_type: 'system', source: 'incoming', message: from ? `From: ${from}\n\n${body}` : body };
   },
   naturalKey: (p) => findTicketMessage(p),

@@ -98,7 +98,10 @@ export function proposeTicketPriority(priority: string): [string, string] {
 }
 
 /** Fresh-instance Splynx ticket groups: 1 General, 2 Technical support, 3 Billing. */
-const FRESH_GROUPS: Array<[string, RegExp]> = [['2', /tech|support|network|noc|outage/i], ['3', /bill|account|payment|financ/i]];
+const FRESH_GROUPS: Array<[string, RegExp]> = [
+  ['2', /tech|support|network|noc|outage/i],
+  ['3', /bill|account|payment|financ/i],
+];
 export function proposeTicketGroup(name: string): [string, string] {
   if (/^\s*technical support\s*$/i.test(name)) return ['2', 'same name as Splynx group 2 "Technical support"'];
   if (/^\s*billing\s*$/i.test(name)) return ['3', 'same name as Splynx group 3 "Billing"'];
@@ -148,7 +151,10 @@ export const tickets: EntityModule<Payload> = {
     const fromCustomer = customer !== undefined && ticket.inbound_mailbox_id !== null && ticket.inbound_mailbox_id !== undefined;
     const description = String(ticket.description ?? '').trim();
     const assignee = adminRef(ctx, ticket.user_id);
-    const group = ticket.ticket_group_id === null || ticket.ticket_group_id === undefined ? undefined : ctx.mapping('ticket-group').lookup(ticket.ticket_group_id);
+    const group =
+      ticket.ticket_group_id === null || ticket.ticket_group_id === undefined
+        ? undefined
+        : ctx.mapping('ticket-group').lookup(ticket.ticket_group_id);
     return {
       // Cut by code point, so an emoji is never split in half.
       subject: [...subject].length > SUBJECT_MAX ? `${[...subject].slice(0, SUBJECT_MAX - 1).join('')}…` : subject,
@@ -157,7 +163,9 @@ export const tickets: EntityModule<Payload> = {
       closed: ticket.status === 'CLOSED' ? '1' : '0',
       type_id: ctx.mapping('ticket-type').lookup(DEFAULT_TYPE_ROW),
       ...(group ? { group_id: group } : {}),
-      ...(customer ? { customer_id: customer, reporter_type: 'customer' as const, reporter_id: customer } : { reporter_type: 'none' as const }),
+      ...(customer
+        ? { customer_id: customer, reporter_type: 'customer' as const, reporter_id: customer }
+        : { reporter_type: 'none' as const }),
       ...(assignee ? { assign_to: assignee } : {}),
       created_at: created,
       updated_at: ticket.updated_at ? localDatetime(ticket, 'updated_at', 'ticket', ctx.timezone) : created,
@@ -203,7 +211,13 @@ export const tickets: EntityModule<Payload> = {
       propose: (ctx) =>
         (ctx.tables.ticket_groups ?? []).map((g) => {
           const [value, reason] = proposeTicketGroup(String(g.name ?? ''));
-          return { sonar_id: String(g.id), sonar_value: String(g.name ?? ''), splynx_value: value, reason, records: String(countBy(ctx, 'ticket_group_id', String(g.id))) };
+          return {
+            sonar_id: String(g.id),
+            sonar_value: String(g.name ?? ''),
+            splynx_value: value,
+            reason,
+            records: String(countBy(ctx, 'ticket_group_id', String(g.id))),
+          };
         }),
     },
     {

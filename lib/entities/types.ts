@@ -14,7 +14,10 @@ export const PHASES: Phase[] = ['foundation', 'network', 'inventory', 'customers
 /** A Sonar record that depends on one that was not migrated. */
 export class MissingDependency extends Error {
   override name = 'MissingDependency';
-  constructor(readonly entity: string, readonly sonarId: string) {
+  constructor(
+    readonly entity: string,
+    readonly sonarId: string,
+  ) {
     super(`needs ${entity} ${sonarId}, which has not been migrated`);
   }
 }
@@ -25,7 +28,12 @@ export class MissingDependency extends Error {
  */
 export class DanglingReference extends Error {
   override name = 'DanglingReference';
-  constructor(readonly table: string, readonly field: string, readonly target: string, readonly value: string) {
+  constructor(
+    readonly table: string,
+    readonly field: string,
+    readonly target: string,
+    readonly value: string,
+  ) {
     super(`${field} ${value} points at no ${target} record: there is none in the snapshot`);
   }
 }
@@ -33,7 +41,11 @@ export class DanglingReference extends Error {
 /** The record cannot be expressed in Splynx as it is: the analyst must decide. */
 export class TransformError extends Error {
   override name = 'TransformError';
-  constructor(message: string, readonly field?: string, readonly suggestion?: string) {
+  constructor(
+    message: string,
+    readonly field?: string,
+    readonly suggestion?: string,
+  ) {
     super(message);
   }
 }
@@ -79,7 +91,10 @@ export interface EntityModule<P extends Row = Row> {
   /** How to find the record in Splynx again: a human-readable key and the search that finds it. */
   naturalKey(payload: P, row: Row): { key: string; find(api: SplynxApi): Promise<string | null> };
   /** Mapping tables this entity reads, and how to propose them from the data. */
-  mappings?: Array<{ name: string; propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }> }>;
+  mappings?: Array<{
+    name: string;
+    propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }>;
+  }>;
   /**
    * The Sonar account a record belongs to, for single-customer and batch runs, when its own fields
    * do not say (a ticket reply through its ticket, an IP through a RADIUS login). Default: its
@@ -118,9 +133,18 @@ export interface EntityModule<P extends Row = Row> {
 }
 
 /** Searches a Splynx collection by one main attribute, answering the id of the single match. */
-export async function findBy(api: SplynxApi, endpoint: string, attribute: string, value: string, additional = false): Promise<string | null> {
+export async function findBy(
+  api: SplynxApi,
+  endpoint: string,
+  attribute: string,
+  value: string,
+  additional = false,
+): Promise<string | null> {
   const key = additional ? 'additional_attributes' : 'main_attributes';
   const rows = await api.get<Array<{ id: string }>>(endpoint, { [key]: { [attribute]: value } });
-  if (rows.length > 1) throw new Error(`${rows.length} records in ${endpoint} have ${attribute} = ${value}; resolve the duplicate in Splynx, then register the right one with register-external`);
+  if (rows.length > 1)
+    throw new Error(
+      `${rows.length} records in ${endpoint} have ${attribute} = ${value}; resolve the duplicate in Splynx, then register the right one with register-external`,
+    );
   return rows[0]?.id ?? null;
 }

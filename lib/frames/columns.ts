@@ -39,196 +39,401 @@ const COMMON = { id: ID, sonar_unique_id: ID, created_at: DATETIME, updated_at: 
 export const COLUMN_SPECS: Record<SnapshotTable, ColumnSpec> = {
   companies: {
     ...COMMON,
-    name: TEXT, default: BOOL, enabled: BOOL, country: TEXT, phone_number: TEXT,
-    tax_identification: TEXT, website_address: TEXT, customer_portal_url: TEXT, primary_color: TEXT,
-    secondary_color: TEXT, show_remittance_slip: BOOL, checks_payable_to: TEXT, isp_type: TEXT
+    name: TEXT,
+    default: BOOL,
+    enabled: BOOL,
+    country: TEXT,
+    phone_number: TEXT,
+    tax_identification: TEXT,
+    website_address: TEXT,
+    customer_portal_url: TEXT,
+    primary_color: TEXT,
+    secondary_color: TEXT,
+    show_remittance_slip: BOOL,
+    checks_payable_to: TEXT,
+    isp_type: TEXT,
   },
   account_statuses: {
     ...COMMON,
-    name: TEXT, activates_account: BOOL, color: TEXT, icon: TEXT
+    name: TEXT,
+    activates_account: BOOL,
+    color: TEXT,
+    icon: TEXT,
   },
   account_types: {
     ...COMMON,
-    name: TEXT, type: TEXT, color: TEXT, icon: TEXT
+    name: TEXT,
+    type: TEXT,
+    color: TEXT,
+    icon: TEXT,
   },
   accounts: {
     ...COMMON,
-    name: TEXT, account_status_id: ID, account_type_id: ID, company_id: ID, activation_date: DATE,
-    activation_time: TEXT, archived_at: DATETIME, archived_by_user_id: ID, is_delinquent: BOOL,
-    next_bill_date: DATE, next_recurring_charge_amount: INT, parent_account_id: ID, geopoint: TEXT,
-    data_usage_percentage: INT
+    name: TEXT,
+    account_status_id: ID,
+    account_type_id: ID,
+    company_id: ID,
+    activation_date: DATE,
+    activation_time: TEXT,
+    archived_at: DATETIME,
+    archived_by_user_id: ID,
+    is_delinquent: BOOL,
+    next_bill_date: DATE,
+    next_recurring_charge_amount: INT,
+    parent_account_id: ID,
+    geopoint: TEXT,
+    data_usage_percentage: INT,
   },
   account_billing_parameters: {
     ...COMMON,
-    account_id: ID, aggregate_invoice_taxes: BOOL, aggregate_linked_debits: BOOL, auto_pay_day: TEXT,
-    auto_pay_days: INT, bill_day: INT, bill_day_mode: TEXT, bill_mode: TEXT, default_for: TEXT,
-    due_days: INT, due_days_day: TEXT, grace_days: INT, invoice_day: INT, lifeline: BOOL,
-    months_to_bill: INT, print_invoice: BOOL, switch_status_after_delinquency: BOOL, tax_exempt: BOOL
+    account_id: ID,
+    aggregate_invoice_taxes: BOOL,
+    aggregate_linked_debits: BOOL,
+    auto_pay_day: TEXT,
+    auto_pay_days: INT,
+    bill_day: INT,
+    bill_day_mode: TEXT,
+    bill_mode: TEXT,
+    default_for: TEXT,
+    due_days: INT,
+    due_days_day: TEXT,
+    grace_days: INT,
+    invoice_day: INT,
+    lifeline: BOOL,
+    months_to_bill: INT,
+    print_invoice: BOOL,
+    switch_status_after_delinquency: BOOL,
+    tax_exempt: BOOL,
   },
   addresses: {
     ...COMMON,
-    addressable_type: TEXT, addressable_id: ID, type: TEXT, serviceable: BOOL, line1: TEXT, line2: TEXT,
-    city: TEXT, subdivision: TEXT, zip: TEXT, country: TEXT, county: TEXT, latitude: FLOAT,
-    longitude: FLOAT, timezone: TEXT, is_anchor: BOOL, attainable_download_speed: INT,
-    attainable_upload_speed: INT
+    addressable_type: TEXT,
+    addressable_id: ID,
+    type: TEXT,
+    serviceable: BOOL,
+    line1: TEXT,
+    line2: TEXT,
+    city: TEXT,
+    subdivision: TEXT,
+    zip: TEXT,
+    country: TEXT,
+    county: TEXT,
+    latitude: FLOAT,
+    longitude: FLOAT,
+    timezone: TEXT,
+    is_anchor: BOOL,
+    attainable_download_speed: INT,
+    attainable_upload_speed: INT,
   },
   contacts: {
     ...COMMON,
-    contactable_type: TEXT, contactable_id: ID, name: TEXT, email_address: TEXT, primary: BOOL,
-    role: TEXT, username: TEXT, language: TEXT, marketing_opt_in: BOOL
+    contactable_type: TEXT,
+    contactable_id: ID,
+    name: TEXT,
+    email_address: TEXT,
+    primary: BOOL,
+    role: TEXT,
+    username: TEXT,
+    language: TEXT,
+    marketing_opt_in: BOOL,
   },
   phone_numbers: {
     ...COMMON,
-    contact_id: ID, number: TEXT, extension: TEXT, country: TEXT, number_formatted: TEXT,
-    phone_number_type_id: ID, sms_opt_in: BOOL
+    contact_id: ID,
+    number: TEXT,
+    extension: TEXT,
+    country: TEXT,
+    number_formatted: TEXT,
+    phone_number_type_id: ID,
+    sms_opt_in: BOOL,
   },
   phone_number_types: {
     ...COMMON,
-    name: TEXT, sms_capable: BOOL
+    name: TEXT,
+    sms_capable: BOOL,
   },
   services: {
     ...COMMON,
-    name: TEXT, type: TEXT, application: TEXT, amount: INT, enabled: BOOL, company_id: ID,
-    display_if_zero: BOOL
+    name: TEXT,
+    type: TEXT,
+    application: TEXT,
+    amount: INT,
+    enabled: BOOL,
+    company_id: ID,
+    display_if_zero: BOOL,
   },
   data_service_details: {
     ...COMMON,
-    service_id: ID, billing_frequency: INT, download_speed_kilobits_per_second: INT,
-    upload_speed_kilobits_per_second: INT, technology_code: TEXT
+    service_id: ID,
+    billing_frequency: INT,
+    download_speed_kilobits_per_second: INT,
+    upload_speed_kilobits_per_second: INT,
+    technology_code: TEXT,
   },
   recurring_service_details: {
     ...COMMON,
-    service_id: ID, billing_frequency: INT
+    service_id: ID,
+    billing_frequency: INT,
   },
   voice_service_details: {
     ...COMMON,
-    service_id: ID, billing_frequency: INT, sub_type: TEXT, country: TEXT,
-    first_interval_in_seconds: INT, sub_interval_in_seconds: INT,
-    inbound_toll_free_rate_per_minute_in_thousandths: INT, rollup_generic_parameters: BOOL,
-    show_call_detail_records_on_invoice: BOOL, unlimited_local_minutes: BOOL,
-    unlimited_long_distance_minutes: BOOL, local_minutes: INT, long_distance_minutes: INT
+    service_id: ID,
+    billing_frequency: INT,
+    sub_type: TEXT,
+    country: TEXT,
+    first_interval_in_seconds: INT,
+    sub_interval_in_seconds: INT,
+    inbound_toll_free_rate_per_minute_in_thousandths: INT,
+    rollup_generic_parameters: BOOL,
+    show_call_detail_records_on_invoice: BOOL,
+    unlimited_local_minutes: BOOL,
+    unlimited_long_distance_minutes: BOOL,
+    local_minutes: INT,
+    long_distance_minutes: INT,
   },
   account_services: {
     ...COMMON,
-    account_id: ID, service_id: ID, quantity: INT, price_override: INT, price_override_reason: TEXT,
-    name_override: TEXT, next_bill_date: DATE, addition_prorate_date: DATE, number_of_times_billed: INT,
-    package_id: ID
+    account_id: ID,
+    service_id: ID,
+    quantity: INT,
+    price_override: INT,
+    price_override_reason: TEXT,
+    name_override: TEXT,
+    next_bill_date: DATE,
+    addition_prorate_date: DATE,
+    number_of_times_billed: INT,
+    package_id: ID,
   },
   supernets: {
     ...COMMON,
-    name: TEXT, subnet: TEXT
+    name: TEXT,
+    subnet: TEXT,
   },
   subnets: {
     ...COMMON,
-    name: TEXT, subnet: TEXT, supernet_id: ID, type: TEXT, polling_priority: INT
+    name: TEXT,
+    subnet: TEXT,
+    supernet_id: ID,
+    type: TEXT,
+    polling_priority: INT,
   },
   ip_pools: {
     ...COMMON,
-    name: TEXT, ip_range: TEXT, subnet_id: ID, ips_available: INT
+    name: TEXT,
+    ip_range: TEXT,
+    subnet_id: ID,
+    ips_available: INT,
   },
   ip_assignments: {
     ...COMMON,
-    ipassignmentable_type: TEXT, ipassignmentable_id: ID, subnet: TEXT, subnet_id: ID, ip_pool_id: ID,
-    soft: BOOL, description: TEXT, reference: TEXT
+    ipassignmentable_type: TEXT,
+    ipassignmentable_id: ID,
+    subnet: TEXT,
+    subnet_id: ID,
+    ip_pool_id: ID,
+    soft: BOOL,
+    description: TEXT,
+    reference: TEXT,
   },
   radius_accounts: {
     ...COMMON,
-    account_id: ID, username: TEXT, password: TEXT
+    account_id: ID,
+    username: TEXT,
+    password: TEXT,
   },
   network_sites: {
     ...COMMON,
-    name: TEXT, geopoint: TEXT, height_in_meters: FLOAT
+    name: TEXT,
+    geopoint: TEXT,
+    height_in_meters: FLOAT,
   },
   manufacturers: {
     ...COMMON,
-    name: TEXT
+    name: TEXT,
   },
   inventory_model_categories: {
     ...COMMON,
-    name: TEXT, icon: TEXT
+    name: TEXT,
+    icon: TEXT,
   },
   inventory_models: {
     ...COMMON,
-    name: TEXT, model_name: TEXT, manufacturer_id: ID, inventory_model_category_id: ID, enabled: BOOL,
-    generic: BOOL, device_type: TEXT, icon: TEXT, is_segmentable: BOOL
+    name: TEXT,
+    model_name: TEXT,
+    manufacturer_id: ID,
+    inventory_model_category_id: ID,
+    enabled: BOOL,
+    generic: BOOL,
+    device_type: TEXT,
+    icon: TEXT,
+    is_segmentable: BOOL,
   },
   inventory_model_fields: {
     ...COMMON,
-    inventory_model_id: ID, name: TEXT, type: TEXT, primary: BOOL, required: BOOL, unique: TEXT
+    inventory_model_id: ID,
+    name: TEXT,
+    type: TEXT,
+    primary: BOOL,
+    required: BOOL,
+    unique: TEXT,
   },
   inventory_items: {
     ...COMMON,
-    inventory_model_id: ID, inventoryitemable_type: TEXT, inventoryitemable_id: ID, status: TEXT,
-    purchase_price: INT, account_service_id: ID, quantity: INT, flapping: BOOL,
-    icmp_status_flap_count: INT, snmp_status_flap_count: INT
+    inventory_model_id: ID,
+    inventoryitemable_type: TEXT,
+    inventoryitemable_id: ID,
+    status: TEXT,
+    purchase_price: INT,
+    account_service_id: ID,
+    quantity: INT,
+    flapping: BOOL,
+    icmp_status_flap_count: INT,
+    snmp_status_flap_count: INT,
   },
   inventory_model_field_data: {
     ...COMMON,
-    inventory_item_id: ID, inventory_model_field_id: ID, value: TEXT
+    inventory_item_id: ID,
+    inventory_model_field_id: ID,
+    value: TEXT,
   },
   inventory_locations: {
     ...COMMON,
-    name: TEXT, default_shipping_location: BOOL
+    name: TEXT,
+    default_shipping_location: BOOL,
   },
   users: {
     ...COMMON,
-    name: TEXT, public_name: TEXT, username: TEXT, email_address: TEXT, enabled: BOOL, super_admin: BOOL,
-    role_id: ID, mobile_number: TEXT, language: TEXT, completed_setup: BOOL
+    name: TEXT,
+    public_name: TEXT,
+    username: TEXT,
+    email_address: TEXT,
+    enabled: BOOL,
+    super_admin: BOOL,
+    role_id: ID,
+    mobile_number: TEXT,
+    language: TEXT,
+    completed_setup: BOOL,
   },
   roles: {
     ...COMMON,
-    name: TEXT, applied_permissions: LIST
+    name: TEXT,
+    applied_permissions: LIST,
   },
   notes: {
     ...COMMON,
-    noteable_type: TEXT, noteable_id: ID, message: TEXT, priority: TEXT, user_id: ID
+    noteable_type: TEXT,
+    noteable_id: ID,
+    message: TEXT,
+    priority: TEXT,
+    user_id: ID,
   },
   tickets: {
     ...COMMON,
-    subject: TEXT, description: TEXT, status: TEXT, priority: TEXT, ticketable_type: TEXT,
-    ticketable_id: ID, ticket_group_id: ID, user_id: ID, closed_at: DATETIME, due_date: DATE,
-    company_id: ID, parent_ticket_id: ID, inbound_mailbox_id: ID
+    subject: TEXT,
+    description: TEXT,
+    status: TEXT,
+    priority: TEXT,
+    ticketable_type: TEXT,
+    ticketable_id: ID,
+    ticket_group_id: ID,
+    user_id: ID,
+    closed_at: DATETIME,
+    due_date: DATE,
+    company_id: ID,
+    parent_ticket_id: ID,
+    inbound_mailbox_id: ID,
   },
   ticket_replies: {
     ...COMMON,
-    ticket_id: ID, body: TEXT, incoming: BOOL, author: TEXT, author_email: TEXT, user_id: ID
+    ticket_id: ID,
+    body: TEXT,
+    incoming: BOOL,
+    author: TEXT,
+    author_email: TEXT,
+    user_id: ID,
   },
   ticket_comments: {
     ...COMMON,
-    ticket_id: ID, body: TEXT, user_id: ID
+    ticket_id: ID,
+    body: TEXT,
+    user_id: ID,
   },
   ticket_groups: {
     ...COMMON,
-    name: TEXT, enabled: BOOL, private: BOOL
+    name: TEXT,
+    enabled: BOOL,
+    private: BOOL,
   },
   ticket_categories: {
     ...COMMON,
-    name: TEXT, enabled: BOOL
+    name: TEXT,
+    enabled: BOOL,
   },
   custom_fields: {
     ...COMMON,
-    name: TEXT, entity_type: TEXT, type: TEXT, required: BOOL, unique: BOOL, enum_options: LIST
+    name: TEXT,
+    entity_type: TEXT,
+    type: TEXT,
+    required: BOOL,
+    unique: BOOL,
+    enum_options: LIST,
   },
   custom_field_data: {
     ...COMMON,
-    custom_field_id: ID, customfielddataable_type: TEXT, customfielddataable_id: ID, value: TEXT
+    custom_field_id: ID,
+    customfielddataable_type: TEXT,
+    customfielddataable_id: ID,
+    value: TEXT,
   },
   invoices: {
     ...COMMON,
-    account_id: ID, company_id: ID, date: DATE, due_date: DATE, end_date: DATE, status: TEXT,
-    total_debits: INT, total_taxes: INT, remaining_due: INT, void: BOOL, delinquent: BOOL,
-    number_of_months: INT, auto_pay_attempts: INT, child_invoice_remaining_due: INT, frozen: BOOL,
-    late_fee_applied: BOOL, late_fee_only: BOOL, pending_email: BOOL, tax_committed: BOOL, message: TEXT
+    account_id: ID,
+    company_id: ID,
+    date: DATE,
+    due_date: DATE,
+    end_date: DATE,
+    status: TEXT,
+    total_debits: INT,
+    total_taxes: INT,
+    remaining_due: INT,
+    void: BOOL,
+    delinquent: BOOL,
+    number_of_months: INT,
+    auto_pay_attempts: INT,
+    child_invoice_remaining_due: INT,
+    frozen: BOOL,
+    late_fee_applied: BOOL,
+    late_fee_only: BOOL,
+    pending_email: BOOL,
+    tax_committed: BOOL,
+    message: TEXT,
   },
   debits: {
     ...COMMON,
-    account_id: ID, amount: INT, company_id: ID, description: TEXT, invoice_id: ID,
-    number_of_months: INT, quantity: INT, reversed: BOOL, service_id: ID, service_name: TEXT, type: TEXT
+    account_id: ID,
+    amount: INT,
+    company_id: ID,
+    description: TEXT,
+    invoice_id: ID,
+    number_of_months: INT,
+    quantity: INT,
+    reversed: BOOL,
+    service_id: ID,
+    service_name: TEXT,
+    type: TEXT,
   },
   payments: {
     ...COMMON,
-    account_id: ID, amount: INT, amount_remaining: INT, company_id: ID, payment_datetime: DATETIME,
-    payment_type: TEXT, reference: TEXT, successful: BOOL, status: TEXT, description: TEXT
+    account_id: ID,
+    amount: INT,
+    amount_remaining: INT,
+    company_id: ID,
+    payment_datetime: DATETIME,
+    payment_type: TEXT,
+    reference: TEXT,
+    successful: BOOL,
+    status: TEXT,
+    description: TEXT,
   },
 };
 
@@ -260,11 +465,17 @@ export function inferKind(column: string, values: readonly unknown[]): ColumnKin
   for (const v of values) {
     if (v === null || v === undefined) continue;
     const k: ColumnKind =
-      typeof v === 'boolean' ? 'boolean'
-      : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float')
-      : v instanceof Date ? 'datetime'
-      : Array.isArray(v) ? 'list'
-      : 'text';
+      typeof v === 'boolean'
+        ? 'boolean'
+        : typeof v === 'number'
+          ? Number.isInteger(v)
+            ? 'int'
+            : 'float'
+          : v instanceof Date
+            ? 'datetime'
+            : Array.isArray(v)
+              ? 'list'
+              : 'text';
     if (kind === null || kind === k) kind = k;
     else if ((kind === 'int' && k === 'float') || (kind === 'float' && k === 'int')) kind = 'float';
     else return 'text';
@@ -289,6 +500,10 @@ export function columnSpec(table: string, records: readonly Record<string, unkno
     }
   }
   const spec: ColumnSpec = { ...declared };
-  for (const k of extra) spec[k] = inferKind(k, records.map((r) => r[k]));
+  for (const k of extra)
+    spec[k] = inferKind(
+      k,
+      records.map((r) => r[k]),
+    );
   return spec;
 }

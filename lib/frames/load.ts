@@ -49,23 +49,41 @@ export function toFrame(table: string, records: readonly Row[], opts: FrameOptio
     columns.map((c, i) => {
       const cell = toCell(kinds[i], r[c]);
       if (cell !== undefined) return cell;
-      problems.push({ table, source_id: String(r.id ?? ''), field: c, kind: kinds[i], value: typeof r[c] === 'string' ? (r[c] as string) : JSON.stringify(r[c]) });
+      problems.push({
+        table,
+        source_id: String(r.id ?? ''),
+        field: c,
+        kind: kinds[i],
+        value: typeof r[c] === 'string' ? (r[c] as string) : JSON.stringify(r[c]),
+      });
       return null;
     }),
   );
   if (opts.problems) opts.problems.push(...problems);
   else if (problems.length) {
     const p = problems[0];
-    console.warn(`${table}: ${problems.length} value(s) did not fit their column type and are null in the frame (first: ${p.field} of ${p.source_id}, a ${p.kind}). Pass { problems: [] } to list them.`);
+    console.warn(
+      `${table}: ${problems.length} value(s) did not fit their column type and are null in the frame (first: ${p.field} of ${p.source_id}, a ${p.kind}). Pass { problems: [] } to list them.`,
+    );
   }
-  const df = newFrame(columns, kinds.map((k) => DANFO_DTYPES[k]), rows);
+  const df = newFrame(
+    columns,
+    kinds.map((k) => DANFO_DTYPES[k]),
+    rows,
+  );
   specs.set(df, spec);
   return df;
 }
 
 function extraColumns(spec: ColumnSpec, records: readonly Row[]): ColumnSpec {
   const extra: ColumnSpec = {};
-  for (const r of records) for (const k of Object.keys(r)) if (!(k in spec) && !(k in extra)) extra[k] = inferKind(k, records.map((x) => x[k]));
+  for (const r of records)
+    for (const k of Object.keys(r))
+      if (!(k in spec) && !(k in extra))
+        extra[k] = inferKind(
+          k,
+          records.map((x) => x[k]),
+        );
   return extra;
 }
 
@@ -79,7 +97,8 @@ export function frameSpec(table: string, df: DataFrame): ColumnSpec {
   const built = specs.get(df);
   const declared: ColumnSpec = isKnownTable(table) ? COLUMN_SPECS[table] : {};
   const dtypes = frameDtypes(df);
-  const fromDtype = (d: string): ColumnKind => (d === 'datetime' ? 'datetime' : d === 'boolean' ? 'boolean' : d === 'int32' ? 'int' : d === 'float32' ? 'float' : 'text');
+  const fromDtype = (d: string): ColumnKind =>
+    d === 'datetime' ? 'datetime' : d === 'boolean' ? 'boolean' : d === 'int32' ? 'int' : d === 'float32' ? 'float' : 'text';
   return Object.fromEntries(frameColumns(df).map((c, i) => [c, built?.[c] ?? declared[c] ?? fromDtype(dtypes[i])]));
 }
 
@@ -202,7 +221,9 @@ function chooseTables(dir: string, m: ManifestLike, only?: string[]): string[] {
 function readSnapshotManifest(dir: string, opts: LoadOptions): ManifestLike {
   const m = readJson<ManifestLike>(path.join(dir, 'manifest.json'), 'snapshot');
   if (m.status !== 'complete' && !opts.allowIncomplete) {
-    throw new Error(`Snapshot ${m.id ?? dir} is not complete (status "${m.status}"): finish it (run notebook 01 again with its id), or pass { allowIncomplete: true }`);
+    throw new Error(
+      `Snapshot ${m.id ?? dir} is not complete (status "${m.status}"): finish it (run notebook 01 again with its id), or pass { allowIncomplete: true }`,
+    );
   }
   return m;
 }
@@ -217,7 +238,12 @@ interface Layer {
 function layers(dir: string, opts: LoadOptions): Layer[] {
   const top = { dir, manifest: readSnapshotManifest(dir, opts) };
   if (opts.changesOnly || !top.manifest.since) return [top];
-  return [top, ...snapshotChain(dir).slice(1).map((d) => ({ dir: d, manifest: readSnapshotManifest(d, { ...opts, allowIncomplete: false }) }))];
+  return [
+    top,
+    ...snapshotChain(dir)
+      .slice(1)
+      .map((d) => ({ dir: d, manifest: readSnapshotManifest(d, { ...opts, allowIncomplete: false }) })),
+  ];
 }
 
 /** Tables of every layer, the newest layer's order first. */
@@ -239,9 +265,7 @@ async function mergedTable(chain: Layer[], table: string, omit?: readonly string
     for (const id of layer.manifest.deleted?.[table] ?? []) byId.delete(String(id));
   }
   const numeric = (id: string) => (/^\d+$/.test(id) ? Number(id) : NaN);
-  return [...byId.entries()]
-    .sort(([a], [b]) => numeric(a) - numeric(b) || a.localeCompare(b))
-    .map(([, r]) => r);
+  return [...byId.entries()].sort(([a], [b]) => numeric(a) - numeric(b) || a.localeCompare(b)).map(([, r]) => r);
 }
 
 /**
@@ -274,7 +298,8 @@ export async function loadSnapshot(dir: string, opts: LoadOptions = {}): Promise
   const chain = layers(dir, opts);
   const out: Frames = {};
   // One table at a time, so only one table's raw records are held at once.
-  for (const t of chooseTables(dir, tablesOf(chain), opts.tables)) out[t] = toFrame(t, await mergedTable(chain, t), { problems: opts.problems });
+  for (const t of chooseTables(dir, tablesOf(chain), opts.tables))
+    out[t] = toFrame(t, await mergedTable(chain, t), { problems: opts.problems });
   return out;
 }
 
@@ -313,7 +338,8 @@ export async function writeCleaned(dir: string, data: TableSource, opts: WriteCl
   if (fs.existsSync(manifestFile)) {
     const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Partial<CleanManifest>;
     fs.rmSync(manifestFile);
-    for (const name of [...Object.keys(old.tables ?? {}), ...Object.keys(old.extra ?? {})]) fs.rmSync(path.join(dir, `${name}.jsonl`), { force: true });
+    for (const name of [...Object.keys(old.tables ?? {}), ...Object.keys(old.extra ?? {})])
+      fs.rmSync(path.join(dir, `${name}.jsonl`), { force: true });
   }
   const extraNames = Object.keys(opts.extra ?? {});
   const clash = extraNames.filter((n) => n in data || n === 'manifest');

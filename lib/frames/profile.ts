@@ -28,7 +28,8 @@ export type FieldList = Record<string, string[]>;
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : String(v));
 const pct = (n: number, of: number) => (of ? Math.round((n / of) * 1000) / 10 : 0);
-const byId = (a: { source_id: string }, b: { source_id: string }) => Number(a.source_id) - Number(b.source_id) || a.source_id.localeCompare(b.source_id);
+const byId = (a: { source_id: string }, b: { source_id: string }) =>
+  Number(a.source_id) - Number(b.source_id) || a.source_id.localeCompare(b.source_id);
 
 function fieldViews(source: TableSource, fields: FieldList): Array<{ view: TableView; field: string }> {
   const out: Array<{ view: TableView; field: string }> = [];
@@ -71,7 +72,16 @@ export function nullCounts(data: Viewable, opts: { table?: string; all?: boolean
         if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) nulls++;
         else if (typeof v === 'string' && v.trim() === '') blanks++;
       }
-      if (all || nulls || blanks) out.push({ table: view.table, column, kind: view.kind(column), rows: view.length, nulls, blanks, null_pct: pct(nulls, view.length) });
+      if (all || nulls || blanks)
+        out.push({
+          table: view.table,
+          column,
+          kind: view.kind(column),
+          rows: view.length,
+          nulls,
+          blanks,
+          null_pct: pct(nulls, view.length),
+        });
     }
   }
   return out;
@@ -85,7 +95,11 @@ export interface ValueCountRow {
 }
 
 /** How often each value of one column occurs, most frequent first. `labels` names coded values (status ids). */
-export function valueCounts(data: DataFrame | readonly Row[], column: string, opts: { labels?: Map<string, string> } = {}): ValueCountRow[] {
+export function valueCounts(
+  data: DataFrame | readonly Row[],
+  column: string,
+  opts: { labels?: Map<string, string> } = {},
+): ValueCountRow[] {
   const view = new TableView('', data);
   const counts = new Map<string, { value: unknown; count: number }>();
   for (const v of view.col(column)) {
@@ -148,7 +162,10 @@ export function statusCounts(source: TableSource): StatusCountRow[] {
   const accounts = viewOf(source, 'accounts');
   if (accounts?.has('archived_at')) {
     const archived = accounts.col('archived_at').filter((v) => v !== null && v !== undefined).length;
-    for (const [value, count] of [[true, archived], [false, accounts.length - archived]] as const) {
+    for (const [value, count] of [
+      [true, archived],
+      [false, accounts.length - archived],
+    ] as const) {
       if (count) out.push({ table: 'accounts', field: 'archived', value, count, pct: pct(count, accounts.length) });
     }
   }
@@ -221,7 +238,10 @@ export function duplicateEmails(source: TableSource): DuplicateGroup[] {
 /** Logins (contact usernames, RADIUS usernames) used twice, ignoring case: Splynx keeps customer and service logins unique. */
 export function duplicateLogins(source: TableSource): DuplicateGroup[] {
   const login = (v: unknown) => tidy(text(v))?.toLowerCase() ?? null;
-  return [...duplicateKeys(source, 'contacts', 'username', { normalize: login }), ...duplicateKeys(source, 'radius_accounts', 'username', { normalize: login })];
+  return [
+    ...duplicateKeys(source, 'contacts', 'username', { normalize: login }),
+    ...duplicateKeys(source, 'radius_accounts', 'username', { normalize: login }),
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +271,14 @@ export function invalidEmails(source: TableSource, fields: FieldList = EMAIL_FIE
       const t = tidy(text(v));
       if (t === null || isValidEmail(t)) return;
       const c = cleanEmail(text(v));
-      out.push({ table: view.table, source_id: ids[i], field, value: text(v)!, problem: c.issue ?? `"${t}" is not a valid e-mail address as written`, fix: c.value });
+      out.push({
+        table: view.table,
+        source_id: ids[i],
+        field,
+        value: text(v)!,
+        problem: c.issue ?? `"${t}" is not a valid e-mail address as written`,
+        fix: c.value,
+      });
     });
   }
   return out.sort(byId);
@@ -298,7 +325,9 @@ export function invalidPhones(source: TableSource, opts: { defaultCountry?: stri
   if (phones?.has('number')) {
     const countryOf = contactCountries(source);
     const ids = phones.ids();
-    const [numbers, exts, countries, shown, contactIds] = ['number', 'extension', 'country', 'number_formatted', 'contact_id'].map((c) => phones.col(c));
+    const [numbers, exts, countries, shown, contactIds] = ['number', 'extension', 'country', 'number_formatted', 'contact_id'].map((c) =>
+      phones.col(c),
+    );
     numbers.forEach((n, i) => {
       const value = text(n);
       if (value === null || value.trim() === '') return;
@@ -312,11 +341,21 @@ export function invalidPhones(source: TableSource, opts: { defaultCountry?: stri
       const display = tidy(text(shown[i]));
       const expected = parsePhoneNumberFromString(c.value.e164)?.formatNational();
       if (display !== null && expected && display !== expected) {
-        out.push({ ...row, field: 'number_formatted', value: text(shown[i])!, problem: `shown as "${display}", but the number is ${c.value.e164} ("${expected}")`, fix: formatPhone(c.value), kind: 'format' });
+        out.push({
+          ...row,
+          field: 'number_formatted',
+          value: text(shown[i])!,
+          problem: `shown as "${display}", but the number is ${c.value.e164} ("${expected}")`,
+          fix: formatPhone(c.value),
+          kind: 'format',
+        });
       }
     });
   }
-  const others: Array<[string, string, string | null]> = [['users', 'mobile_number', null], ['companies', 'phone_number', 'country']];
+  const others: Array<[string, string, string | null]> = [
+    ['users', 'mobile_number', null],
+    ['companies', 'phone_number', 'country'],
+  ];
   for (const [table, field, countryField] of others) {
     const view = viewOf(source, table);
     if (!view?.has(field)) continue;
@@ -376,7 +415,16 @@ export function overlongFields(source: TableSource, limits: typeof FIELD_LIMITS 
       view.col(field).forEach((v, i) => {
         const r = fitLength(text(v), max, field);
         if (!r.issue) return;
-        out.push({ table, source_id: ids[i], field, splynx_field: splynx, length: [...tidy(text(v))!].length, limit: max, value: text(v)!, fix: r.value! });
+        out.push({
+          table,
+          source_id: ids[i],
+          field,
+          splynx_field: splynx,
+          length: [...tidy(text(v))!].length,
+          limit: max,
+          value: text(v)!,
+          fix: r.value!,
+        });
       });
     }
   }
@@ -456,9 +504,20 @@ export function unicodeText(source: TableSource, fields: FieldList = NAME_FIELDS
       const t = tidy(s);
       if (s === null || t === null) return;
       const row = { table: view.table, source_id: ids[i], field, value: s };
-      if ([...t].some((ch) => ch.codePointAt(0)! > 0xffff)) out.push({ ...row, problem: 'has emoji or other 4-byte characters, which a Splynx database in 3-byte utf8 cannot store', level: 'warn' });
-      else if (s.normalize('NFC') !== s) out.push({ ...row, problem: 'has decomposed accents (not NFC); cleaning composes them', level: 'warn' });
-      else if (/[^\x00-\x7f]/.test(t)) out.push({ ...row, problem: 'has non-ASCII letters; check they show correctly in Splynx, on invoices and in e-mails', level: 'info' });
+      if ([...t].some((ch) => ch.codePointAt(0)! > 0xffff))
+        out.push({
+          ...row,
+          problem: 'has emoji or other 4-byte characters, which a Splynx database in 3-byte utf8 cannot store',
+          level: 'warn',
+        });
+      else if (s.normalize('NFC') !== s)
+        out.push({ ...row, problem: 'has decomposed accents (not NFC); cleaning composes them', level: 'warn' });
+      else if (/[^\x00-\x7f]/.test(t))
+        out.push({
+          ...row,
+          problem: 'has non-ASCII letters; check they show correctly in Splynx, on invoices and in e-mails',
+          level: 'info',
+        });
     });
   }
   return out.sort(byId);
@@ -512,11 +571,16 @@ function checkReferences(source: TableSource, references: Record<string, Record<
         let check = checks.get(key);
         if (!check) {
           const known = !to.startsWith('?') && to in source;
-          const note = to.startsWith('?') ? `owner type ${to.slice(1)} is not a known table: not checked` : known ? '' : `${to} is not in this snapshot: not checked`;
+          const note = to.startsWith('?')
+            ? `owner type ${to.slice(1)} is not a known table: not checked`
+            : known
+              ? ''
+              : `${to} is not in this snapshot: not checked`;
           checks.set(key, (check = { table, field, target: to.replace(/^\?/, ''), checked: known, references: 0, orphans: [], note }));
         }
         check.references++;
-        if (check.checked && !idsOf(to).has(String(v))) check.orphans.push({ table, source_id: ids[i], field, target: to, value: String(v) });
+        if (check.checked && !idsOf(to).has(String(v)))
+          check.orphans.push({ table, source_id: ids[i], field, target: to, value: String(v) });
       });
     }
   }
@@ -529,7 +593,9 @@ function checkReferences(source: TableSource, references: Record<string, Record<
  * targets the snapshot does not hold are skipped, and listed by `referenceCoverage`.
  */
 export function orphanReferences(source: TableSource, references: Record<string, Record<string, Target>> = REFERENCES): OrphanRow[] {
-  return checkReferences(source, references).flatMap((c) => c.orphans).sort((a, b) => a.table.localeCompare(b.table) || byId(a, b));
+  return checkReferences(source, references)
+    .flatMap((c) => c.orphans)
+    .sort((a, b) => a.table.localeCompare(b.table) || byId(a, b));
 }
 
 export interface ReferenceCoverageRow {
@@ -543,7 +609,10 @@ export interface ReferenceCoverageRow {
 }
 
 /** Which references were checked, how many there are and how many dangle; and which could not be checked. */
-export function referenceCoverage(source: TableSource, references: Record<string, Record<string, Target>> = REFERENCES): ReferenceCoverageRow[] {
+export function referenceCoverage(
+  source: TableSource,
+  references: Record<string, Record<string, Target>> = REFERENCES,
+): ReferenceCoverageRow[] {
   return checkReferences(source, references).map(({ orphans, ...c }) => ({ ...c, orphans: orphans.length }));
 }
 
@@ -571,37 +640,108 @@ export function issuesForReview(source: TableSource, opts: ReviewOptions = {}): 
     out.push({ entity, source_id, field, category, problem, suggested_fix });
 
   for (const p of opts.typeProblems ?? []) {
-    add(p.table, p.source_id, p.field, 'validation', `${JSON.stringify(p.value)} is not a ${p.kind}`, 'Check the extract; the value is null in the frames');
+    add(
+      p.table,
+      p.source_id,
+      p.field,
+      'validation',
+      `${JSON.stringify(p.value)} is not a ${p.kind}`,
+      'Check the extract; the value is null in the frames',
+    );
   }
   for (const r of invalidEmails(source)) {
-    if (r.fix) add(r.table, r.source_id, r.field, 'transformation', `"${r.value.trim()}" is not a valid e-mail address as written`, `Cleaning makes it ${r.fix}; check that is the address meant`);
-    else add(r.table, r.source_id, r.field, 'validation', r.problem, 'Correct the address in Sonar and take a new snapshot; otherwise it is left out');
+    if (r.fix)
+      add(
+        r.table,
+        r.source_id,
+        r.field,
+        'transformation',
+        `"${r.value.trim()}" is not a valid e-mail address as written`,
+        `Cleaning makes it ${r.fix}; check that is the address meant`,
+      );
+    else
+      add(
+        r.table,
+        r.source_id,
+        r.field,
+        'validation',
+        r.problem,
+        'Correct the address in Sonar and take a new snapshot; otherwise it is left out',
+      );
   }
   for (const r of invalidPhones(source, { defaultCountry: opts.defaultCountry })) {
-    if (r.kind === 'invalid') add(r.table, r.source_id, r.field, 'validation', r.problem, 'Correct the number in Sonar; it is kept as written and may not dial');
-    else add(r.table, r.source_id, r.field, 'transformation', r.problem, `Splynx gets ${r.fix}; check the display form did not hold something the number lacks`);
+    if (r.kind === 'invalid')
+      add(r.table, r.source_id, r.field, 'validation', r.problem, 'Correct the number in Sonar; it is kept as written and may not dial');
+    else
+      add(
+        r.table,
+        r.source_id,
+        r.field,
+        'transformation',
+        r.problem,
+        `Splynx gets ${r.fix}; check the display form did not hold something the number lacks`,
+      );
   }
   for (const r of overlongFields(source, opts.limits)) {
-    add(r.table, r.source_id, r.field, 'transformation', `${r.length} characters; ${r.splynx_field} keeps ${r.limit}`, `Shorten it in Sonar, or accept the cut: "${r.fix}"`);
+    add(
+      r.table,
+      r.source_id,
+      r.field,
+      'transformation',
+      `${r.length} characters; ${r.splynx_field} keeps ${r.limit}`,
+      `Shorten it in Sonar, or accept the cut: "${r.fix}"`,
+    );
   }
-  for (const r of blankRequired(source)) add(r.table, r.source_id, r.field, 'data', `${r.field} is blank (${r.value})`, 'Fill it in Sonar; Splynx requires it');
-  for (const r of paddedText(source)) add(r.table, r.source_id, r.field, 'transformation', `extra whitespace: ${r.value}`, `Trimmed on cleaning to "${r.fix}"`);
+  for (const r of blankRequired(source))
+    add(r.table, r.source_id, r.field, 'data', `${r.field} is blank (${r.value})`, 'Fill it in Sonar; Splynx requires it');
+  for (const r of paddedText(source))
+    add(r.table, r.source_id, r.field, 'transformation', `extra whitespace: ${r.value}`, `Trimmed on cleaning to "${r.fix}"`);
   for (const r of unicodeText(source)) {
-    if (r.level === 'warn') add(r.table, r.source_id, r.field, r.problem.startsWith('has emoji') ? 'validation' : 'transformation', `"${r.value}" ${r.problem}`, r.problem.startsWith('has emoji') ? 'Try one such record in Splynx first; remove the emoji in Sonar if it is refused or garbled' : 'Composed (NFC) on cleaning; nothing to do');
+    if (r.level === 'warn')
+      add(
+        r.table,
+        r.source_id,
+        r.field,
+        r.problem.startsWith('has emoji') ? 'validation' : 'transformation',
+        `"${r.value}" ${r.problem}`,
+        r.problem.startsWith('has emoji')
+          ? 'Try one such record in Splynx first; remove the emoji in Sonar if it is refused or garbled'
+          : 'Composed (NFC) on cleaning; nothing to do',
+      );
   }
   const dup = (groups: DuplicateGroup[], what: string, fix: string) => {
     for (const g of groups) {
       for (const id of g.ids) {
         const others = g.ids.filter((x) => x !== id);
-        add(g.table, id, g.field, 'data', `${what} "${g.value}" is also on ${g.table} ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}`, fix);
+        add(
+          g.table,
+          id,
+          g.field,
+          'data',
+          `${what} "${g.value}" is also on ${g.table} ${others.slice(0, 5).join(', ')}${others.length > 5 ? ` and ${others.length - 5} more` : ''}`,
+          fix,
+        );
       }
     }
   };
-  dup(duplicateIds(source), 'id', 'The snapshot holds the record twice: take a fresh full snapshot, or merge by id keeping the newest updated_at');
+  dup(
+    duplicateIds(source),
+    'id',
+    'The snapshot holds the record twice: take a fresh full snapshot, or merge by id keeping the newest updated_at',
+  );
   dup(duplicateEmails(source), 'e-mail', 'Decide which account keeps it; the others get no e-mail (or a different one) in Splynx');
   dup(duplicateLogins(source), 'login', 'Make the logins unique in Sonar; Splynx refuses a second customer or service with the same login');
   for (const r of orphanReferences(source, opts.references)) {
-    add(r.table, r.source_id, r.field, 'data', `${r.field} ${r.value} points at no record of ${r.target}`, 'Fix or clear the reference in Sonar; it cannot be linked in Splynx as it is');
+    add(
+      r.table,
+      r.source_id,
+      r.field,
+      'data',
+      `${r.field} ${r.value} points at no record of ${r.target}`,
+      'Fix or clear the reference in Sonar; it cannot be linked in Splynx as it is',
+    );
   }
-  return out.sort((a, b) => a.entity.localeCompare(b.entity) || byId(a, b) || a.field.localeCompare(b.field) || a.category.localeCompare(b.category));
+  return out.sort(
+    (a, b) => a.entity.localeCompare(b.entity) || byId(a, b) || a.field.localeCompare(b.field) || a.category.localeCompare(b.category),
+  );
 }

@@ -43,7 +43,12 @@ function tableOf(data: Showable, opts: ShowOptions): Table {
     const rows = frameRows(data);
     return { columns, rows: rows.slice(0, limit).map((r) => idx.map((i) => (i < 0 ? undefined : r[i]))), total: frameLength(data) };
   }
-  const records: readonly Row[] = Array.isArray(data) ? (data as readonly Row[]) : Object.entries(data as Row).map(([key, value]) => ({ key, value: SECRET_NAME.test(key) && value !== null && value !== undefined ? '***' : value }));
+  const records: readonly Row[] = Array.isArray(data)
+    ? (data as readonly Row[])
+    : Object.entries(data as Row).map(([key, value]) => ({
+        key,
+        value: SECRET_NAME.test(key) && value !== null && value !== undefined ? '***' : value,
+      }));
   let columns = opts.columns;
   if (!columns) {
     const seen = new Set<string>();
@@ -74,7 +79,8 @@ export function cellText(v: unknown, column = ''): string {
 const isNumeric = (v: unknown) => typeof v === 'number' || typeof v === 'bigint';
 
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]$/u;
-const WIDE = /^[\p{Extended_Pictographic}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
+const WIDE =
+  /^[\p{Extended_Pictographic}\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]$/u;
 
 /** How many terminal columns a string takes: CJK and emoji take two, combining marks none. */
 export function displayWidth(s: string): number {
@@ -101,7 +107,8 @@ const pad = (s: string, width: number, right: boolean) => {
   return right ? fill + s : s + fill;
 };
 
-const moreLine = (t: Table) => (t.total > t.rows.length ? `… ${t.total - t.rows.length} more row${t.total - t.rows.length === 1 ? '' : 's'} (${t.total} in all)` : '');
+const moreLine = (t: Table) =>
+  t.total > t.rows.length ? `… ${t.total - t.rows.length} more row${t.total - t.rows.length === 1 ? '' : 's'} (${t.total} in all)` : '';
 
 /** The table as aligned plain text, numbers right-aligned. */
 export function renderText(data: Showable, opts: ShowOptions = {}): string {
@@ -113,8 +120,17 @@ export function renderText(data: Showable, opts: ShowOptions = {}): string {
   const cells = t.rows.map((r) => r.map((v, i) => fitWidth(cellText(v, t.columns[i]), max)));
   const header = t.columns.map((c) => fitWidth(c, max));
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...cells.map((r) => displayWidth(r[i]))));
-  const right = t.columns.map((_, i) => t.rows.length > 0 && t.rows.every((r) => r[i] === null || r[i] === undefined || isNumeric(r[i])) && t.rows.some((r) => isNumeric(r[i])));
-  const line = (row: string[]) => row.map((s, i) => pad(s, widths[i], right[i])).join('  ').trimEnd();
+  const right = t.columns.map(
+    (_, i) =>
+      t.rows.length > 0 &&
+      t.rows.every((r) => r[i] === null || r[i] === undefined || isNumeric(r[i])) &&
+      t.rows.some((r) => isNumeric(r[i])),
+  );
+  const line = (row: string[]) =>
+    row
+      .map((s, i) => pad(s, widths[i], right[i]))
+      .join('  ')
+      .trimEnd();
   lines.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of cells) lines.push(line(r));
   if (!t.rows.length) lines.push('(no rows)');
@@ -196,8 +212,15 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
   };
   const emit = (line: string, bar: { done: number; total?: number } | null) => {
     if (kernel) {
-      const meter = bar ? (bar.total ? `<progress value="${bar.done}" max="${bar.total}" style="width:20em"></progress> ` : '<progress style="width:20em"></progress> ') : '';
-      const ok = displayBundle({ 'text/html': `<div>${meter}${escapeHtml(line)}</div>`, 'text/plain': line }, { displayId: id, update: shown });
+      const meter = bar
+        ? bar.total
+          ? `<progress value="${bar.done}" max="${bar.total}" style="width:20em"></progress> `
+          : '<progress style="width:20em"></progress> '
+        : '';
+      const ok = displayBundle(
+        { 'text/html': `<div>${meter}${escapeHtml(line)}</div>`, 'text/plain': line },
+        { displayId: id, update: shown },
+      );
       if (ok) {
         shown = true;
         return;

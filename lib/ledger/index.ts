@@ -102,7 +102,9 @@ const MIGRATIONS: Array<(db: Database.Database) => void> = [
   // place, so the records table is rebuilt with the new one and its rows copied over.
   (db) => {
     db.exec(recordsTable('records_v1'));
-    db.exec('INSERT INTO records_v1 (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) SELECT entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at FROM records');
+    db.exec(
+      'INSERT INTO records_v1 (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) SELECT entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at FROM records',
+    );
     db.exec('DROP TABLE records');
     db.exec('ALTER TABLE records_v1 RENAME TO records');
   },
@@ -127,8 +129,18 @@ function migrate(db: Database.Database): void {
 /** A stable hash of a payload: key order does not matter, so an unchanged record hashes the same. */
 export function payloadHash(payload: unknown): string {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])])) : v;
-  return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(payload)))
+    .digest('hex');
 }
 
 /** How long a group with nobody waiting for it may stay open. */
@@ -205,7 +217,11 @@ export class Ledger {
   private openGroup(): void {
     if (this.group || !this.grouping) return;
     this.db.exec('BEGIN IMMEDIATE');
-    const group: CommitGroup = { waiters: [], soon: false, timer: setTimeout(() => this.group === group && this.commitGroup(), LAZY_COMMIT_MS) };
+    const group: CommitGroup = {
+      waiters: [],
+      soon: false,
+      timer: setTimeout(() => this.group === group && this.commitGroup(), LAZY_COMMIT_MS),
+    };
     this.group = group;
   }
 
@@ -228,7 +244,9 @@ export class Ledger {
   startRun(runId: string, params: unknown): void {
     this.runId = runId;
     this.commitGroup();
-    this.db.prepare('INSERT OR REPLACE INTO runs (run_id, started_at, params) VALUES (?, ?, ?)').run(runId, now(), JSON.stringify(params ?? {}));
+    this.db
+      .prepare('INSERT OR REPLACE INTO runs (run_id, started_at, params) VALUES (?, ?, ?)')
+      .run(runId, now(), JSON.stringify(params ?? {}));
   }
 
   finishRun(outcome: unknown): void {
@@ -264,8 +282,21 @@ export class Ledger {
   }
 
   /** `payloadHash`: the payload Splynx now holds (undefined keeps the one recorded at `pending`). */
-  markDone(entity: string, sonarId: string, state: 'created' | 'updated' | 'skipped' | 'external', splynxId: string | null, detail?: string, payloadHash?: string | null): void {
-    this.transition(entity, sonarId, state, { splynx_id: splynxId, error: null, ...(payloadHash !== undefined ? { payload_hash: payloadHash } : {}) }, detail);
+  markDone(
+    entity: string,
+    sonarId: string,
+    state: 'created' | 'updated' | 'skipped' | 'external',
+    splynxId: string | null,
+    detail?: string,
+    payloadHash?: string | null,
+  ): void {
+    this.transition(
+      entity,
+      sonarId,
+      state,
+      { splynx_id: splynxId, error: null, ...(payloadHash !== undefined ? { payload_hash: payloadHash } : {}) },
+      detail,
+    );
   }
 
   markFailed(entity: string, sonarId: string, error: string): void {
@@ -274,12 +305,16 @@ export class Ledger {
 
   /** Maps a record made by hand (or found in Splynx) to its Sonar source, as sunbeam-migrate's register-external does. */
   registerExternal(entity: string, sonarId: string, splynxId: string, detail = 'registered by hand'): void {
-    const clash = this.db.prepare('SELECT sonar_id FROM records WHERE entity = ? AND splynx_id = ? AND sonar_id != ?').get(entity, String(splynxId), String(sonarId)) as { sonar_id: string } | undefined;
+    const clash = this.db
+      .prepare('SELECT sonar_id FROM records WHERE entity = ? AND splynx_id = ? AND sonar_id != ?')
+      .get(entity, String(splynxId), String(sonarId)) as { sonar_id: string } | undefined;
     if (clash) throw new Error(`${entity} Splynx id ${splynxId} is already mapped to Sonar id ${clash.sonar_id}`);
     // Remapping a record the migration already created would orphan that one in Splynx.
     const mine = this.get(entity, sonarId);
     if (mine?.splynx_id && mine.splynx_id !== String(splynxId) && mine.state !== 'failed') {
-      throw new Error(`${entity} Sonar id ${sonarId} is already migrated as Splynx id ${mine.splynx_id} (${mine.state}); delete that record in Splynx first if the hand-made one should replace it`);
+      throw new Error(
+        `${entity} Sonar id ${sonarId} is already migrated as Splynx id ${mine.splynx_id} (${mine.state}); delete that record in Splynx first if the hand-made one should replace it`,
+      );
     }
     this.transition(entity, sonarId, 'external', { splynx_id: String(splynxId), error: null, payload_hash: null }, detail);
   }
@@ -296,14 +331,17 @@ export class Ledger {
    */
   markDeleted(records: Array<{ entity: string; sonarId: string; detail: string }>): void {
     this.db.transaction(() => {
-      for (const r of records) this.transition(r.entity, r.sonarId, 'deleted', { splynx_id: null, payload_hash: null, error: null }, r.detail);
+      for (const r of records)
+        this.transition(r.entity, r.sonarId, 'deleted', { splynx_id: null, payload_hash: null, error: null }, r.detail);
     })();
   }
 
   /** Puts back the state a record had before a rollback tried it (Splynx refused the delete: it is still there). */
   restoreState(entity: string, sonarId: string, detail: string): void {
     const last = this.db
-      .prepare("SELECT to_state FROM events WHERE entity = ? AND sonar_id = ? AND to_state NOT IN ('deleting', 'deleted') ORDER BY seq DESC LIMIT 1")
+      .prepare(
+        "SELECT to_state FROM events WHERE entity = ? AND sonar_id = ? AND to_state NOT IN ('deleting', 'deleted') ORDER BY seq DESC LIMIT 1",
+      )
       .get(entity, String(sonarId)) as { to_state: RecordState } | undefined;
     this.transition(entity, sonarId, last?.to_state ?? 'created', {}, detail);
   }
@@ -316,28 +354,41 @@ export class Ledger {
    */
   creations(): Map<string, { run_id: string | null; seq: number; splynx_id: string | null }> {
     const rows = this.db
-      .prepare("SELECT entity, sonar_id, run_id, seq, splynx_id FROM events WHERE seq IN (SELECT MAX(seq) FROM events WHERE to_state = 'created' AND from_state IS NOT 'deleting' GROUP BY entity, sonar_id)")
+      .prepare(
+        "SELECT entity, sonar_id, run_id, seq, splynx_id FROM events WHERE seq IN (SELECT MAX(seq) FROM events WHERE to_state = 'created' AND from_state IS NOT 'deleting' GROUP BY entity, sonar_id)",
+      )
       .all() as Array<{ entity: string; sonar_id: string; run_id: string | null; seq: number; splynx_id: string | null }>;
     return new Map(rows.map((r) => [`${r.entity}:${r.sonar_id}`, { run_id: r.run_id, seq: r.seq, splynx_id: r.splynx_id }]));
   }
 
   pending(entity?: string): LedgerRecord[] {
-    return (entity
-      ? this.db.prepare("SELECT * FROM records WHERE state = 'pending' AND entity = ? ORDER BY rowid").all(entity)
-      : this.db.prepare("SELECT * FROM records WHERE state = 'pending' ORDER BY rowid").all()) as LedgerRecord[];
+    return (
+      entity
+        ? this.db.prepare("SELECT * FROM records WHERE state = 'pending' AND entity = ? ORDER BY rowid").all(entity)
+        : this.db.prepare("SELECT * FROM records WHERE state = 'pending' ORDER BY rowid").all()
+    ) as LedgerRecord[];
   }
 
   records(entity?: string): LedgerRecord[] {
-    return (entity ? this.db.prepare('SELECT * FROM records WHERE entity = ? ORDER BY rowid').all(entity) : this.db.prepare('SELECT * FROM records ORDER BY rowid').all()) as LedgerRecord[];
+    return (
+      entity
+        ? this.db.prepare('SELECT * FROM records WHERE entity = ? ORDER BY rowid').all(entity)
+        : this.db.prepare('SELECT * FROM records ORDER BY rowid').all()
+    ) as LedgerRecord[];
   }
 
   /** Records per entity and state, for reports. */
   counts(): Array<{ entity: string; state: RecordState; n: number }> {
-    return this.db.prepare('SELECT entity, state, COUNT(*) AS n FROM records GROUP BY entity, state ORDER BY entity, state').all() as Array<{ entity: string; state: RecordState; n: number }>;
+    return this.db
+      .prepare('SELECT entity, state, COUNT(*) AS n FROM records GROUP BY entity, state ORDER BY entity, state')
+      .all() as Array<{ entity: string; state: RecordState; n: number }>;
   }
 
   events(entity?: string, sonarId?: string): Array<Record<string, unknown>> {
-    if (entity && sonarId) return this.db.prepare('SELECT * FROM events WHERE entity = ? AND sonar_id = ? ORDER BY seq').all(entity, sonarId) as Array<Record<string, unknown>>;
+    if (entity && sonarId)
+      return this.db.prepare('SELECT * FROM events WHERE entity = ? AND sonar_id = ? ORDER BY seq').all(entity, sonarId) as Array<
+        Record<string, unknown>
+      >;
     return this.db.prepare('SELECT * FROM events ORDER BY seq').all() as Array<Record<string, unknown>>;
   }
 
@@ -347,19 +398,23 @@ export class Ledger {
     const write = () => {
       const before = this.get(entity, id);
       // One positional statement per kind of change, whatever the fields: a field not given keeps its value.
-      const keep = <K extends 'splynx_id' | 'payload_hash' | 'natural_key' | 'error'>(k: K) => (fields[k] !== undefined ? fields[k] : (before?.[k] ?? null));
+      const keep = <K extends 'splynx_id' | 'payload_hash' | 'natural_key' | 'error'>(k: K) =>
+        fields[k] !== undefined ? fields[k] : (before?.[k] ?? null);
       const splynxId = keep('splynx_id');
       if (before) {
-        this.sql('UPDATE records SET state = ?, run_id = ?, updated_at = ?, splynx_id = ?, payload_hash = ?, natural_key = ?, error = ? WHERE entity = ? AND sonar_id = ?')
-          .run(to, this.runId, t, splynxId, keep('payload_hash'), keep('natural_key'), keep('error'), entity, id);
+        this.sql(
+          'UPDATE records SET state = ?, run_id = ?, updated_at = ?, splynx_id = ?, payload_hash = ?, natural_key = ?, error = ? WHERE entity = ? AND sonar_id = ?',
+        ).run(to, this.runId, t, splynxId, keep('payload_hash'), keep('natural_key'), keep('error'), entity, id);
       } else {
-        this.sql('INSERT INTO records (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-          .run(entity, id, splynxId, to, keep('payload_hash'), keep('natural_key'), this.runId, keep('error'), t, t);
+        this.sql(
+          'INSERT INTO records (entity, sonar_id, splynx_id, state, payload_hash, natural_key, run_id, error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(entity, id, splynxId, to, keep('payload_hash'), keep('natural_key'), this.runId, keep('error'), t, t);
       }
       // A transition that clears the Splynx id (a rollback's `deleted`) keeps the old one in its event.
       const eventSplynxId = fields.splynx_id ?? before?.splynx_id ?? null;
-      this.sql('INSERT INTO events (at, run_id, entity, sonar_id, from_state, to_state, splynx_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(t, this.runId, entity, id, before?.state ?? null, to, eventSplynxId, detail ?? null);
+      this.sql(
+        'INSERT INTO events (at, run_id, entity, sonar_id, from_state, to_state, splynx_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(t, this.runId, entity, id, before?.state ?? null, to, eventSplynxId, detail ?? null);
     };
     this.openGroup();
     // Inside an open group the change needs no savepoint of its own: only its first statement can

@@ -32,10 +32,22 @@ export function printRunSummary(runId: string, replayCode: number): number {
     return replayCode || 1;
   }
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
-  console.log(renderText(summaryRows(report), { title: `${report.dry_run ? 'Dry run' : 'Run'} ${report.run_id}: ${report.phases.join(', ')}`, maxRows: 0 }));
+  console.log(
+    renderText(summaryRows(report), {
+      title: `${report.dry_run ? 'Dry run' : 'Run'} ${report.run_id}: ${report.phases.join(', ')}`,
+      maxRows: 0,
+    }),
+  );
   const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(report.errors.length ? `${report.errors.length} errors (${Object.entries(byCategory).map(([c, n]) => `${n} ${c}`).join(', ')}): see errors.csv` : 'No errors.');
-  if (report.stopped) console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
+  console.log(
+    report.errors.length
+      ? `${report.errors.length} errors (${Object.entries(byCategory)
+          .map(([c, n]) => `${n} ${c}`)
+          .join(', ')}): see errors.csv`
+      : 'No errors.',
+  );
+  if (report.stopped)
+    console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
   return replayCode || (report.errors.length ? 1 : 0);
 }
@@ -43,7 +55,10 @@ export function printRunSummary(runId: string, replayCode: number): number {
 export async function registerExternalCommand(args: string[]): Promise<number> {
   let v;
   try {
-    v = parseArgs({ args, options: { entity: { type: 'string' }, 'sonar-id': { type: 'string' }, 'splynx-id': { type: 'string' } } }).values;
+    v = parseArgs({
+      args,
+      options: { entity: { type: 'string' }, 'sonar-id': { type: 'string' }, 'splynx-id': { type: 'string' } },
+    }).values;
   } catch (e) {
     console.error(`migrate: ${(e as Error).message}`);
     return 2;
@@ -67,7 +82,11 @@ export async function registerExternalCommand(args: string[]): Promise<number> {
       await splynxApi(settings).get(`${mod.endpoint}/${v['splynx-id']}`);
     } catch (e) {
       const status = e instanceof SplynxError ? e.status : undefined;
-      console.error(status === 404 ? `migrate: Splynx has no ${mod.name} ${v['splynx-id']} (${mod.endpoint}/${v['splynx-id']})` : `migrate: cannot check ${mod.name} ${v['splynx-id']} in Splynx: ${(e as Error).message}`);
+      console.error(
+        status === 404
+          ? `migrate: Splynx has no ${mod.name} ${v['splynx-id']} (${mod.endpoint}/${v['splynx-id']})`
+          : `migrate: cannot check ${mod.name} ${v['splynx-id']} in Splynx: ${(e as Error).message}`,
+      );
       return 1;
     }
   }
@@ -112,7 +131,6 @@ function loadUsage(message: string): number {
   return 2;
 }
 
-
 /** Each load notebook and the phases it runs. */
 const LOAD_NOTEBOOKS = [
   { file: '04-load-foundation.ipynb', phases: ['foundation'] },
@@ -120,8 +138,6 @@ const LOAD_NOTEBOOKS = [
   { file: '06-load-inventory.ipynb', phases: ['inventory'] },
   { file: '07-load-customers.ipynb', phases: ['customers', 'finance', 'support'] },
 ];
-
-
 
 const LOAD_OPTIONS = {
   phases: { type: 'string' },
@@ -161,20 +177,32 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
   } catch (e) {
     return { problem: (e as Error).message };
   }
-  const misplaced = (flag: string, ok: boolean) => (!ok && v[flag as keyof typeof v] !== undefined ? `--${flag} does not go with ${command}` : null);
+  const misplaced = (flag: string, ok: boolean) =>
+    !ok && v[flag as keyof typeof v] !== undefined ? `--${flag} does not go with ${command}` : null;
   const problem =
-    misplaced('customer-id', command === 'single') ?? misplaced('customer-ids', command === 'batch') ??
-    misplaced('status', command === 'all') ?? misplaced('active-only', command === 'all') ?? misplaced('include-inactive', command === 'all') ?? misplaced('limit', command === 'all') ??
+    misplaced('customer-id', command === 'single') ??
+    misplaced('customer-ids', command === 'batch') ??
+    misplaced('status', command === 'all') ??
+    misplaced('active-only', command === 'all') ??
+    misplaced('include-inactive', command === 'all') ??
+    misplaced('limit', command === 'all') ??
     (command === 'single' && !/^\d+$/.test(v['customer-id'] ?? '') ? 'single needs --customer-id with a Sonar account id' : null) ??
     (command === 'batch' && !/^\d+(\s*,\s*\d+)*$/.test(v['customer-ids'] ?? '') ? 'batch needs --customer-ids "1,2,3"' : null) ??
     (v['active-only'] && v['include-inactive'] ? '--active-only and --include-inactive contradict each other' : null) ??
     (v['stop-on-error'] && v['no-stop-on-error'] ? '--stop-on-error and --no-stop-on-error contradict each other' : null) ??
     (v.limit !== undefined && !/^\d+$/.test(v.limit) ? `--limit must be a whole number, got "${v.limit}"` : null) ??
-    (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level']) ? `--log-level must be error, warn, info or debug` : null);
+    (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level'])
+      ? `--log-level must be error, warn, info or debug`
+      : null);
   if (problem) return { problem };
 
   const defaults = command === 'all' ? PHASES : ['customers', 'finance', 'support'];
-  const phases = v.phases ? v.phases.split(',').map((p) => p.trim()).filter(Boolean) : defaults;
+  const phases = v.phases
+    ? v.phases
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean)
+    : defaults;
   const unknown = phases.filter((p) => !(PHASES as string[]).includes(p));
   if (unknown.length) return { problem: `unknown phase ${unknown.join(', ')}; phases are ${PHASES.join(', ')}` };
 
@@ -220,4 +248,3 @@ export async function loadCommand(command: 'single' | 'batch' | 'all', args: str
   const runId = claimRunId(runsDir());
   return printRunSummary(runId, await replayLoad(runId, inv));
 }
-

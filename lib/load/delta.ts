@@ -84,7 +84,10 @@ export function deltaSummary(report: RunReport, manifest: SnapshotManifest, ledg
       if (!hits.length) deleted.push({ table, sonar_id: id, entity: '', splynx_id: '', what_to_do: 'never migrated: nothing to do' });
       for (const h of hits) {
         deleted.push({
-          table, sonar_id: id, entity: h.entity, splynx_id: h.rec!.splynx_id!,
+          table,
+          sonar_id: id,
+          entity: h.entity,
+          splynx_id: h.rec!.splynx_id!,
           what_to_do: `still in Splynx: delete or disable ${h.entity} ${h.rec!.splynx_id} there if it should go too`,
         });
       }
@@ -94,8 +97,19 @@ export function deltaSummary(report: RunReport, manifest: SnapshotManifest, ledg
     since: manifest.since ?? '',
     snapshot: manifest.id,
     run_id: report.run_id,
-    changed_in_sonar: Object.fromEntries(Object.entries(manifest.tables).filter(([, t]) => t.count > 0).map(([t, p]) => [t, p.count])),
-    entities: Object.entries(report.entities).map(([entity, c]) => ({ entity, created: c.created, updated: c.updated, unchanged: c.skipped, adopted: c.adopted, failed: c.failed })),
+    changed_in_sonar: Object.fromEntries(
+      Object.entries(manifest.tables)
+        .filter(([, t]) => t.count > 0)
+        .map(([t, p]) => [t, p.count]),
+    ),
+    entities: Object.entries(report.entities).map(([entity, c]) => ({
+      entity,
+      created: c.created,
+      updated: c.updated,
+      unchanged: c.skipped,
+      adopted: c.adopted,
+      failed: c.failed,
+    })),
     deleted_in_sonar: deleted,
     errors: report.errors.length,
   };
@@ -116,7 +130,8 @@ function splitSince(args: string[]): { since?: string; rest: string[] } {
 export async function deltaCommand(args: string[]): Promise<number> {
   const { since, rest } = splitSince(args);
   if (!since || since.startsWith('-')) return usage('delta needs --since with the id of an earlier snapshot (data/snapshots/<id>)');
-  if (rest.some((a) => a === '--snapshot-id' || a.startsWith('--snapshot-id='))) return usage('--snapshot-id does not go with delta: it takes a snapshot of its own');
+  if (rest.some((a) => a === '--snapshot-id' || a.startsWith('--snapshot-id=')))
+    return usage('--snapshot-id does not go with delta: it takes a snapshot of its own');
   const inv = parseLoadArgs('all', rest);
   if ('problem' in inv) return usage(inv.problem);
 
@@ -127,20 +142,29 @@ export async function deltaCommand(args: string[]): Promise<number> {
   } catch {
     return usage(`since: no snapshot "${since}" in ${root}`);
   }
-  if (base.status !== 'complete') return usage(`since: snapshot ${since} is not complete; finish it first (migrate.ts snapshot --snapshot-id ${since})`);
-  if (base.selection) console.error(`migrate: snapshot ${since} holds only some accounts; the delta brings every account changed since, and the load migrates them`);
+  if (base.status !== 'complete')
+    return usage(`since: snapshot ${since} is not complete; finish it first (migrate.ts snapshot --snapshot-id ${since})`);
+  if (base.selection)
+    console.error(
+      `migrate: snapshot ${since} holds only some accounts; the delta brings every account changed since, and the load migrates them`,
+    );
 
   const snapshotId = freshSnapshotId(root);
   const runId = claimRunId();
   // The connection check, the incremental snapshot and the cleaning of the whole picture.
-  const prepared = await replayNotebooks(['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb'].map((n) => projectPath('notebooks', n)), {
-    runId,
-    echo: inv.echo,
-    params: [`snapshotId=${snapshotId}`, `since=${since}`],
-  });
+  const prepared = await replayNotebooks(
+    ['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb'].map((n) => projectPath('notebooks', n)),
+    {
+      runId,
+      echo: inv.echo,
+      params: [`snapshotId=${snapshotId}`, `since=${since}`],
+    },
+  );
   const runDir = dataPath(dataDir(), 'runs', runId);
   if (prepared.code !== 0) {
-    console.error(`migrate: the delta stopped before loading (snapshot ${snapshotId}); run the same command again: an unfinished snapshot is not reused, a new one is taken`);
+    console.error(
+      `migrate: the delta stopped before loading (snapshot ${snapshotId}); run the same command again: an unfinished snapshot is not reused, a new one is taken`,
+    );
     console.log(runDir);
     return prepared.code;
   }
@@ -170,19 +194,43 @@ function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: numb
     ledger?.close();
   }
   fs.writeFileSync(path.join(runDir, 'delta.json'), JSON.stringify(summary, null, 2));
-  const changed = Object.entries(summary.changed_in_sonar).map(([t, n]) => `${t} ${n}`).join(', ');
+  const changed = Object.entries(summary.changed_in_sonar)
+    .map(([t, n]) => `${t} ${n}`)
+    .join(', ');
   console.log(`Sonar records read since ${summary.since} (the changed ones, and a few at the boundary read again): ${changed || 'none'}`);
-  console.log(renderText(summary.entities, { title: `${report.dry_run ? 'Dry run of the delta' : 'Delta'} ${report.run_id} (snapshot ${summary.snapshot} since ${summary.since})`, maxRows: 0 }));
-  const totals = summary.entities.reduce((a, e) => ({ created: a.created + e.created, updated: a.updated + e.updated, unchanged: a.unchanged + e.unchanged }), { created: 0, updated: 0, unchanged: 0 });
+  console.log(
+    renderText(summary.entities, {
+      title: `${report.dry_run ? 'Dry run of the delta' : 'Delta'} ${report.run_id} (snapshot ${summary.snapshot} since ${summary.since})`,
+      maxRows: 0,
+    }),
+  );
+  const totals = summary.entities.reduce(
+    (a, e) => ({ created: a.created + e.created, updated: a.updated + e.updated, unchanged: a.unchanged + e.unchanged }),
+    { created: 0, updated: 0, unchanged: 0 },
+  );
   console.log(`${totals.created} created, ${totals.updated} updated, ${totals.unchanged} unchanged (not written).`);
   const gone = summary.deleted_in_sonar.filter((d) => d.splynx_id);
   if (summary.deleted_in_sonar.length) {
-    console.log(renderText(summary.deleted_in_sonar, { title: `Deleted in Sonar since ${summary.since} (the delta does not delete in Splynx)`, maxRows: 0 }));
+    console.log(
+      renderText(summary.deleted_in_sonar, {
+        title: `Deleted in Sonar since ${summary.since} (the delta does not delete in Splynx)`,
+        maxRows: 0,
+      }),
+    );
   }
   if (gone.length) console.log(`${gone.length} record(s) deleted in Sonar are still in Splynx: see the table above (also in delta.json).`);
   const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(report.errors.length ? `${report.errors.length} errors (${Object.entries(byCategory).map(([c, n]) => `${n} ${c}`).join(', ')}): see errors.csv` : 'No errors.');
-  if (report.stopped) console.log(`Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`);
+  console.log(
+    report.errors.length
+      ? `${report.errors.length} errors (${Object.entries(byCategory)
+          .map(([c, n]) => `${n} ${c}`)
+          .join(', ')}): see errors.csv`
+      : 'No errors.',
+  );
+  if (report.stopped)
+    console.log(
+      `Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`,
+    );
   else if (!report.dry_run) console.log(`The next delta starts from this one: migrate.ts delta --since ${summary.snapshot}`);
   console.log(runDir);
   return replayCode || (report.errors.length ? 1 : 0);

@@ -63,8 +63,25 @@ const DONE = new Set(['created', 'updated', 'skipped', 'external']);
 const SETTLE_ATTEMPTS = 6;
 const SETTLE_BACKOFF_MS = 200;
 
-export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformContext, api: SplynxApi, ledger: Ledger, opts: EntityLoadOptions = {}): Promise<EntityOutcome> {
-  const out: EntityOutcome = { entity: mod.name, selected: 0, created: 0, updated: 0, skipped: 0, adopted: 0, failed: 0, errors: [], stopped: false };
+export async function loadEntity(
+  mod: EntityModule,
+  rows: Row[],
+  ctx: TransformContext,
+  api: SplynxApi,
+  ledger: Ledger,
+  opts: EntityLoadOptions = {},
+): Promise<EntityOutcome> {
+  const out: EntityOutcome = {
+    entity: mod.name,
+    selected: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    adopted: 0,
+    failed: 0,
+    errors: [],
+    stopped: false,
+  };
   const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
   out.selected = selected.length;
   const concurrency = opts.concurrency ?? 8;
@@ -96,7 +113,11 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
         );
       }
       if (!(await splynxHas(api, mod.itemPath?.(target, {}) ?? `${mod.endpoint}/${target}`))) {
-        throw new TransformError(`the mapping table sends it to Splynx ${mod.name} ${target}, which does not exist`, undefined, 'Put the id of an existing Splynx record, or "new", in the mapping table');
+        throw new TransformError(
+          `the mapping table sends it to Splynx ${mod.name} ${target}, which does not exist`,
+          undefined,
+          'Put the id of an existing Splynx record, or "new", in the mapping table',
+        );
       }
       if (opts.dryRun) return void out.adopted++;
       ledger.registerExternal(mod.name, id, target, 'mapped to an existing record by the mapping table');
@@ -157,7 +178,14 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
         if (opts.dryRun) return void out.adopted++;
         // Our own write whose outcome was unknown (a create, or a rollback's delete): settled, not adopted.
         const settling = known?.state === 'pending' || known?.state === 'deleting';
-        ledger.markDone(mod.name, id, settling ? 'created' : 'external', existing, settling ? `settled by ${natural.key}` : `adopted by ${natural.key}`, settling ? known.payload_hash ?? hash : null);
+        ledger.markDone(
+          mod.name,
+          id,
+          settling ? 'created' : 'external',
+          existing,
+          settling ? `settled by ${natural.key}` : `adopted by ${natural.key}`,
+          settling ? (known.payload_hash ?? hash) : null,
+        );
         if (settling) out.created++;
         else out.adopted++;
         return;
@@ -180,7 +208,10 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
       if (creating && !refused) {
         // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
         out.failed++;
-        out.errors.push({ ...classify(mod.name, id, e), message: `outcome unknown, left pending for the next run: ${(e as Error).message}` });
+        out.errors.push({
+          ...classify(mod.name, id, e),
+          message: `outcome unknown, left pending for the next run: ${(e as Error).message}`,
+        });
         if (opts.stopOnError) stop();
         return;
       }
@@ -222,7 +253,10 @@ export async function loadEntity(mod: EntityModule, rows: Row[], ctx: TransformC
   let pendingRows = selected;
   while (pendingRows.length && !halted()) {
     const waiting = new Set(pendingRows.map((r) => String(r.id)));
-    const wave = pendingRows.filter((r) => { const p = parentOf.get(r); return p === null || p === undefined || p === String(r.id) || !waiting.has(p); });
+    const wave = pendingRows.filter((r) => {
+      const p = parentOf.get(r);
+      return p === null || p === undefined || p === String(r.id) || !waiting.has(p);
+    });
     // A cycle of parents: load what is left together and let the references fail where they must.
     const batch = wave.length ? wave : pendingRows;
     const inBatch = new Set(batch);
@@ -247,7 +281,16 @@ function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string 
 }
 
 /** `body` is the payload plus any create-only fields: every attempt sends the same one. */
-async function createSettled(mod: EntityModule, payload: Row, body: Row, natural: ReturnType<EntityModule['naturalKey']>, api: SplynxApi, ledger: Ledger, id: string, hash: string): Promise<void> {
+async function createSettled(
+  mod: EntityModule,
+  payload: Row,
+  body: Row,
+  natural: ReturnType<EntityModule['naturalKey']>,
+  api: SplynxApi,
+  ledger: Ledger,
+  id: string,
+  hash: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await api.create(mod.createPath?.(payload) ?? mod.endpoint, body);

@@ -21,16 +21,34 @@ export interface ErrorRow {
 }
 
 export function classify(entity: string, sourceId: string, e: unknown): ErrorRow {
-  const row = (category: ErrorCategory, message: string, suggestion: string, fields = ''): ErrorRow => ({ entity, source_id: String(sourceId), category, message, fields, suggestion });
+  const row = (category: ErrorCategory, message: string, suggestion: string, fields = ''): ErrorRow => ({
+    entity,
+    source_id: String(sourceId),
+    category,
+    message,
+    fields,
+    suggestion,
+  });
   if (e instanceof MissingDependency) {
-    return row('data', e.message, `Migrate ${e.entity} ${e.sonarId} first (or run with --include-dependencies), or register it with register-external if it exists in Splynx`);
+    return row(
+      'data',
+      e.message,
+      `Migrate ${e.entity} ${e.sonarId} first (or run with --include-dependencies), or register it with register-external if it exists in Splynx`,
+    );
   }
-  if (e instanceof DanglingReference) return row('data', e.message, `Correct ${e.field} in Sonar (or remove the ${e.table} record), take a new snapshot, then run again`);
+  if (e instanceof DanglingReference)
+    return row('data', e.message, `Correct ${e.field} in Sonar (or remove the ${e.table} record), take a new snapshot, then run again`);
   if (e instanceof UnmappedError) return row('data', e.message, `Edit ${e.file} and run again`);
-  if (e instanceof TransformError) return row('transformation', e.message, e.suggestion ?? 'Fix the record in Sonar, or adjust the mapping table');
+  if (e instanceof TransformError)
+    return row('transformation', e.message, e.suggestion ?? 'Fix the record in Sonar, or adjust the mapping table');
   if (e instanceof ZodError) {
     const fields = e.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
-    return row('validation', `payload does not fit Splynx: ${fields}`, 'Fix the value in Sonar or in the cleaning step; the record was not sent', fields);
+    return row(
+      'validation',
+      `payload does not fit Splynx: ${fields}`,
+      'Fix the value in Sonar or in the cleaning step; the record was not sent',
+      fields,
+    );
   }
   if (e instanceof SplynxError) {
     const fields = (e.details.fields ?? []).map((f) => `${f.field}: ${f.message}`).join('; ');
@@ -38,7 +56,7 @@ export function classify(entity: string, sourceId: string, e: unknown): ErrorRow
       case 'validation':
         return row('validation', e.message, 'Splynx refused these fields: fix them in Sonar or in the mapping, then run again', fields);
       case 'authentication':
-        return row('authentication', e.message, 'Check SPLYNX_API_KEY, SPLYNX_API_SECRET and the key\'s permissions, then resume');
+        return row('authentication', e.message, "Check SPLYNX_API_KEY, SPLYNX_API_SECRET and the key's permissions, then resume");
       case 'network':
         return row('network', e.message, 'Splynx did not answer in time: run again, the ledger resumes where it stopped');
       default:

@@ -64,19 +64,25 @@ export function plan(opts: Pick<RunOptions, 'phases' | 'includeDependencies' | '
   const phases = new Set(opts.phases ?? PHASES);
   const chosen = new Set(ENTITIES.filter((e) => phases.has(e.phase)).map((e) => e.name));
   // A batch of customers brings what belongs to them (services, notes, invoices, tickets) only when asked.
-  if (opts.accountIds && !opts.includeMembers) for (const e of ENTITIES) if (CUSTOMER_PHASES.has(e.phase) && e.name !== 'customers') chosen.delete(e.name);
+  if (opts.accountIds && !opts.includeMembers)
+    for (const e of ENTITIES) if (CUSTOMER_PHASES.has(e.phase) && e.name !== 'customers') chosen.delete(e.name);
   if (opts.includeDependencies) {
     let grew = true;
     while (grew) {
       grew = false;
-      for (const e of ENTITIES) if (chosen.has(e.name)) for (const d of e.dependsOn) if (!chosen.has(d)) chosen.add(d), (grew = true);
+      for (const e of ENTITIES) if (chosen.has(e.name)) for (const d of e.dependsOn) if (!chosen.has(d)) (chosen.add(d), (grew = true));
     }
   }
   return ENTITIES.filter((e) => chosen.has(e.name));
 }
 
 /** Which source records of an entity a batch run touches: those of the selected accounts. */
-function selection(mod: EntityModule, tables: Record<string, Row[]>, accounts: Set<string> | null, ctx: TransformContext): Set<string> | undefined {
+function selection(
+  mod: EntityModule,
+  tables: Record<string, Row[]>,
+  accounts: Set<string> | null,
+  ctx: TransformContext,
+): Set<string> | undefined {
   if (!accounts) return undefined;
   if (mod.source === 'accounts') return accounts;
   if (!CUSTOMER_PHASES.has(mod.phase)) return undefined;
@@ -86,7 +92,14 @@ function selection(mod: EntityModule, tables: Record<string, Row[]>, accounts: S
     const poly = Object.keys(r).find((k) => k.endsWith('able_type') && r[k] === 'Account');
     return poly ? String(r[poly.replace(/_type$/, '_id')] ?? '') : null;
   };
-  return new Set((tables[mod.source] ?? []).filter((r) => { const a = owner(r); return a !== null && accounts.has(a); }).map((r) => String(r.id)));
+  return new Set(
+    (tables[mod.source] ?? [])
+      .filter((r) => {
+        const a = owner(r);
+        return a !== null && accounts.has(a);
+      })
+      .map((r) => String(r.id)),
+  );
 }
 
 export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Record<string, Row[]>, opts: RunOptions): Promise<RunReport> {
@@ -97,19 +110,28 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   ledger.startRun(opts.runId, { phases: opts.phases ?? PHASES, accountIds: opts.accountIds ?? null, dryRun: !!opts.dryRun });
   // A dry run spans notebooks (foundation, then customers): what one would create must resolve in the next.
   const dryRunFile = path.join(opts.runDir, 'dry-run-created.json');
-  const dryRunCreated = new Set<string>(opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : []);
-  const ctx = transformContext({ tables, ledger, timezone: opts.timezone, mappingsDir: opts.mappingsDir, mappingSpecs: MAPPING_SPECS, dryRunCreated });
+  const dryRunCreated = new Set<string>(
+    opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : [],
+  );
+  const ctx = transformContext({
+    tables,
+    ledger,
+    timezone: opts.timezone,
+    mappingsDir: opts.mappingsDir,
+    mappingSpecs: MAPPING_SPECS,
+    dryRunCreated,
+  });
   for (const e of entities) for (const m of e.mappings ?? []) ctx.mapping(m.name).propose(m.propose(ctx));
   if (!opts.dryRun) await ensureSonarIdFields(api);
 
   // With dependencies included, a batch's parents come along too.
   let accounts = opts.accountIds ? new Set(opts.accountIds.map(String)) : null;
   if (accounts && opts.includeDependencies) {
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const id of [...accounts]) {
         const parent = ctx.byId('accounts', id)?.parent_account_id;
-        if (parent && !accounts.has(String(parent))) accounts.add(String(parent)), (grew = true);
+        if (parent && !accounts.has(String(parent))) (accounts.add(String(parent)), (grew = true));
       }
     }
   }
@@ -152,14 +174,22 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     started_at: started,
     finished_at: new Date().toISOString(),
     stopped,
-    entities: Object.fromEntries(outcomes.map((o) => [o.entity, { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed }])),
+    entities: Object.fromEntries(
+      outcomes.map((o) => [
+        o.entity,
+        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+      ]),
+    ),
     errors,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
-  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }));
+  fs.writeFileSync(
+    path.join(opts.runDir, 'errors.csv'),
+    stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
+  );
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
 }

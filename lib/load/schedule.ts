@@ -26,7 +26,11 @@ export interface ScheduleOptions {
 }
 
 /** Loads `entities` with `load`; answers the outcomes of those that ran, in plan order. */
-export async function runScheduled<T extends { stopped: boolean }>(entities: EntityModule[], load: (mod: EntityModule) => Promise<T>, opts: ScheduleOptions): Promise<T[]> {
+export async function runScheduled<T extends { stopped: boolean }>(
+  entities: EntityModule[],
+  load: (mod: EntityModule) => Promise<T>,
+  opts: ScheduleOptions,
+): Promise<T[]> {
   const order = new Map(entities.map((e, i) => [e.name, i]));
   const waitsFor = new Map(entities.map((e) => [e.name, mustFollow(e).filter((d) => order.has(d))]));
   for (const e of entities) {
@@ -53,19 +57,22 @@ export async function runScheduled<T extends { stopped: boolean }>(entities: Ent
     // An unexpected error (not a record's, those are outcomes): start nothing more, let the
     // running entities finish their records, then report it.
     let error: { e: unknown } | null = null;
-    const ready = (mod: EntityModule) => !started.has(mod.name) && waitsFor.get(mod.name)!.every((d) => results.has(d) && !results.get(d)!.stopped);
+    const ready = (mod: EntityModule) =>
+      !started.has(mod.name) && waitsFor.get(mod.name)!.every((d) => results.has(d) && !results.get(d)!.stopped);
     const startReady = () => {
       if (!error && !opts.halted()) {
         for (const mod of entities.filter(ready)) {
           started.add(mod.name);
           running++;
-          load(mod).then(
-            (outcome) => results.set(mod.name, outcome),
-            (e: unknown) => void (error ??= { e }),
-          ).finally(() => {
-            running--;
-            startReady();
-          });
+          load(mod)
+            .then(
+              (outcome) => results.set(mod.name, outcome),
+              (e: unknown) => void (error ??= { e }),
+            )
+            .finally(() => {
+              running--;
+              startReady();
+            });
         }
       }
       if (running === 0) {

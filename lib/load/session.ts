@@ -62,10 +62,20 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
   if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
-  return { settings, api: splynxApi(settings), ledger: new Ledger(ledgerPath(settings)), tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }), cleanedId: id };
+  return {
+    settings,
+    api: splynxApi(settings),
+    ledger: new Ledger(ledgerPath(settings)),
+    tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }),
+    cleanedId: id,
+  };
 }
 
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export function parsePhases(s: string): Phase[] {
   const phases = list(s);
@@ -83,7 +93,13 @@ export function selectAccounts(session: Session, p: LoadParams): string[] | null
   const statuses = list(p.statuses).map((s) => s.toLowerCase());
   if (!ids.length && !statuses.length && !p.activeOnly && !p.limit) return null;
   const byName = new Map((session.tables.account_statuses ?? []).map((s) => [String(s.id), String(s.name).toLowerCase()]));
-  const ctx = transformContext({ tables: session.tables, ledger: session.ledger, timezone: session.settings.TIMEZONE, mappingsDir: mappingsDir(session.settings), mappingSpecs: MAPPING_SPECS });
+  const ctx = transformContext({
+    tables: session.tables,
+    ledger: session.ledger,
+    timezone: session.settings.TIMEZONE,
+    mappingsDir: mappingsDir(session.settings),
+    mappingSpecs: MAPPING_SPECS,
+  });
   let accounts = session.tables.accounts ?? [];
   if (ids.length) {
     const known = new Set(accounts.map((a) => String(a.id)));
@@ -91,7 +107,10 @@ export function selectAccounts(session: Session, p: LoadParams): string[] | null
     if (missing.length) throw new Error(`No account ${missing.join(', ')} in the cleaned dataset ${session.cleanedId}`);
     accounts = accounts.filter((a) => ids.includes(String(a.id)));
   }
-  if (statuses.length) accounts = accounts.filter((a) => statuses.includes(String(a.account_status_id)) || statuses.includes(byName.get(String(a.account_status_id)) ?? ''));
+  if (statuses.length)
+    accounts = accounts.filter(
+      (a) => statuses.includes(String(a.account_status_id)) || statuses.includes(byName.get(String(a.account_status_id)) ?? ''),
+    );
   if (p.activeOnly) {
     const mapping = ctx.mapping('account-status');
     accounts = accounts.filter((a) => !a.archived_at && safe(() => mapping.lookup(a.account_status_id)) === 'active');
@@ -132,15 +151,26 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
     secrets: secretValues(session.settings),
     onProgress: ({ entity, done, total, failed }) => {
       seen.set(entity, { done, total, failed });
-      const all = [...seen.values()].reduce((a, e) => ({ done: a.done + e.done, total: a.total + e.total, failed: a.failed + e.failed }), { done: 0, total: 0, failed: 0 });
+      const all = [...seen.values()].reduce((a, e) => ({ done: a.done + e.done, total: a.total + e.total, failed: a.failed + e.failed }), {
+        done: 0,
+        total: 0,
+        failed: 0,
+      });
       const busy = [...seen].filter(([, e]) => e.done < e.total).map(([name]) => name);
       const secs = (Date.now() - started) / 1000;
       const rate = secs > 0 ? all.done / secs : 0;
       const eta = rate > 0 ? Math.round((all.total - all.done) / rate) : 0;
-      bar.update(all.done, all.total, `${busy.join(', ') || entity}: ${rate.toFixed(1)}/s, ETA ${eta}s, ${all.failed} error${all.failed === 1 ? '' : 's'}`);
+      bar.update(
+        all.done,
+        all.total,
+        `${busy.join(', ') || entity}: ${rate.toFixed(1)}/s, ETA ${eta}s, ${all.failed} error${all.failed === 1 ? '' : 's'}`,
+      );
     },
   });
-  const counts = Object.values(report.entities).reduce((a, e) => ({ created: a.created + e.created, failed: a.failed + e.failed }), { created: 0, failed: 0 });
+  const counts = Object.values(report.entities).reduce((a, e) => ({ created: a.created + e.created, failed: a.failed + e.failed }), {
+    created: 0,
+    failed: 0,
+  });
   bar.done(`${counts.created} ${p.dryRun ? 'would be created' : 'created'}, ${counts.failed} failed`);
   return report;
 }
@@ -161,12 +191,27 @@ export function assertFinished(report: RunReport): void {
 /** Every entity the given phases load, for a table of what a notebook covers. */
 export function entitiesOf(phases: string): Array<{ entity: string; phase: string; from: string; to: string; depends_on: string }> {
   const chosen = new Set(parsePhases(phases));
-  return ENTITIES.filter((e) => chosen.has(e.phase)).map((e) => ({ entity: e.name, phase: e.phase, from: e.source, to: e.endpoint, depends_on: e.dependsOn.join(', ') }));
+  return ENTITIES.filter((e) => chosen.has(e.phase)).map((e) => ({
+    entity: e.name,
+    phase: e.phase,
+    from: e.source,
+    to: e.endpoint,
+    depends_on: e.dependsOn.join(', '),
+  }));
 }
 
 /** Proposes every mapping table the entities read (adding rows only for values not seen before) and lists them. */
-export function proposeMappings(session: Session): { tables: Array<{ mapping: string; file: string; rows: number; added: number }>; problems: Array<{ mapping: string; sonar_id: string; sonar_value: string; problem: string }> } {
-  const ctx = transformContext({ tables: session.tables, ledger: session.ledger, timezone: session.settings.TIMEZONE, mappingsDir: mappingsDir(session.settings), mappingSpecs: MAPPING_SPECS });
+export function proposeMappings(session: Session): {
+  tables: Array<{ mapping: string; file: string; rows: number; added: number }>;
+  problems: Array<{ mapping: string; sonar_id: string; sonar_value: string; problem: string }>;
+} {
+  const ctx = transformContext({
+    tables: session.tables,
+    ledger: session.ledger,
+    timezone: session.settings.TIMEZONE,
+    mappingsDir: mappingsDir(session.settings),
+    mappingSpecs: MAPPING_SPECS,
+  });
   const tables: Array<{ mapping: string; file: string; rows: number; added: number }> = [];
   const problems: Array<{ mapping: string; sonar_id: string; sonar_value: string; problem: string }> = [];
   for (const e of ENTITIES) {
@@ -174,7 +219,8 @@ export function proposeMappings(session: Session): { tables: Array<{ mapping: st
       const table = ctx.mapping(m.name);
       const { added } = table.propose(m.propose(ctx));
       tables.push({ mapping: m.name, file: path.relative(process.cwd(), table.file), rows: table.all().length, added: added.length });
-      for (const p of table.problems()) problems.push({ mapping: m.name, sonar_id: p.row.sonar_id, sonar_value: p.row.sonar_value, problem: p.message });
+      for (const p of table.problems())
+        problems.push({ mapping: m.name, sonar_id: p.row.sonar_id, sonar_value: p.row.sonar_value, problem: p.message });
     }
   }
   return { tables, problems };
@@ -182,6 +228,12 @@ export function proposeMappings(session: Session): { tables: Array<{ mapping: st
 
 /** The rows of one mapping table, for review. */
 export function mappingRows(session: Session, name: string) {
-  const ctx = transformContext({ tables: session.tables, ledger: session.ledger, timezone: session.settings.TIMEZONE, mappingsDir: mappingsDir(session.settings), mappingSpecs: MAPPING_SPECS });
+  const ctx = transformContext({
+    tables: session.tables,
+    ledger: session.ledger,
+    timezone: session.settings.TIMEZONE,
+    mappingsDir: mappingsDir(session.settings),
+    mappingSpecs: MAPPING_SPECS,
+  });
   return ctx.mapping(name).all();
 }

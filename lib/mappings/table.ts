@@ -32,7 +32,12 @@ export interface MappingSpec {
 
 export class UnmappedError extends Error {
   override name = 'UnmappedError';
-  constructor(readonly mapping: string, readonly sonarId: string, readonly file: string, message: string) {
+  constructor(
+    readonly mapping: string,
+    readonly sonarId: string,
+    readonly file: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -44,7 +49,10 @@ export class MappingTable {
   /** Rows proposed while this table was first being written (several entities share a table) are not "new since". */
   private readonly existedAtOpen: boolean;
 
-  constructor(readonly spec: MappingSpec, readonly file: string) {
+  constructor(
+    readonly spec: MappingSpec,
+    readonly file: string,
+  ) {
     this.existedAtOpen = fs.existsSync(file);
     if (this.existedAtOpen) {
       const parsed = parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as MappingRow[];
@@ -105,10 +113,21 @@ export class MappingTable {
     const id = String(sonarId ?? '');
     const row = this.rows.get(id);
     const where = path.relative(process.cwd(), this.file) || this.file;
-    if (!row) throw new UnmappedError(this.spec.name, id, this.file, `No ${this.spec.describes} for Sonar ${this.spec.name} ${id}: add a row to ${where}`);
+    if (!row)
+      throw new UnmappedError(
+        this.spec.name,
+        id,
+        this.file,
+        `No ${this.spec.describes} for Sonar ${this.spec.name} ${id}: add a row to ${where}`,
+      );
     const v = row.splynx_value.trim();
     if (!v || !this.accepts(v)) {
-      throw new UnmappedError(this.spec.name, id, this.file, `Sonar ${this.spec.name} "${row.sonar_value}" maps to "${v}", which is not a ${this.spec.describes}: fix ${where}`);
+      throw new UnmappedError(
+        this.spec.name,
+        id,
+        this.file,
+        `Sonar ${this.spec.name} "${row.sonar_value}" maps to "${v}", which is not a ${this.spec.describes}: fix ${where}`,
+      );
     }
     return v;
   }

@@ -14,14 +14,18 @@ export async function runNotebooks(notebooks: string[], opts: { params?: string[
 }
 
 /** Like runNotebooks, also answering the run id (for commands that read the run folder after). */
-export async function replayNotebooks(notebooks: string[], opts: { params?: string[]; runId?: string; echo?: boolean } = {}): Promise<{ code: number; runId: string }> {
+export async function replayNotebooks(
+  notebooks: string[],
+  opts: { params?: string[]; runId?: string; echo?: boolean } = {},
+): Promise<{ code: number; runId: string }> {
   let params: Record<string, string>;
   try {
     params = parseParamArgs(opts.params ?? []);
     for (const nb of notebooks) if (!fs.existsSync(nb)) throw new Error(`No notebook at ${nb}`);
     const known = new Set(notebooks.flatMap(declaredIn));
     const unknown = Object.keys(params).filter((k) => !known.has(k));
-    if (unknown.length) throw new Error(`Unknown parameter ${unknown.join(', ')}. The notebooks take: ${[...known].join(', ') || '(none)'}`);
+    if (unknown.length)
+      throw new Error(`Unknown parameter ${unknown.join(', ')}. The notebooks take: ${[...known].join(', ') || '(none)'}`);
     ensureBuilt();
   } catch (e) {
     console.error(`replay: ${(e as Error).message}`);
@@ -38,10 +42,14 @@ export async function replayNotebooks(notebooks: string[], opts: { params?: stri
       const result = await replayNotebook({ notebook: nb, params: own, runId, echo: opts.echo ?? true });
       if (!result.ok) {
         console.error(`replay: ${path.basename(nb)} stopped at cell ${result.failed!.index + 1}: ${result.failed!.message}`);
-        console.error(`replay: executed copy ${path.relative(process.cwd(), result.executed)}, log ${path.relative(process.cwd(), result.log)}`);
+        console.error(
+          `replay: executed copy ${path.relative(process.cwd(), result.executed)}, log ${path.relative(process.cwd(), result.log)}`,
+        );
         return { code: 1, runId };
       }
-      console.error(`replay: ${path.basename(nb)} ran ${result.cells.filter((c) => c.status === 'ok').length} cells; executed copy ${path.relative(process.cwd(), result.executed)}`);
+      console.error(
+        `replay: ${path.basename(nb)} ran ${result.cells.filter((c) => c.status === 'ok').length} cells; executed copy ${path.relative(process.cwd(), result.executed)}`,
+      );
     } catch (e) {
       console.error(`replay: ${(e as Error).message}`);
       return { code: 2, runId };

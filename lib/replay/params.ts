@@ -16,7 +16,12 @@ export function declaredParameters(source: string): Declared[] {
     const m = DECLARATION.exec(line);
     if (!m) return [];
     const value = m[3].trim();
-    const type = /^-?\d+(\.\d+)?$/.test(value) || m[2]?.trim() === 'number' ? 'number' : /^(true|false)$/.test(value) || m[2]?.trim() === 'boolean' ? 'boolean' : 'string';
+    const type =
+      /^-?\d+(\.\d+)?$/.test(value) || m[2]?.trim() === 'number'
+        ? 'number'
+        : /^(true|false)$/.test(value) || m[2]?.trim() === 'boolean'
+          ? 'boolean'
+          : 'string';
     return [{ name: m[1], type, defaultText: value }];
   });
 }
@@ -38,7 +43,8 @@ export function injectedSource(declared: Declared[], overrides: Record<string, s
   const lines = ['// Parameters injected by scripts/replay.ts'];
   for (const [name, raw] of Object.entries(overrides)) {
     const d = byName.get(name);
-    if (!d) throw new Error(`Unknown parameter "${name}". This notebook's parameters: ${declared.map((x) => x.name).join(', ') || '(none)'}`);
+    if (!d)
+      throw new Error(`Unknown parameter "${name}". This notebook's parameters: ${declared.map((x) => x.name).join(', ') || '(none)'}`);
     let literal: string;
     if (d.type === 'number') {
       if (!/^-?\d+(\.\d+)?$/.test(raw.trim())) throw new Error(`Parameter ${name} must be a number, got "${raw}"`);

@@ -42,12 +42,19 @@ interface TslabHandler {
   handleExecute(
     req: { code: string },
     writeStream: (name: 'stdout' | 'stderr', text: string) => void,
-    writeDisplayData: (data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void,
+    writeDisplayData: (
+      data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } },
+      update: boolean,
+    ) => void,
   ): Promise<{ status: 'ok' | 'error' | 'abort'; execution_count?: number }>;
 }
 
 export function newRunId(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
 }
 
 /** The runs folder of the configured DATA_DIR. */
@@ -152,7 +159,10 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
         else outputs.push({ output_type: 'stream', name: streamName, text: toLines(clean) });
         if (opts.echo) (streamName === 'stdout' ? original.out : original.err)(clean);
       };
-      const writeDisplay = (d: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => {
+      const writeDisplay = (
+        d: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } },
+        update: boolean,
+      ) => {
         const data = Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]));
         const out: Output = { output_type: 'display_data', data, metadata: d.metadata ?? {} };
         const id = d.transient?.display_id;
@@ -212,7 +222,10 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
 
 /** The line that says what went wrong: a thrown error's "Name: message", or a type error tslab printed. */
 function errorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const thrown = lines.find((l) => /^([A-Z]\w*)?Error\b.*?:/.test(l) || /^\w+Error \[/.test(l));
   const typeError = lines.find((l) => /^\d+:\d+ - /.test(l));
   return (thrown ?? typeError ?? lines.slice(0, 2).join(' ')).slice(0, 500);

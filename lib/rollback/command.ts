@@ -46,10 +46,16 @@ export async function rollbackCommand(args: string[], usage: (message: string) =
     });
     if (report.selection.entities) console.log(`Entities, dependants first: ${[...report.selection.entities].reverse().join(', ')}`);
     const rows = rollbackSummary(report);
-    console.log(rows.length ? renderText(rows, { title: `${dryRun ? 'Dry run' : 'Rollback'} ${runId}`, maxRows: 0 }) : 'Nothing to roll back.');
+    console.log(
+      rows.length ? renderText(rows, { title: `${dryRun ? 'Dry run' : 'Rollback'} ${runId}`, maxRows: 0 }) : 'Nothing to roll back.',
+    );
     if (report.errors.length) {
       const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-      console.log(`${report.errors.length} errors (${Object.entries(byCategory).map(([c, n]) => `${n} ${c}`).join(', ')}): see errors.csv; run rollback again after fixing them.`);
+      console.log(
+        `${report.errors.length} errors (${Object.entries(byCategory)
+          .map(([c, n]) => `${n} ${c}`)
+          .join(', ')}): see errors.csv; run rollback again after fixing them.`,
+      );
       for (const e of report.errors.slice(0, 5)) console.log(`  ${e.message}\n    → ${e.suggestion}`);
     } else console.log('No errors.');
     console.log(runDir);

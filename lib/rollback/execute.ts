@@ -49,7 +49,12 @@ export interface ExecuteOptions {
 
 const GONE: Result[] = ['deleted', 'already gone'];
 
-export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem[], opts: ExecuteOptions = {}): Promise<{ rows: RollbackRow[]; errors: ErrorRow[] }> {
+export async function executePlan(
+  api: SplynxApi,
+  ledger: Ledger,
+  plan: PlanItem[],
+  opts: ExecuteOptions = {},
+): Promise<{ rows: RollbackRow[]; errors: ErrorRow[] }> {
   const rows: RollbackRow[] = [];
   const errors: ErrorRow[] = [];
   const results = new Map<PlanItem, Result>();
@@ -59,32 +64,83 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
 
   const record = (it: PlanItem, result: Result, message = '') => {
     results.set(it, result);
-    rows.push({ entity: it.entity, sonar_id: it.sonar_id, splynx_id: it.splynx_id, created_by: it.created_by ?? '', action: it.action, target: it.target, result, message: scrub(message) });
-    const parentResult: Result | null = GONE.includes(result) ? 'deleted with parent' : result === 'would delete' || result === 'would mark gone' ? 'would go with parent' : null;
+    rows.push({
+      entity: it.entity,
+      sonar_id: it.sonar_id,
+      splynx_id: it.splynx_id,
+      created_by: it.created_by ?? '',
+      action: it.action,
+      target: it.target,
+      result,
+      message: scrub(message),
+    });
+    const parentResult: Result | null = GONE.includes(result)
+      ? 'deleted with parent'
+      : result === 'would delete' || result === 'would mark gone'
+        ? 'would go with parent'
+        : null;
     for (const ch of it.children) {
       results.set(ch, parentResult ?? 'kept');
-      rows.push({ entity: ch.entity, sonar_id: ch.sonar_id, splynx_id: ch.splynx_id, created_by: ch.created_by ?? '', action: ch.action, target: ch.target, result: parentResult ?? 'kept', message: parentResult ? '' : `its ${it.entity} ${it.splynx_id} stays` });
+      rows.push({
+        entity: ch.entity,
+        sonar_id: ch.sonar_id,
+        splynx_id: ch.splynx_id,
+        created_by: ch.created_by ?? '',
+        action: ch.action,
+        target: ch.target,
+        result: parentResult ?? 'kept',
+        message: parentResult ? '' : `its ${it.entity} ${it.splynx_id} stays`,
+      });
     }
   };
   const fail = (it: PlanItem, result: Result, category: ErrorCategory, message: string, suggestion: string) => {
     record(it, result, message);
-    errors.push({ entity: it.entity, source_id: it.sonar_id, category, message: scrub(it.splynx_id ? `[Splynx id ${it.splynx_id}] ${message}` : message), fields: '', suggestion });
+    errors.push({
+      entity: it.entity,
+      source_id: it.sonar_id,
+      category,
+      message: scrub(it.splynx_id ? `[Splynx id ${it.splynx_id}] ${message}` : message),
+      fields: '',
+      suggestion,
+    });
   };
   /** The record and what went with it, in one transaction. */
   const markGone = (it: PlanItem, detail: string) =>
-    ledger.markDeleted([{ entity: it.entity, sonarId: it.sonar_id, detail }, ...it.children.map((ch) => ({ entity: ch.entity, sonarId: ch.sonar_id, detail: `deleted with ${it.entity} ${it.splynx_id}` }))]);
+    ledger.markDeleted([
+      { entity: it.entity, sonarId: it.sonar_id, detail },
+      ...it.children.map((ch) => ({ entity: ch.entity, sonarId: ch.sonar_id, detail: `deleted with ${it.entity} ${it.splynx_id}` })),
+    ]);
 
   async function one(it: PlanItem): Promise<void> {
     switch (it.action) {
       case 'kept':
         return record(it, 'kept', it.reason);
       case 'unsettled':
-        return fail(it, 'unsettled', 'data', `${it.reason}; it may or may not be in Splynx`, 'Run the load again (it settles the record by its natural key), then run rollback again');
+        return fail(
+          it,
+          'unsettled',
+          'data',
+          `${it.reason}; it may or may not be in Splynx`,
+          'Run the load again (it settles the record by its natural key), then run rollback again',
+        );
       case 'blocked':
-        return fail(it, 'blocked', 'data', it.reason ?? 'blocked', 'Roll those back first (their run, or without --run), or remove them by hand in Splynx, then run rollback again');
+        return fail(
+          it,
+          'blocked',
+          'data',
+          it.reason ?? 'blocked',
+          'Roll those back first (their run, or without --run), or remove them by hand in Splynx, then run rollback again',
+        );
       case 'by-hand':
-        if (!opts.dryRun && it.state !== 'deleting') ledger.markDeleting(it.entity, it.sonar_id, `no DELETE in Splynx: remove by hand (${it.target})`);
-        return fail(it, 'remove by hand', 'api', `${it.reason} (comment ${it.splynx_id} of ${it.target})`, `Delete comment ${it.splynx_id} of ${it.target} by hand in Splynx, then run rollback again: it finds it gone and marks the ledger`);
+        if (!opts.dryRun && it.state !== 'deleting')
+          ledger.markDeleting(it.entity, it.sonar_id, `no DELETE in Splynx: remove by hand (${it.target})`);
+        return fail(
+          it,
+          'remove by hand',
+          'api',
+          `${it.reason} (comment ${it.splynx_id} of ${it.target})`,
+          `Delete comment ${it.splynx_id} of ${it.target} by hand in Splynx, then run rollback again: it finds it gone and marks the ledger`,
+        );
       case 'gone':
         if (opts.dryRun) return record(it, 'would mark gone', 'not in Splynx any more');
         markGone(it, 'not in Splynx any more');
@@ -94,7 +150,14 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
       case 'delete': {
         const ok: Result[] = opts.dryRun ? ['would delete', 'would mark gone'] : GONE;
         const first = it.requires.find((r) => !ok.includes(results.get(r) as Result));
-        if (first) return fail(it, 'not attempted', 'data', `${first.entity} ${first.splynx_id} (Sonar ${first.sonar_id}) had to go first and did not`, `Fix the error of ${first.entity} with Sonar id ${first.sonar_id} (its own row), then run rollback again`);
+        if (first)
+          return fail(
+            it,
+            'not attempted',
+            'data',
+            `${first.entity} ${first.splynx_id} (Sonar ${first.sonar_id}) had to go first and did not`,
+            `Fix the error of ${first.entity} with Sonar id ${first.sonar_id} (its own row), then run rollback again`,
+          );
         if (opts.dryRun) return record(it, 'would delete', `DELETE ${it.target}`);
         return deleteOne(it);
       }
@@ -114,13 +177,27 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
       if (e instanceof SplynxError && e.status && e.status < 500 && e.status !== 429) {
         ledger.restoreState(it.entity, it.sonar_id, `rollback refused: ${scrub(e.message)}`);
         const inUse = e.details.code === 'ENTITY_CANNOT_BE_DELETED' || /still used|cannot be deleted/i.test(e.message);
-        const category: ErrorCategory = e.category === 'authentication' ? 'authentication' : e.category === 'validation' ? 'validation' : 'api';
-        return fail(it, 'refused', category, e.message, inUse
-          ? 'Something in Splynx still refers to it: roll back what refers to it first (its run, or --entity), or remove the reference by hand, then run rollback again'
-          : category === 'authentication' ? "Check SPLYNX_API_KEY, SPLYNX_API_SECRET and the key's permissions (it needs delete), then run rollback again"
-          : 'Splynx refused the delete: check the message, fix the cause, then run rollback again');
+        const category: ErrorCategory =
+          e.category === 'authentication' ? 'authentication' : e.category === 'validation' ? 'validation' : 'api';
+        return fail(
+          it,
+          'refused',
+          category,
+          e.message,
+          inUse
+            ? 'Something in Splynx still refers to it: roll back what refers to it first (its run, or --entity), or remove the reference by hand, then run rollback again'
+            : category === 'authentication'
+              ? "Check SPLYNX_API_KEY, SPLYNX_API_SECRET and the key's permissions (it needs delete), then run rollback again"
+              : 'Splynx refused the delete: check the message, fix the cause, then run rollback again',
+        );
       }
-      return fail(it, 'outcome unknown', e instanceof SplynxError ? 'network' : 'api', `no answer to DELETE ${it.target}: ${(e as Error).message}`, 'Run rollback again: it sends the DELETE again, and a record already gone counts as deleted');
+      return fail(
+        it,
+        'outcome unknown',
+        e instanceof SplynxError ? 'network' : 'api',
+        `no answer to DELETE ${it.target}: ${(e as Error).message}`,
+        'Run rollback again: it sends the DELETE again, and a record already gone counts as deleted',
+      );
     }
     markGone(it, `DELETE ${it.target}`);
     record(it, 'deleted');
@@ -132,22 +209,26 @@ export async function executePlan(api: SplynxApi, ledger: Ledger, plan: PlanItem
   // so no DELETE goes on behind the back of whatever runs next.
   const total = plan.length;
   let stopped: { error: unknown } | null = null;
-  for (let i = 0; i < plan.length && !stopped; ) {
+  for (let i = 0; i < plan.length && !stopped;) {
     const entity = plan[i].entity;
     let group = plan.slice(i, (i = nextEntity(plan, i)));
     while (group.length && !stopped) {
       const wave = group.filter((it) => !it.requires.some((r) => group.includes(r)));
       const now = wave.length ? wave : group;
       group = group.filter((it) => !now.includes(it));
-      await Promise.all(now.map((it) => limit(async () => {
-        if (stopped) return;
-        try {
-          await one(it);
-          opts.onProgress?.({ entity, done: ++done, total });
-        } catch (error) {
-          stopped ??= { error };
-        }
-      })));
+      await Promise.all(
+        now.map((it) =>
+          limit(async () => {
+            if (stopped) return;
+            try {
+              await one(it);
+              opts.onProgress?.({ entity, done: ++done, total });
+            } catch (error) {
+              stopped ??= { error };
+            }
+          }),
+        ),
+      );
     }
   }
   if (stopped) throw (stopped as { error: unknown }).error;

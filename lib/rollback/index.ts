@@ -45,7 +45,14 @@ export async function rollback(api: SplynxApi, ledger: Ledger, opts: RollbackOpt
   const started = new Date().toISOString();
   if (opts.entity) entityModule(opts.entity); // an unknown name is refused with the list of known ones
   if (opts.run && !ledger.runs().some((r) => r.run_id === opts.run)) {
-    throw new Error(`The ledger has no run ${opts.run}. Runs: ${ledger.runs().map((r) => r.run_id).join(', ') || '(none)'}`);
+    throw new Error(
+      `The ledger has no run ${opts.run}. Runs: ${
+        ledger
+          .runs()
+          .map((r) => r.run_id)
+          .join(', ') || '(none)'
+      }`,
+    );
   }
   const entities = opts.entity ? withDependants(opts.entity) : null;
   const plan = await buildPlan(api, candidates(ledger, { run: opts.run, entities: entities ? new Set(entities) : undefined }));
@@ -64,8 +71,14 @@ export async function rollback(api: SplynxApi, ledger: Ledger, opts: RollbackOpt
   if (!opts.dryRun) ledger.finishRun({ rollback: report.entities, errors: errors.length });
   fs.mkdirSync(opts.runDir, { recursive: true });
   fs.writeFileSync(path.join(opts.runDir, 'rollback.json'), JSON.stringify(report, null, 2));
-  fs.writeFileSync(path.join(opts.runDir, 'rollback.csv'), stringify(rows, { header: true, columns: ['entity', 'sonar_id', 'splynx_id', 'created_by', 'action', 'target', 'result', 'message'] }));
-  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }));
+  fs.writeFileSync(
+    path.join(opts.runDir, 'rollback.csv'),
+    stringify(rows, { header: true, columns: ['entity', 'sonar_id', 'splynx_id', 'created_by', 'action', 'target', 'result', 'message'] }),
+  );
+  fs.writeFileSync(
+    path.join(opts.runDir, 'errors.csv'),
+    stringify(errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
+  );
   return report;
 }
 
@@ -86,8 +99,24 @@ export function rollbackSummary(report: RollbackReport): Array<Record<string, st
   return Object.entries(report.entities).map(([entity, c]): Record<string, string | number> => {
     const n = (...rs: Result[]) => rs.reduce((s, r) => s + (c[r] ?? 0), 0);
     return report.dry_run
-      ? { entity, 'would delete': n('would delete'), 'with parent': n('would go with parent'), 'already gone': n('would mark gone'), 'by hand': n('remove by hand'), 'would fail': n(...failed), kept: n('kept') }
-      : { entity, deleted: n('deleted'), 'with parent': n('deleted with parent'), 'already gone': n('already gone'), 'by hand': n('remove by hand'), failed: n(...failed), kept: n('kept') };
+      ? {
+          entity,
+          'would delete': n('would delete'),
+          'with parent': n('would go with parent'),
+          'already gone': n('would mark gone'),
+          'by hand': n('remove by hand'),
+          'would fail': n(...failed),
+          kept: n('kept'),
+        }
+      : {
+          entity,
+          deleted: n('deleted'),
+          'with parent': n('deleted with parent'),
+          'already gone': n('already gone'),
+          'by hand': n('remove by hand'),
+          failed: n(...failed),
+          kept: n('kept'),
+        };
   });
 }
 

@@ -54,7 +54,19 @@ const key = (entity: string, splynxId: string) => `${entity}:${splynxId}`;
 
 function item(r: OwnRecord | LedgerRecord, action: Action, target: string, reason?: string): PlanItem {
   const own = r as Partial<OwnRecord>;
-  return { entity: r.entity, sonar_id: r.sonar_id, splynx_id: r.splynx_id ?? '', state: r.state, created_by: own.created_by ?? r.run_id, seq: own.seq ?? 0, action, target, reason, children: [], requires: [] };
+  return {
+    entity: r.entity,
+    sonar_id: r.sonar_id,
+    splynx_id: r.splynx_id ?? '',
+    state: r.state,
+    created_by: own.created_by ?? r.run_id,
+    seq: own.seq ?? 0,
+    action,
+    target,
+    reason,
+    children: [],
+    requires: [],
+  };
 }
 
 export async function buildPlan(api: SplynxApi, c: Candidates): Promise<PlanItem[]> {
@@ -77,7 +89,7 @@ export async function buildPlan(api: SplynxApi, c: Candidates): Promise<PlanItem
       const customer = index.services[rule.service].get(r.splynx_id!);
       it = customer ? item(r, 'delete', servicePath(rule.service, customer, r.splynx_id!)) : item(r, 'gone', '');
     } else if (rule.kind === 'note' && !index.notes.has(r.splynx_id!)) it = item(r, 'gone', '');
-    if (it) items.push(it), parents.set(key(it.entity, it.splynx_id), it);
+    if (it) (items.push(it), parents.set(key(it.entity, it.splynx_id), it));
   }
 
   // Attach-only records and comments: with a parent that goes (even one another run created: Splynx takes it anyway).
@@ -85,13 +97,36 @@ export async function buildPlan(api: SplynxApi, c: Candidates): Promise<PlanItem
   for (const r of c.own) {
     const rule = deleteRule(r.entity);
     if (rule.kind === 'attached') {
-      const parent = rule.parents(r.splynx_id!).map((p) => parents.get(key(p.entity, p.splynxId))).filter((p): p is PlanItem => !!p).sort(byOrder)[0];
+      const parent = rule
+        .parents(r.splynx_id!)
+        .map((p) => parents.get(key(p.entity, p.splynxId)))
+        .filter((p): p is PlanItem => !!p)
+        .sort(byOrder)[0];
       if (parent) parent.children.push(item(r, 'with-parent', `${parent.entity} ${parent.splynx_id}`));
-      else if (selected.has(r)) items.push(item(r, 'kept', '', `attach-only: it goes only with its ${rule.parents(r.splynx_id!).map((p) => p.entity).join(' or ')}, which this rollback keeps`));
+      else if (selected.has(r))
+        items.push(
+          item(
+            r,
+            'kept',
+            '',
+            `attach-only: it goes only with its ${rule
+              .parents(r.splynx_id!)
+              .map((p) => p.entity)
+              .join(' or ')}, which this rollback keeps`,
+          ),
+        );
     } else if (rule.kind === 'note' && index.notes.has(r.splynx_id!)) {
       const parent = parents.get(key('customers', index.notes.get(r.splynx_id!)!));
       if (parent) parent.children.push(item(r, 'with-parent', `customers ${parent.splynx_id}`));
-      else if (selected.has(r)) items.push(item(r, 'by-hand', `customer ${index.notes.get(r.splynx_id!)}`, 'Splynx has no DELETE for customer comments and its customer stays'));
+      else if (selected.has(r))
+        items.push(
+          item(
+            r,
+            'by-hand',
+            `customer ${index.notes.get(r.splynx_id!)}`,
+            'Splynx has no DELETE for customer comments and its customer stays',
+          ),
+        );
     }
   }
 
@@ -99,7 +134,8 @@ export async function buildPlan(api: SplynxApi, c: Candidates): Promise<PlanItem
   return items.sort(byOrder);
 }
 
-export const servicePath = (kind: ServiceKind, customerId: string, serviceId: string) => `admin/customers/customer/${customerId}/${kind}-services--${serviceId}`;
+export const servicePath = (kind: ServiceKind, customerId: string, serviceId: string) =>
+  `admin/customers/customer/${customerId}/${kind}-services--${serviceId}`;
 
 /** Reverse load order; within an entity, the newest first. */
 function byOrder(a: PlanItem, b: PlanItem): number {
@@ -117,7 +153,8 @@ function guardCascades(parents: Map<string, PlanItem>, c: Candidates, index: Spl
   const describe = (entity: string, id: string) => {
     const r = own.get(key(entity, id)) ?? known.get(key(entity, id));
     if (!r) return `${entity} ${id} (not created by the migration)`;
-    if (r.state === 'external') return `${entity} ${id} (Sonar ${r.sonar_id}, external: registered or adopted, not created by the migration)`;
+    if (r.state === 'external')
+      return `${entity} ${id} (Sonar ${r.sonar_id}, external: registered or adopted, not created by the migration)`;
     const by = own.get(key(entity, id))?.created_by;
     return `${entity} ${id} (Sonar ${r.sonar_id}, ${by ? `created by run ${by}, ` : ''}not in this rollback)`;
   };
@@ -128,7 +165,8 @@ function guardCascades(parents: Map<string, PlanItem>, c: Candidates, index: Spl
   };
   const servicesOf = new Map<string, Array<{ entity: string; id: string }>>();
   for (const kind of ['internet', 'recurring', 'voice'] as const) {
-    for (const [id, customer] of index.services[kind]) servicesOf.set(customer, [...(servicesOf.get(customer) ?? []), { entity: `${kind}_services`, id }]);
+    for (const [id, customer] of index.services[kind])
+      servicesOf.set(customer, [...(servicesOf.get(customer) ?? []), { entity: `${kind}_services`, id }]);
   }
   const notesOf = grouped(index.notes);
   const documentsOf = grouped(index.documents);

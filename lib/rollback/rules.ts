@@ -51,7 +51,10 @@ const RULES: Record<string, DeleteRule> = {
     kind: 'attached',
     parents: (id) => {
       const [customer, field] = id.split('--');
-      return [{ entity: 'customers', splynxId: customer }, { entity: 'customer_fields', splynxId: field }];
+      return [
+        { entity: 'customers', splynxId: customer },
+        { entity: 'customer_fields', splynxId: field },
+      ];
     },
   },
   internet_services: { kind: 'service', service: 'internet' },
@@ -99,12 +102,17 @@ const OPTIONAL_REFERENCES: Record<string, string[]> = {
  */
 export function withDependants(entity: string): string[] {
   const chosen = new Set([entity]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const e of ENTITIES) {
       if (chosen.has(e.name)) continue;
-      const refers = [...e.dependsOn, ...Object.entries(OPTIONAL_REFERENCES).filter(([, by]) => by.includes(e.name)).map(([on]) => on)];
-      if (refers.some((d) => chosen.has(d))) chosen.add(e.name), (grew = true);
+      const refers = [
+        ...e.dependsOn,
+        ...Object.entries(OPTIONAL_REFERENCES)
+          .filter(([, by]) => by.includes(e.name))
+          .map(([on]) => on),
+      ];
+      if (refers.some((d) => chosen.has(d))) (chosen.add(e.name), (grew = true));
     }
   }
   return ENTITIES.map((e) => e.name).filter((n) => chosen.has(n));

@@ -16,7 +16,7 @@ export async function listAll(api: SplynxApi, path: string, search: Record<strin
   for (let offset = 0; ; offset += PAGE) {
     const page = await api.get<Array<Record<string, string>>>(path, { ...search, order: { id: 'ASC' }, limit: PAGE, offset });
     const fresh = page.filter((r) => !seen.has(String(r.id)));
-    for (const r of fresh) seen.add(String(r.id)), all.push(r);
+    for (const r of fresh) (seen.add(String(r.id)), all.push(r));
     // A server that ignores paging answers everything at once (then the next page repeats it).
     if (page.length < PAGE || !fresh.length) return all;
   }
@@ -37,14 +37,22 @@ export interface SplynxIndex {
 
 const byField = (rows: Array<Record<string, string>>, field: string) => new Map(rows.map((r) => [String(r.id), String(r[field] ?? '')]));
 
-export async function readIndex(api: SplynxApi, needs: { services: boolean; notes: boolean; customers: boolean; tickets: boolean }): Promise<SplynxIndex> {
+export async function readIndex(
+  api: SplynxApi,
+  needs: { services: boolean; notes: boolean; customers: boolean; tickets: boolean },
+): Promise<SplynxIndex> {
   const kinds: ServiceKind[] = ['internet', 'recurring', 'voice'];
   const services = { internet: new Map(), recurring: new Map(), voice: new Map() } as SplynxIndex['services'];
   if (needs.services || needs.customers) {
     for (const kind of kinds) services[kind] = byField(await listAll(api, `admin/customers/customer/0/${kind}-services`), 'customer_id');
   }
-  const notes = needs.notes || needs.customers ? byField(await listAll(api, 'admin/customers/customer-notes'), 'customer_id') : new Map<string, string>();
-  const documents = needs.customers ? byField(await listAll(api, 'admin/customers/customer-documents'), 'customer_id') : new Map<string, string>();
+  const notes =
+    needs.notes || needs.customers
+      ? byField(await listAll(api, 'admin/customers/customer-notes'), 'customer_id')
+      : new Map<string, string>();
+  const documents = needs.customers
+    ? byField(await listAll(api, 'admin/customers/customer-documents'), 'customer_id')
+    : new Map<string, string>();
   const messages = needs.tickets ? byField(await listAll(api, 'admin/support/ticket-messages'), 'ticket_id') : new Map<string, string>();
   const customerParents = new Map<string, string>();
   if (needs.customers) {

@@ -29,5 +29,9 @@ export function issuedCredentials(): IssuedCredential[] {
 /** The credentials a registry file holds (one JSON object a line). */
 export function readCredentialsFile(file: string): IssuedCredential[] {
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as IssuedCredential);
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as IssuedCredential);
 }

@@ -33,21 +33,40 @@ export interface FaultSpec {
 }
 
 export const NO_FAULTS: FaultSpec = {
-  latencyMs: 0, jitterMs: 0, rate5xx: 0, rate429: 0, rateHang: 0, rateDrop: 0,
-  rateCommitDrop: 0, rateCommit5xx: 0, hangMs: 120_000,
+  latencyMs: 0,
+  jitterMs: 0,
+  rate5xx: 0,
+  rate429: 0,
+  rateHang: 0,
+  rateDrop: 0,
+  rateCommitDrop: 0,
+  rateCommit5xx: 0,
+  hangMs: 120_000,
 };
 
 const KEYS: Record<string, keyof FaultSpec> = {
-  latency: 'latencyMs', 'latency-ms': 'latencyMs', jitter: 'jitterMs', 'jitter-ms': 'jitterMs',
-  '5xx': 'rate5xx', '429': 'rate429', hang: 'rateHang', drop: 'rateDrop',
-  'commit-drop': 'rateCommitDrop', 'commit-5xx': 'rateCommit5xx', 'hang-ms': 'hangMs', seed: 'seed',
+  latency: 'latencyMs',
+  'latency-ms': 'latencyMs',
+  jitter: 'jitterMs',
+  'jitter-ms': 'jitterMs',
+  '5xx': 'rate5xx',
+  '429': 'rate429',
+  hang: 'rateHang',
+  drop: 'rateDrop',
+  'commit-drop': 'rateCommitDrop',
+  'commit-5xx': 'rateCommit5xx',
+  'hang-ms': 'hangMs',
+  seed: 'seed',
 };
 
 /** Parses a spec string for one sandbox (`scope` = 'sonar' | 'splynx'), on top of `base`. */
 export function parseFaultSpec(text: string | undefined, scope: string, base: FaultSpec = NO_FAULTS): FaultSpec {
   const spec: FaultSpec = { ...base };
   if (!text) return spec;
-  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(?:(sonar|splynx):)?([a-z0-9-]+)=([0-9.]+)$/i.exec(raw);
     if (!m) throw new Error(`Bad fault "${raw}": expected [sonar:|splynx:]key=number, keys: ${Object.keys(KEYS).join(', ')}`);
     const [, only, key, value] = m;
@@ -92,8 +111,12 @@ export class FaultController {
   roll(isWrite: boolean): FaultKind {
     const s = this.spec;
     const table: Array<[FaultKind, number]> = [
-      ['5xx', s.rate5xx], ['429', s.rate429], ['hang', s.rateHang], ['drop', s.rateDrop],
-      ['commit-drop', isWrite ? s.rateCommitDrop : 0], ['commit-5xx', isWrite ? s.rateCommit5xx : 0],
+      ['5xx', s.rate5xx],
+      ['429', s.rate429],
+      ['hang', s.rateHang],
+      ['drop', s.rateDrop],
+      ['commit-drop', isWrite ? s.rateCommitDrop : 0],
+      ['commit-5xx', isWrite ? s.rateCommit5xx : 0],
     ];
     if (table.every(([, p]) => p === 0)) return 'none';
     let x = this.rng.number.float({ min: 0, max: 1 });

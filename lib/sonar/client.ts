@@ -196,6 +196,9 @@ export class SonarClient {
     this.stats.networkErrors++;
     // fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, …) is on its cause.
     const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-    return new SonarError(`Sonar: cannot reach ${this.opts.url} (${cause?.code ?? cause?.message ?? err?.message ?? 'unknown error'})`, 'network');
+    return new SonarError(
+      `Sonar: cannot reach ${this.opts.url} (${cause?.code ?? cause?.message ?? err?.message ?? 'unknown error'})`,
+      'network',
+    );
   }
 }

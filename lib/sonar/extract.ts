@@ -8,7 +8,14 @@ import type { Settings } from '../config.js';
 import { dataPath } from '../paths.js';
 import { SonarClient } from './client.js';
 import { SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
-import { newSnapshotId, readManifest, takeSnapshot, type AccountSelection, type SnapshotManifest, type SnapshotOptions } from './snapshot.js';
+import {
+  newSnapshotId,
+  readManifest,
+  takeSnapshot,
+  type AccountSelection,
+  type SnapshotManifest,
+  type SnapshotOptions,
+} from './snapshot.js';
 
 export interface ExtractParams {
   snapshotId?: string;
@@ -21,7 +28,11 @@ export interface ExtractParams {
   tables?: string;
 }
 
-const list = (s: string | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s: string | undefined) =>
+  (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function sonarClient(settings: Settings): SonarClient {
@@ -44,10 +55,14 @@ export function selectionFromParams(p: ExtractParams): { selection?: AccountSele
   const ids = list(p.accounts);
   const bad = ids.find((id) => !/^\d+$/.test(id));
   if (bad) throw new Error(`accounts: "${bad}" is not an account id`);
-  for (const [name, v] of [['activatedFrom', p.activatedFrom], ['activatedTo', p.activatedTo]] as const) {
+  for (const [name, v] of [
+    ['activatedFrom', p.activatedFrom],
+    ['activatedTo', p.activatedTo],
+  ] as const) {
     if (v && !DATE.test(v)) throw new Error(`${name} must be YYYY-MM-DD, got "${v}"`);
   }
-  if (p.limit !== undefined && (!Number.isInteger(p.limit) || p.limit < 0)) throw new Error(`limit must be a whole number (0 for none), got ${p.limit}`);
+  if (p.limit !== undefined && (!Number.isInteger(p.limit) || p.limit < 0))
+    throw new Error(`limit must be a whole number (0 for none), got ${p.limit}`);
   const tables = list(p.tables);
   const unknown = tables.filter((t) => !(SNAPSHOT_TABLES as string[]).includes(t));
   if (unknown.length) throw new Error(`tables: unknown ${unknown.join(', ')}. Known: ${SNAPSHOT_TABLES.join(', ')}`);
@@ -58,15 +73,31 @@ export function selectionFromParams(p: ExtractParams): { selection?: AccountSele
     ...(p.activatedTo ? { activatedTo: p.activatedTo } : {}),
     ...(p.limit ? { limit: p.limit } : {}),
   };
-  return { selection: Object.keys(selection).length ? selection : undefined, tables: tables.length ? (tables as SnapshotTable[]) : undefined };
+  return {
+    selection: Object.keys(selection).length ? selection : undefined,
+    tables: tables.length ? (tables as SnapshotTable[]) : undefined,
+  };
 }
 
-export async function extract(settings: Settings, p: ExtractParams, onProgress?: SnapshotOptions['onProgress']): Promise<{ dir: string; manifest: SnapshotManifest }> {
+export async function extract(
+  settings: Settings,
+  p: ExtractParams,
+  onProgress?: SnapshotOptions['onProgress'],
+): Promise<{ dir: string; manifest: SnapshotManifest }> {
   const { selection, tables } = selectionFromParams(p);
   const root = snapshotsRoot(settings);
   if (p.since && !fs.existsSync(path.join(root, p.since, 'manifest.json'))) throw new Error(`since: no snapshot "${p.since}" in ${root}`);
   const id = p.snapshotId || newSnapshotId();
-  const manifest = await takeSnapshot({ client: sonarClient(settings), sonarUrl: settings.SONAR_URL, root, id, since: p.since || undefined, selection, tables, onProgress });
+  const manifest = await takeSnapshot({
+    client: sonarClient(settings),
+    sonarUrl: settings.SONAR_URL,
+    root,
+    id,
+    since: p.since || undefined,
+    selection,
+    tables,
+    onProgress,
+  });
   return { dir: path.join(root, id), manifest };
 }
 

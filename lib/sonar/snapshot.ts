@@ -117,14 +117,19 @@ export function snapshotChain(dir: string): string[] {
   for (let since = readManifest(dir).since; since; since = readManifest(chain[chain.length - 1]).since) {
     const next = path.resolve(path.dirname(chain[0]), since);
     if (chain.includes(next)) throw new Error(`Snapshot ${path.basename(dir)}: the since chain loops at ${since}`);
-    if (!fs.existsSync(path.join(next, MANIFEST))) throw new Error(`Snapshot ${path.basename(chain[chain.length - 1])} builds on ${since}, which is not in ${path.dirname(chain[0])}`);
+    if (!fs.existsSync(path.join(next, MANIFEST)))
+      throw new Error(`Snapshot ${path.basename(chain[chain.length - 1])} builds on ${since}, which is not in ${path.dirname(chain[0])}`);
     chain.push(next);
   }
   return chain;
 }
 
 export function newSnapshotId(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z').replace('T', '-');
+  return now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .replace('T', '-');
 }
 
 export function readManifest(dir: string): SnapshotManifest {
@@ -173,7 +178,21 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
       since: opts.since ?? null,
       selection,
       tables: Object.fromEntries(
-        order.map((t) => [t, { status: 'pending', count: 0, bytes: 0, units_done: 0, units_total: null, records_per_page: null, started_at: null, finished_at: null, ms: 0, high_water_mark: null }]),
+        order.map((t) => [
+          t,
+          {
+            status: 'pending',
+            count: 0,
+            bytes: 0,
+            units_done: 0,
+            units_total: null,
+            records_per_page: null,
+            started_at: null,
+            finished_at: null,
+            ms: 0,
+            high_water_mark: null,
+          },
+        ]),
       ),
     };
     writeManifest(dir, manifest);
@@ -215,7 +234,8 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
 
     const links = ACCOUNT_MEMBERS.filter((l) => l.table === table);
     if (sel && (table === 'accounts' || links.length)) {
-      const chunks = table === 'accounts' ? await accountSearches(opts.client, sel, hwmSearch) : memberChunks(links, dir, opts.root, since, hwmSearch);
+      const chunks =
+        table === 'accounts' ? await accountSearches(opts.client, sel, hwmSearch) : memberChunks(links, dir, opts.root, since, hwmSearch);
       progress.units_total = chunks.length;
       const seen = new Set<string>();
       for (let i = progress.units_done; i < chunks.length; i++) {
@@ -245,7 +265,8 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
   }
   if (since && !sel) {
     manifest.deleted = {};
-    for (const table of DELETION_CHECKED.filter((t) => t in manifest.tables)) manifest.deleted[table] = await deletedIds(opts.client, table, dir, opts.root, since);
+    for (const table of DELETION_CHECKED.filter((t) => t in manifest.tables))
+      manifest.deleted[table] = await deletedIds(opts.client, table, dir, opts.root, since);
   }
   manifest.status = 'complete';
   manifest.finished_at = new Date().toISOString();
@@ -258,7 +279,13 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
  * of the table (a page per `records_per_page` ids); archived accounts are listed, so they are not
  * mistaken for deleted ones. A selective snapshot is not checked: its chain holds only some ids.
  */
-async function deletedIds(client: SonarClient, table: keyof typeof ID_QUERIES, dir: string, root: string, since: string): Promise<string[]> {
+async function deletedIds(
+  client: SonarClient,
+  table: keyof typeof ID_QUERIES,
+  dir: string,
+  root: string,
+  since: string,
+): Promise<string[]> {
   const live = new Set((await client.fetchAll<{ id: string }>(ID_QUERIES[table], table)).map((r) => String(r.id)));
   // Found by an earlier delta already: reported once, where it was found.
   const earlier = new Set(snapshotChain(path.join(root, since)).flatMap((d) => readManifest(d).deleted?.[table] ?? []));
@@ -286,9 +313,13 @@ async function accountSearches(client: SonarClient, sel: AccountSelection, hwm: 
   }
   const clause = (extra: Record<string, unknown>) => ({ ...common, ...extra });
   const withStatus = (ints: unknown[]) =>
-    statusIds.map((sid) => clause({ integer_fields: [...ints, ...(sid ? [{ attribute: 'account_status_id', operator: 'EQ', search_value: sid }] : [])] }));
+    statusIds.map((sid) =>
+      clause({ integer_fields: [...ints, ...(sid ? [{ attribute: 'account_status_id', operator: 'EQ', search_value: sid }] : [])] }),
+    );
   if (sel.accountIds?.length) {
-    return chunk(sel.accountIds, ID_CHUNK).map((ids) => ids.flatMap((id) => withStatus([{ attribute: 'id', operator: 'EQ', search_value: id }])));
+    return chunk(sel.accountIds, ID_CHUNK).map((ids) =>
+      ids.flatMap((id) => withStatus([{ attribute: 'id', operator: 'EQ', search_value: id }])),
+    );
   }
   return [withStatus([])];
 }

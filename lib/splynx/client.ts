@@ -82,7 +82,15 @@ export class SplynxApi {
   private tokenPending: Promise<void> | null = null;
 
   constructor(options: SplynxClientOptions) {
-    this.opts = { auth: 'signature', concurrency: 8, timeoutMs: 30_000, maxRetries: 5, retryBaseMs: 500, ...options, url: options.url.replace(/\/+$/, '') };
+    this.opts = {
+      auth: 'signature',
+      concurrency: 8,
+      timeoutMs: 30_000,
+      maxRetries: 5,
+      retryBaseMs: 500,
+      ...options,
+      url: options.url.replace(/\/+$/, ''),
+    };
     this.http = axios.create({
       baseURL: `${this.opts.url}/api/2.0/`,
       timeout: this.opts.timeoutMs,
@@ -143,7 +151,7 @@ export class SplynxApi {
   private async send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
     // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
     // renewed under us) is not a failure of the service, so it has its own, generous, cap.
-    for (let attempt = 0, resigned = 0; ; ) {
+    for (let attempt = 0, resigned = 0; ;) {
       const outcome = await this.limit(() => this.attempt(method, path, req));
       if (!(outcome instanceof SplynxError)) return outcome;
       const retryable = this.retryable(method, outcome);
@@ -170,19 +178,31 @@ export class SplynxApi {
     return 'backoff';
   }
 
-  private async attempt(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse | SplynxError> {
+  private async attempt(
+    method: Method,
+    path: string,
+    req: { params?: Record<string, unknown>; body?: unknown },
+  ): Promise<AxiosResponse | SplynxError> {
     let authorization: string;
     try {
       authorization = await this.authorization();
     } catch (e) {
       // Getting a token failed: the request itself was never sent, so it cannot have landed, and
       // is safe to send again whatever its method (a 5xx from the token endpoint is not ambiguous here).
-      return e instanceof SplynxError ? new SplynxError(e.message, e.category, { ...e.details, ambiguous: false }) : new SplynxError(`Splynx: ${(e as Error).message}`, 'network');
+      return e instanceof SplynxError
+        ? new SplynxError(e.message, e.category, { ...e.details, ambiguous: false })
+        : new SplynxError(`Splynx: ${(e as Error).message}`, 'network');
     }
     this.stats.requests++;
     let res: AxiosResponse;
     try {
-      res = await this.http.request({ method, url: path.replace(/^\/+/, ''), params: req.params, data: req.body, headers: { authorization } });
+      res = await this.http.request({
+        method,
+        url: path.replace(/^\/+/, ''),
+        params: req.params,
+        data: req.body,
+        headers: { authorization },
+      });
     } catch (e) {
       return this.networkError(e, method);
     }
@@ -199,14 +219,17 @@ export class SplynxApi {
     const err = e as { code?: string; message?: string };
     const timedOut = err.code === 'ETIMEDOUT' || err.code === 'ECONNABORTED';
     const refused = err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND';
-    const what = timedOut ? `no answer within ${this.opts.timeoutMs} ms` : `cannot reach ${this.opts.url} (${err.code ?? err.message ?? 'unknown error'})`;
+    const what = timedOut
+      ? `no answer within ${this.opts.timeoutMs} ms`
+      : `cannot reach ${this.opts.url} (${err.code ?? err.message ?? 'unknown error'})`;
     // Refused connections never reached the server; anything else may have.
     return new SplynxError(`Splynx: ${what}`, 'network', { ambiguous: !refused && !SAFE.has(method), code: err.code });
   }
 
   private httpError(res: AxiosResponse): SplynxError {
     const status = res.status;
-    const body = res.data as { error?: { message?: string; code?: unknown; internal_code?: string } } | Array<{ field: string; message: string }> | undefined;
+    const body = res.data as
+      { error?: { message?: string; code?: unknown; internal_code?: string } } | Array<{ field: string; message: string }> | undefined;
     if (status === 422 && Array.isArray(body)) {
       const list = body.map((f) => `${f.field}: ${f.message}`).join('; ');
       return new SplynxError(`Splynx refused the record (422): ${list}`, 'validation', { status, fields: body });
@@ -214,9 +237,17 @@ export class SplynxApi {
     const err = !Array.isArray(body) ? body?.error : undefined;
     const message = err?.message ?? `HTTP ${status}`;
     if (status === 401 || status === 403) {
-      const code = /nonce/i.test(message) ? 'NONCE' : /expired/i.test(message) || err?.internal_code === 'EXPIRED_ACCESS_TOKEN' ? 'EXPIRED_ACCESS_TOKEN' : err?.internal_code;
+      const code = /nonce/i.test(message)
+        ? 'NONCE'
+        : /expired/i.test(message) || err?.internal_code === 'EXPIRED_ACCESS_TOKEN'
+          ? 'EXPIRED_ACCESS_TOKEN'
+          : err?.internal_code;
       if (code === 'EXPIRED_ACCESS_TOKEN') this.token = null;
-      return new SplynxError(`Splynx: credentials refused (${status}): ${message}. Check SPLYNX_API_KEY, SPLYNX_API_SECRET and SPLYNX_AUTH.`, 'authentication', { status, code });
+      return new SplynxError(
+        `Splynx: credentials refused (${status}): ${message}. Check SPLYNX_API_KEY, SPLYNX_API_SECRET and SPLYNX_AUTH.`,
+        'authentication',
+        { status, code },
+      );
     }
     if (status === 429) {
       this.stats.rateLimited++;
@@ -257,7 +288,12 @@ export class SplynxApi {
       if (!renewing || res!.status >= 400) {
         this.lastTokenNonce = Math.max(this.lastTokenNonce + 1, Math.floor(Date.now() / 1000));
         const nonce = this.lastTokenNonce;
-        res = await this.http.post('admin/auth/tokens', { auth_type: 'api_key', key: this.opts.key, nonce, signature: splynxSignature(this.opts.secret, nonce, this.opts.key) });
+        res = await this.http.post('admin/auth/tokens', {
+          auth_type: 'api_key',
+          key: this.opts.key,
+          nonce,
+          signature: splynxSignature(this.opts.secret, nonce, this.opts.key),
+        });
       }
     } catch (e) {
       throw this.networkError(e, 'GET');

@@ -20,8 +20,12 @@ const SHOWN = 25;
 export async function verifyCommand(args: string[]): Promise<number> {
   let v;
   try {
-    v = parseArgs({ args, options: { sample: { type: 'string' }, seed: { type: 'string' }, 'snapshot-id': { type: 'string' }, entities: { type: 'string' } } }).values;
-    for (const flag of ['sample', 'seed'] as const) if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
+    v = parseArgs({
+      args,
+      options: { sample: { type: 'string' }, seed: { type: 'string' }, 'snapshot-id': { type: 'string' }, entities: { type: 'string' } },
+    }).values;
+    for (const flag of ['sample', 'seed'] as const)
+      if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
     if (v.entities) entitiesToVerify(v.entities);
   } catch (e) {
     console.error(`migrate: ${(e as Error).message}\n${USAGE}`);
@@ -47,7 +51,12 @@ export function printVerifySummary(runId: string, replayCode: number): number {
     console.log(dir);
     return replayCode || 1;
   }
-  console.log(renderText(result.verdicts, { title: `Verify ${result.run_id}: snapshot ${result.snapshot_id}${result.sample ? `, a sample of ${result.sample} per entity` : ''}`, maxRows: 0 }));
+  console.log(
+    renderText(result.verdicts, {
+      title: `Verify ${result.run_id}: snapshot ${result.snapshot_id}${result.sample ? `, a sample of ${result.sample} per entity` : ''}`,
+      maxRows: 0,
+    }),
+  );
   if (result.differences.length) {
     console.log(renderText(result.differences.slice(0, SHOWN), { title: 'Differences', columns: [...DIFFERENCE_COLUMNS], maxRows: 0 }));
     if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);

@@ -50,7 +50,9 @@ export interface EntityCount {
 }
 
 /** The count rows for a table: attach-only entities and unread totals as a dash, not "null". */
-export function countTable(rows: CountRow[]): Array<Omit<CountRow, 'sonar' | 'splynx'> & { sonar: number | string; splynx: number | string }> {
+export function countTable(
+  rows: CountRow[],
+): Array<Omit<CountRow, 'sonar' | 'splynx'> & { sonar: number | string; splynx: number | string }> {
   return rows.map((r) => ({ ...r, sonar: r.sonar ?? '—', splynx: r.splynx ?? '—' }));
 }
 
@@ -60,7 +62,9 @@ export async function sonarTotals(s: VerifySession, tables: string[]): Promise<M
   for (const table of [...new Set(tables)]) {
     const query = SNAPSHOT_QUERIES[table as SnapshotTable];
     if (!query) continue;
-    const data = await s.sonar.request<Record<string, { page_info: { total_count: number } }>>(query, { paginator: { page: 1, records_per_page: 1 } });
+    const data = await s.sonar.request<Record<string, { page_info: { total_count: number } }>>(query, {
+      paginator: { page: 1, records_per_page: 1 },
+    });
     out.set(table, Number(data[table].page_info.total_count));
   }
   return out;
@@ -71,15 +75,44 @@ export function sonarDifferences(s: VerifySession, totals: Map<string, number>):
   if (!s.wholeSnapshot) return [];
   return [...totals].flatMap(([table, sonar]) => {
     const snapshot = (s.tables[table] ?? []).length;
-    return sonar === snapshot ? [] : [{ check: 'sonar' as const, entity: table, sonar_id: '', splynx_id: '', field: '(count)', expected: `${snapshot} (snapshot ${s.snapshotId})`, found: `${sonar} in Sonar now: take a new snapshot, or run the delta` }];
+    return sonar === snapshot
+      ? []
+      : [
+          {
+            check: 'sonar' as const,
+            entity: table,
+            sonar_id: '',
+            splynx_id: '',
+            field: '(count)',
+            expected: `${snapshot} (snapshot ${s.snapshotId})`,
+            found: `${sonar} in Sonar now: take a new snapshot, or run the delta`,
+          },
+        ];
   });
 }
 
-const diff = (check: Difference['check'], entity: string, r: { sonar_id?: string; splynx_id?: string | null }, expected: string, found: string, field = RECORD): Difference => ({
-  check, entity, sonar_id: r.sonar_id ?? '', splynx_id: r.splynx_id ?? '', field, expected, found,
+const diff = (
+  check: Difference['check'],
+  entity: string,
+  r: { sonar_id?: string; splynx_id?: string | null },
+  expected: string,
+  found: string,
+  field = RECORD,
+): Difference => ({
+  check,
+  entity,
+  sonar_id: r.sonar_id ?? '',
+  splynx_id: r.splynx_id ?? '',
+  field,
+  expected,
+  found,
 });
 
-export async function countEntity(s: VerifySession, mod: EntityModule, opts: { full: boolean; sonarTotals: Map<string, number> }): Promise<EntityCount> {
+export async function countEntity(
+  s: VerifySession,
+  mod: EntityModule,
+  opts: { full: boolean; sonarTotals: Map<string, number> },
+): Promise<EntityCount> {
   const rows = s.tables[mod.source] ?? [];
   const selectedIds = new Set(rows.filter((r) => mod.select?.(r, s.ctx) ?? true).map((r) => String(r.id)));
   const records = s.ledger.records(mod.name);
@@ -89,11 +122,16 @@ export async function countEntity(s: VerifySession, mod: EntityModule, opts: { f
   const notes: string[] = [];
 
   const known = new Set(records.map((r) => r.sonar_id));
-  for (const id of selectedIds) if (!known.has(id)) differences.push(diff('ledger', mod.name, { sonar_id: id }, 'loaded', 'never loaded: not in the ledger'));
-  for (const r of state('pending')) differences.push(diff('ledger', mod.name, r, 'loaded', 'pending: its create was never confirmed; run the load again to settle it'));
-  for (const r of state('failed')) differences.push(diff('ledger', mod.name, r, 'loaded', `failed: ${r.error ?? 'see the load’s errors.csv'}`));
+  for (const id of selectedIds)
+    if (!known.has(id)) differences.push(diff('ledger', mod.name, { sonar_id: id }, 'loaded', 'never loaded: not in the ledger'));
+  for (const r of state('pending'))
+    differences.push(diff('ledger', mod.name, r, 'loaded', 'pending: its create was never confirmed; run the load again to settle it'));
+  for (const r of state('failed'))
+    differences.push(diff('ledger', mod.name, r, 'loaded', `failed: ${r.error ?? 'see the load’s errors.csv'}`));
   const gone = records.filter((r) => DONE_STATES.has(r.state) && !selectedIds.has(r.sonar_id));
-  if (gone.length && s.wholeSnapshot) for (const r of gone) differences.push(diff('ledger', mod.name, r, 'not in Splynx: Sonar no longer has or selects it', 'still in Splynx'));
+  if (gone.length && s.wholeSnapshot)
+    for (const r of gone)
+      differences.push(diff('ledger', mod.name, r, 'not in Splynx: Sonar no longer has or selects it', 'still in Splynx'));
   else if (gone.length) notes.push(`${gone.length} migrated records are not in this ${s.snapshotNote}`);
 
   const row: CountRow = {
@@ -122,7 +160,8 @@ export async function countEntity(s: VerifySession, mod: EntityModule, opts: { f
     if (result.unmarked) notes.push(`${result.unmarked} external records without a sonar_id, found by id`);
   }
   const externals = records.filter((r) => r.state === 'external').length;
-  if (externals) notes.push(`${externals} external (registered or adopted): their fields are the analyst's, only their existence is checked`);
+  if (externals)
+    notes.push(`${externals} external (registered or adopted): their fields are the analyst's, only their existence is checked`);
   if (!s.wholeSnapshot && row.sonar !== null) notes.push(`Sonar total not compared: ${s.snapshotNote}`);
   row.note = notes.join('; ');
   return { row, differences, selectedIds, listing, missing };
@@ -132,7 +171,11 @@ export async function countEntity(s: VerifySession, mod: EntityModule, opts: { f
  * Splynx against the ledger's done records: the census count, and when it disagrees (or on a
  * full verification) the listing that names each record that is missing, duplicated or unknown.
  */
-async function reconcileSplynx(s: VerifySession, mod: EntityModule, full: boolean): Promise<{ found: number; unmarked: number; differences: Difference[]; listing?: Map<string, Row>; missing: string[] }> {
+async function reconcileSplynx(
+  s: VerifySession,
+  mod: EntityModule,
+  full: boolean,
+): Promise<{ found: number; unmarked: number; differences: Difference[]; listing?: Map<string, Row>; missing: string[] }> {
   const census = specOf(mod).census!;
   const searches = census.searches(s);
   const done = s.ledger.done(mod.name);
@@ -160,20 +203,24 @@ async function reconcileSplynx(s: VerifySession, mod: EntityModule, full: boolea
   let unmarked = 0;
   const missing: string[] = [];
   const absent = done.filter((r) => !listing.has(r.splynx_id!));
-  await Promise.all(absent.map(async (r) => {
-    const outcome = await readUnlisted(s, mod, r);
-    if (outcome.row && r.state === 'external') {
-      // Registered by hand or adopted by title: it need not carry a sonar_id, so only its existence counts.
-      unmarked++;
-      listing.set(r.splynx_id!, outcome.row);
-    } else if (outcome.row) {
-      listing.set(r.splynx_id!, outcome.row);
-      differences.push(diff('count', mod.name, r, 'found as migrated (by its sonar_id, title or ticket)', 'present, but its marker was changed'));
-    } else {
-      missing.push(r.splynx_id!);
-      differences.push(diff('count', mod.name, r, 'in Splynx', outcome.error ?? 'not found: deleted in Splynx?'));
-    }
-  }));
+  await Promise.all(
+    absent.map(async (r) => {
+      const outcome = await readUnlisted(s, mod, r);
+      if (outcome.row && r.state === 'external') {
+        // Registered by hand or adopted by title: it need not carry a sonar_id, so only its existence counts.
+        unmarked++;
+        listing.set(r.splynx_id!, outcome.row);
+      } else if (outcome.row) {
+        listing.set(r.splynx_id!, outcome.row);
+        differences.push(
+          diff('count', mod.name, r, 'found as migrated (by its sonar_id, title or ticket)', 'present, but its marker was changed'),
+        );
+      } else {
+        missing.push(r.splynx_id!);
+        differences.push(diff('count', mod.name, r, 'in Splynx', outcome.error ?? 'not found: deleted in Splynx?'));
+      }
+    }),
+  );
   return { found: counted + unmarked, unmarked, differences: sortDifferences(differences), listing, missing };
 }
 

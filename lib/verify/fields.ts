@@ -29,7 +29,12 @@ export interface FieldPass {
   differences: Difference[];
 }
 
-export async function checkFields(s: VerifySession, mod: EntityModule, counts: ReadonlyMap<string, EntityCount>, opts: { sample: number; seed: number }): Promise<FieldPass> {
+export async function checkFields(
+  s: VerifySession,
+  mod: EntityModule,
+  counts: ReadonlyMap<string, EntityCount>,
+  opts: { sample: number; seed: number },
+): Promise<FieldPass> {
   const count = counts.get(mod.name)!;
   // Records the counts found missing are reported already; there is nothing to read.
   const candidates = s.ledger.done(mod.name).filter((r) => count.selectedIds.has(r.sonar_id) && !count.missing.has(r.splynx_id!));
@@ -38,22 +43,34 @@ export async function checkFields(s: VerifySession, mod: EntityModule, counts: R
   const differences: Difference[] = [];
   let compared = 0;
 
-  await Promise.all(picks.map(async (r) => {
-    const at = (field: string, expected: string, found: string, check: Difference['check'] = 'field') =>
-      differences.push({ check, entity: mod.name, sonar_id: r.sonar_id, splynx_id: r.splynx_id ?? '', field, expected, found });
-    const expected = expectedPayload(mod, s.ctx.byId(mod.source, r.sonar_id)!, s.ctx);
-    if (!expected.payload) {
-      if (r.state !== 'external') return at('(transform)', 'the payload the loader would send', `the transform fails now: ${expected.error}`);
-      // An external record is only checked to exist; without a payload, a path that needs one cannot be built.
-      if (mod.createPath || spec.readPath) return;
-    }
-    const host = spec.onRecordOf && expected.payload ? counts.get(spec.onRecordOf.entity)?.listing?.get(spec.onRecordOf.id(r.splynx_id!, expected.payload)) : undefined;
-    const found = count.listing?.get(r.splynx_id!) ?? host ?? (await readRecord(s.api, readPath(mod, r.splynx_id!, expected.payload ?? {})));
-    compared++;
-    if (!found) return at(RECORD, 'in Splynx', 'not found: deleted in Splynx?', 'count');
-    if (r.state === 'external' || !expected.payload) return;
-    const skip = new Set([...Object.keys(spec.skip ?? {}), ...(spec.ownedElsewhere?.(r.splynx_id!, s) ?? [])]);
-    for (const d of compareRecord(expected.payload, found, skip)) at(d.field, d.expected, d.found);
-  }));
-  return { entity: mod.name, compared, sampled: opts.sample ? picks.map((r) => r.sonar_id) : [], differences: sortDifferences(differences) };
+  await Promise.all(
+    picks.map(async (r) => {
+      const at = (field: string, expected: string, found: string, check: Difference['check'] = 'field') =>
+        differences.push({ check, entity: mod.name, sonar_id: r.sonar_id, splynx_id: r.splynx_id ?? '', field, expected, found });
+      const expected = expectedPayload(mod, s.ctx.byId(mod.source, r.sonar_id)!, s.ctx);
+      if (!expected.payload) {
+        if (r.state !== 'external')
+          return at('(transform)', 'the payload the loader would send', `the transform fails now: ${expected.error}`);
+        // An external record is only checked to exist; without a payload, a path that needs one cannot be built.
+        if (mod.createPath || spec.readPath) return;
+      }
+      const host =
+        spec.onRecordOf && expected.payload
+          ? counts.get(spec.onRecordOf.entity)?.listing?.get(spec.onRecordOf.id(r.splynx_id!, expected.payload))
+          : undefined;
+      const found =
+        count.listing?.get(r.splynx_id!) ?? host ?? (await readRecord(s.api, readPath(mod, r.splynx_id!, expected.payload ?? {})));
+      compared++;
+      if (!found) return at(RECORD, 'in Splynx', 'not found: deleted in Splynx?', 'count');
+      if (r.state === 'external' || !expected.payload) return;
+      const skip = new Set([...Object.keys(spec.skip ?? {}), ...(spec.ownedElsewhere?.(r.splynx_id!, s) ?? [])]);
+      for (const d of compareRecord(expected.payload, found, skip)) at(d.field, d.expected, d.found);
+    }),
+  );
+  return {
+    entity: mod.name,
+    compared,
+    sampled: opts.sample ? picks.map((r) => r.sonar_id) : [],
+    differences: sortDifferences(differences),
+  };
 }

@@ -20,7 +20,15 @@ import type { VerifySession } from './session.js';
 import type { Difference, VerifyOptions } from './types.js';
 
 export { openVerify, type VerifySession } from './session.js';
-export { assertReconciled, readVerifyFile, summaryLine, writeVerifyFiles, MONEY_ROW, type VerifyResult, type VerdictRow } from './report.js';
+export {
+  assertReconciled,
+  readVerifyFile,
+  summaryLine,
+  writeVerifyFiles,
+  MONEY_ROW,
+  type VerifyResult,
+  type VerdictRow,
+} from './report.js';
 export type { Difference, VerifyOptions } from './types.js';
 
 /** The entities to verify, in load order: all, or those named (comma-separated). */
@@ -45,7 +53,10 @@ export interface CountsResult {
 /** Counts for each entity; with `full`, every census is also listed (the field check then reads from it). */
 export async function reconcileCounts(s: VerifySession, mods: EntityModule[], opts: { full: boolean }): Promise<CountsResult> {
   const bar = progress('Counts');
-  const totals = await sonarTotals(s, mods.map((m) => m.source));
+  const totals = await sonarTotals(
+    s,
+    mods.map((m) => m.source),
+  );
   const byEntity = new Map<string, EntityCount>();
   let i = 0;
   for (const mod of mods) {
@@ -58,14 +69,21 @@ export async function reconcileCounts(s: VerifySession, mods: EntityModule[], op
   return { rows, byEntity, sonarDifferences: sonarDifferences(s, totals), differences };
 }
 
-export async function reconcileFields(s: VerifySession, mods: EntityModule[], counts: CountsResult, opts: { sample: number; seed: number }): Promise<FieldPass[]> {
+export async function reconcileFields(
+  s: VerifySession,
+  mods: EntityModule[],
+  counts: CountsResult,
+  opts: { sample: number; seed: number },
+): Promise<FieldPass[]> {
   const bar = progress(opts.sample ? `Fields (a sample of ${opts.sample} per entity)` : 'Fields (every record)');
   const out: FieldPass[] = [];
   for (const [i, mod] of mods.entries()) {
     bar.update(i, mods.length, mod.name);
     out.push(await checkFields(s, mod, counts.byEntity, opts));
   }
-  bar.done(`${out.reduce((n, f) => n + f.compared, 0)} records compared, ${out.reduce((n, f) => n + f.differences.length, 0)} field differences`);
+  bar.done(
+    `${out.reduce((n, f) => n + f.compared, 0)} records compared, ${out.reduce((n, f) => n + f.differences.length, 0)} field differences`,
+  );
   return out;
 }
 
@@ -74,7 +92,10 @@ export async function reconcileMoney(s: VerifySession, mods: EntityModule[]): Pr
 }
 
 /** Puts the parts together and writes verify.json / verify.csv into `data/runs/<runId>/`. */
-export function finishVerify(s: VerifySession, parts: { runId: string; startedAt: string; sample: number; seed: number; counts: CountsResult; fields: FieldPass[]; money?: MoneyCheck }): { result: VerifyResult; runDir: string } {
+export function finishVerify(
+  s: VerifySession,
+  parts: { runId: string; startedAt: string; sample: number; seed: number; counts: CountsResult; fields: FieldPass[]; money?: MoneyCheck },
+): { result: VerifyResult; runDir: string } {
   const result = buildResult({
     runId: parts.runId,
     snapshotId: s.snapshotId,

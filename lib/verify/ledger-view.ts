@@ -27,7 +27,11 @@ export class LedgerView {
   /** Every row of an entity, oldest first; read once per verification, so all checks see the same ledger. */
   records(entity: string): LedgerRecord[] {
     let rows = this.byEntity.get(entity);
-    if (!rows) this.byEntity.set(entity, (rows = this.db.prepare('SELECT * FROM records WHERE entity = ? ORDER BY rowid').all(entity) as LedgerRecord[]));
+    if (!rows)
+      this.byEntity.set(
+        entity,
+        (rows = this.db.prepare('SELECT * FROM records WHERE entity = ? ORDER BY rowid').all(entity) as LedgerRecord[]),
+      );
     return rows;
   }
 

@@ -69,7 +69,10 @@ export function sonarServiceTotals(tables: Record<string, Row[]>): { totals: Map
     const unit = overridden ? Number(as.price_override) : Number(service.amount ?? 0) * (service.application === 'CREDIT' ? -1 : 1);
     const quantity = Number(as.quantity ?? 1);
     if (!Number.isInteger(unit) || !Number.isInteger(quantity)) {
-      notes.set(account, [...(notes.get(account) ?? []), `account service ${as.id}: price or quantity is not whole (left out of the Sonar side)`]);
+      notes.set(account, [
+        ...(notes.get(account) ?? []),
+        `account service ${as.id}: price or quantity is not whole (left out of the Sonar side)`,
+      ]);
       continue;
     }
     add(totals, account, unit * quantity);
@@ -84,7 +87,9 @@ export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: M
   for (const k of KINDS) {
     const tariffs = new Map((await listAll(s.api, k.tariffs, [{}])).map((t) => [String(t.id), t]));
     // Customer 0 lists every customer's services; Splynx wants a search with it.
-    const services = await listAll(s.api, `admin/customers/customer/0/${k.kind}-services`, [{ main_attributes: { customer_id: ['>', 0] } }]);
+    const services = await listAll(s.api, `admin/customers/customer/0/${k.kind}-services`, [
+      { main_attributes: { customer_id: ['>', 0] } },
+    ]);
     for (const sv of services) {
       const customer = String(sv.customer_id);
       try {
@@ -92,7 +97,10 @@ export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: M
         const unit = own !== 0 ? own : decimalToCents(String(tariffs.get(String(sv.tariff_id))?.price || '0'));
         add(totals, customer, unit * Number(sv.quantity ?? 1));
       } catch (e) {
-        notes.set(customer, [...(notes.get(customer) ?? []), `Splynx ${k.kind} service ${sv.id}: ${(e as Error).message} (left out of the Splynx side)`]);
+        notes.set(customer, [
+          ...(notes.get(customer) ?? []),
+          `Splynx ${k.kind} service ${sv.id}: ${(e as Error).message} (left out of the Splynx side)`,
+        ]);
       }
     }
   }
@@ -103,7 +111,9 @@ export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
   const accounts = new Set((s.tables.accounts ?? []).map((a) => String(a.id)));
   const { totals: sonarServices, notes } = sonarServiceTotals(s.tables);
   const { totals: splynxServices, notes: splynxNotes } = await splynxServiceTotals(s);
-  const balances = new Map((await compareOpeningBalances(s.api, s.tables)).filter((b) => accounts.has(b.account_id)).map((b) => [b.account_id, b]));
+  const balances = new Map(
+    (await compareOpeningBalances(s.api, s.tables)).filter((b) => accounts.has(b.account_id)).map((b) => [b.account_id, b]),
+  );
   const customers = await listAll(s.api, 'admin/customers/customer', [{}]);
   const customerOf = new Map<string, string>();
   for (const c of customers) {
@@ -115,9 +125,14 @@ export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
   for (const account of [...accounts].sort((a, b) => Number(a) - Number(b))) {
     const customer = customerOf.get(account) ?? balances.get(account)?.customer_id ?? '';
     const b = balances.get(account);
-    const services = { sonar: sonarServices.get(account) ?? 0, splynx: customer ? splynxServices.get(customer) ?? 0 : 0 };
+    const services = { sonar: sonarServices.get(account) ?? 0, splynx: customer ? (splynxServices.get(customer) ?? 0) : 0 };
     const balance = { sonar: b?.sonar_cents ?? 0, splynx: b?.splynx_cents ?? 0 };
-    const note = [...(notes.get(account) ?? []), ...(splynxNotes.get(customer) ?? []), ...(b?.notes ? [b.notes] : []), ...(customer ? [] : ['no customer in Splynx'])].join('; ');
+    const note = [
+      ...(notes.get(account) ?? []),
+      ...(splynxNotes.get(customer) ?? []),
+      ...(b?.notes ? [b.notes] : []),
+      ...(customer ? [] : ['no customer in Splynx']),
+    ].join('; ');
     rows.push({
       account_id: account,
       customer_id: customer,
@@ -131,8 +146,32 @@ export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
     });
   }
   const differences: Difference[] = rows.flatMap((r) => [
-    ...(r.services_difference_cents ? [{ check: 'money' as const, entity: 'money', sonar_id: r.account_id, splynx_id: r.customer_id, field: 'services_total', expected: r.services_sonar, found: r.services_splynx }] : []),
-    ...(r.balance_difference_cents ? [{ check: 'money' as const, entity: 'money', sonar_id: r.account_id, splynx_id: r.customer_id, field: 'opening_balance', expected: r.balance_sonar, found: r.balance_splynx }] : []),
+    ...(r.services_difference_cents
+      ? [
+          {
+            check: 'money' as const,
+            entity: 'money',
+            sonar_id: r.account_id,
+            splynx_id: r.customer_id,
+            field: 'services_total',
+            expected: r.services_sonar,
+            found: r.services_splynx,
+          },
+        ]
+      : []),
+    ...(r.balance_difference_cents
+      ? [
+          {
+            check: 'money' as const,
+            entity: 'money',
+            sonar_id: r.account_id,
+            splynx_id: r.customer_id,
+            field: 'opening_balance',
+            expected: r.balance_sonar,
+            found: r.balance_splynx,
+          },
+        ]
+      : []),
   ]);
   return { customers: rows.length, rows, differences };
 }

@@ -70,7 +70,12 @@ export function buildResult(parts: {
   fields: FieldPass[];
   money?: MoneyCheck;
 }): VerifyResult {
-  const differences = dedupe([...parts.sonarDifferences, ...parts.countDifferences, ...parts.fields.flatMap((f) => f.differences), ...(parts.money?.differences ?? [])]);
+  const differences = dedupe([
+    ...parts.sonarDifferences,
+    ...parts.countDifferences,
+    ...parts.fields.flatMap((f) => f.differences),
+    ...(parts.money?.differences ?? []),
+  ]);
   const sonarOff = new Map(parts.sonarDifferences.map((d) => [d.entity, d]));
   const verdicts: VerdictRow[] = parts.counts.map((c) => {
     const own = differences.filter((d) => d.entity === c.entity).length + (sonarOff.has(c.source) ? 1 : 0);
@@ -87,13 +92,22 @@ export function buildResult(parts: {
       compared: parts.fields.find((f) => f.entity === c.entity)?.compared ?? 0,
       differences: own,
       verdict: own ? 'differs' : 'ok',
-      note: [...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []), ...(c.note ? [c.note] : [])].join('; '),
+      note: [...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []), ...(c.note ? [c.note] : [])].join(
+        '; ',
+      ),
     };
   });
   if (parts.money) {
     const m = parts.money;
     verdicts.push({
-      entity: MONEY_ROW, sonar: NA, snapshot: NA, selected: NA, done: NA, failed: NA, pending: NA, splynx: NA,
+      entity: MONEY_ROW,
+      sonar: NA,
+      snapshot: NA,
+      selected: NA,
+      done: NA,
+      failed: NA,
+      pending: NA,
+      splynx: NA,
       compared: m.customers,
       differences: m.differences.length,
       verdict: m.skipped ? 'skipped' : m.differences.length ? 'differs' : 'ok',
@@ -112,7 +126,12 @@ export function buildResult(parts: {
     verdicts,
     differences,
     money: parts.money
-      ? { customers: parts.money.customers, differing: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents).length, skipped: parts.money.skipped, rows: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents) }
+      ? {
+          customers: parts.money.customers,
+          differing: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents).length,
+          skipped: parts.money.skipped,
+          rows: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents),
+        }
       : { customers: 0, differing: 0, skipped: 'not part of the entities verified', rows: [] },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
   };
@@ -137,9 +156,12 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 
 /** One line for the end of a verification. */
 export function summaryLine(r: VerifyResult): string {
-  if (r.reconciled) return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.`;
+  if (r.reconciled)
+    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
-  return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by).map(([c, n]) => `${n} ${c}`).join(', ')}): see verify.csv.`;
+  return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by)
+    .map(([c, n]) => `${n} ${c}`)
+    .join(', ')}): see verify.csv.`;
 }
 
 /** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */

@@ -45,9 +45,25 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
   const tables = await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD });
   const ledger = new LedgerView(ledgerPath(settings));
   // Mapping tables are only read here (MappingTable reads its file when opened; nothing proposes).
-  const ctx = transformContext({ tables, ledger, timezone: settings.TIMEZONE, mappingsDir: mappingsDir(settings), mappingSpecs: MAPPING_SPECS });
+  const ctx = transformContext({
+    tables,
+    ledger,
+    timezone: settings.TIMEZONE,
+    mappingsDir: mappingsDir(settings),
+    mappingSpecs: MAPPING_SPECS,
+  });
   const scope = snapshotScope(settings, cleaned.source_snapshot ?? id);
-  return { settings, api: splynxApi(settings), sonar: sonarClient(settings), ledger, tables, ctx, snapshotId: id, wholeSnapshot: scope.whole, snapshotNote: scope.note };
+  return {
+    settings,
+    api: splynxApi(settings),
+    sonar: sonarClient(settings),
+    ledger,
+    tables,
+    ctx,
+    snapshotId: id,
+    wholeSnapshot: scope.whole,
+    snapshotNote: scope.note,
+  };
 }
 
 /**
@@ -56,7 +72,8 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
  */
 function snapshotScope(settings: Settings, id: string): { whole: boolean; note: string } {
   const dir = dataPath(settings.DATA_DIR, 'snapshots', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) return { whole: false, note: `snapshot ${id} (its manifest is gone, so whether it held all of Sonar is unknown)` };
+  if (!fs.existsSync(path.join(dir, 'manifest.json')))
+    return { whole: false, note: `snapshot ${id} (its manifest is gone, so whether it held all of Sonar is unknown)` };
   const m = readManifest(dir);
   if (m.since) return snapshotScope(settings, m.since);
   if (m.selection) return { whole: false, note: 'selective snapshot (some accounts only)' };

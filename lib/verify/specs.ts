@@ -61,10 +61,12 @@ const claimed = (row: Row) => String((row.additional_attributes as Record<string
 /** Records carrying a sonar_id, optionally with further conditions. */
 const bySonarId = (path: string, more: { main?: Record<string, unknown>; pattern?: string } = {}): Census => ({
   path,
-  searches: () => [{
-    additional_attributes: { [SONAR_ID_FIELD]: more.pattern ? ['LIKE', more.pattern] : ['!=', ''] },
-    ...(more.main ? { main_attributes: more.main } : {}),
-  }],
+  searches: () => [
+    {
+      additional_attributes: { [SONAR_ID_FIELD]: more.pattern ? ['LIKE', more.pattern] : ['!=', ''] },
+      ...(more.main ? { main_attributes: more.main } : {}),
+    },
+  ],
   sonarIdOf: claimed,
 });
 
@@ -75,7 +77,8 @@ const byTitle = (prefix: string): Census => ({
 });
 
 const IN_CHUNK = 100;
-const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / IN_CHUNK) }, (_, i) => xs.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
+const chunks = <T>(xs: T[]): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / IN_CHUNK) }, (_, i) => xs.slice(i * IN_CHUNK, (i + 1) * IN_CHUNK));
 const doneIds = (ledger: LedgerView, entity: string) => ledger.done(entity).map((r) => r.splynx_id!);
 
 /**
@@ -94,7 +97,8 @@ function withDescription(s: VerifySession): Map<string, string> {
 
 const ticketMessages = (hidden: '0' | '1', others?: Census['others']): Census => ({
   path: 'admin/support/ticket-messages',
-  searches: (s) => chunks(doneIds(s.ledger, 'tickets')).map((ids) => ({ main_attributes: { ticket_id: ['IN', ids], hide_for_customer: hidden } })),
+  searches: (s) =>
+    chunks(doneIds(s.ledger, 'tickets')).map((ids) => ({ main_attributes: { ticket_id: ['IN', ids], hide_for_customer: hidden } })),
   sonarIdOf: () => '',
   others,
 });
@@ -161,7 +165,10 @@ export const VERIFY_SPECS: Record<string, VerifySpec> = {
   customer_notes: { census: byTitle('Sonar note '), readPath: noteAt },
   customer_contacts: { census: byTitle('Sonar contacts of account '), readPath: noteAt },
   invoices: { census: bySonarId('admin/finance/invoices') },
-  invoice_status: { skip: { invoice_id: 'the record is addressed by the invoice id' }, onRecordOf: { entity: 'invoices', id: (sid) => sid } },
+  invoice_status: {
+    skip: { invoice_id: 'the record is addressed by the invoice id' },
+    onRecordOf: { entity: 'invoices', id: (sid) => sid },
+  },
   payments: { census: bySonarId('admin/finance/payments') },
   tickets: {
     census: bySonarId('admin/support/tickets'),

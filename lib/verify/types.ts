@@ -29,5 +29,7 @@ export const RECORD = '(record)';
 
 /** Differences in a stable order (by Sonar id, then field), whatever order the reads answered in. */
 export function sortDifferences(ds: Difference[]): Difference[] {
-  return ds.sort((a, b) => Number(a.sonar_id) - Number(b.sonar_id) || a.sonar_id.localeCompare(b.sonar_id) || a.field.localeCompare(b.field));
+  return ds.sort(
+    (a, b) => Number(a.sonar_id) - Number(b.sonar_id) || a.sonar_id.localeCompare(b.sonar_id) || a.field.localeCompare(b.field),
+  );
 }

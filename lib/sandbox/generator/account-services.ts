@@ -67,19 +67,41 @@ function chooseServices(ctx: GenContext, services: ServiceCatalog, setup: Servic
     choices.push(plain(service(rng.pick(['Email Hosting', 'Web Hosting', 'Managed Wi-Fi']))));
   }
   const has = (name: string) => choices.some((c) => c.service.name === name);
-  if (rng.chance(business ? 0.2 : 0.015)) choices.push(plain(service('Static IP Address'), business ? rng.weighted([[1, 75], [5, 20], [13, 5]] as const) : 1));
+  if (rng.chance(business ? 0.2 : 0.015))
+    choices.push(
+      plain(
+        service('Static IP Address'),
+        business
+          ? rng.weighted([
+              [1, 75],
+              [5, 20],
+              [13, 5],
+            ] as const)
+          : 1,
+      ),
+    );
   if (rng.chance(0.03)) choices.push(plain(service('Router Rental')));
   if (rng.chance(0.01) && !has('Managed Wi-Fi')) choices.push(plain(service('Managed Wi-Fi')));
   if (rng.chance(0.01)) choices.push(plain(service('Whole Home Mesh'), rng.int(1, 3)));
   if (rng.chance(0.01)) choices.push(plain(service('Equipment Protection Plan')));
   if (rng.chance(business ? 0.08 : 0.015) && !has('Residential Phone Line') && !has('Business Phone Line')) {
-    choices.push(business && rng.chance(0.4) ? plain(service('Hosted PBX Seat'), rng.int(3, 20)) : plain(service(business ? 'Business Phone Line' : 'Residential Phone Line'), business ? rng.int(1, 6) : 1));
+    choices.push(
+      business && rng.chance(0.4)
+        ? plain(service('Hosted PBX Seat'), rng.int(3, 20))
+        : plain(service(business ? 'Business Phone Line' : 'Residential Phone Line'), business ? rng.int(1, 6) : 1),
+    );
   }
   if (setup.printInvoice && rng.chance(0.3)) choices.push(plain(service('Paper Invoice Fee')));
   return choices;
 }
 
-export function insertAccountServices(ctx: GenContext, services: ServiceCatalog, network: Network, inventory: Inventory, setup: ServiceSetup): AccountServiceFact[] {
+export function insertAccountServices(
+  ctx: GenContext,
+  services: ServiceCatalog,
+  network: Network,
+  inventory: Inventory,
+  setup: ServiceSetup,
+): AccountServiceFact[] {
   const { rng, t } = ctx;
   const facts: AccountServiceFact[] = [];
   let dataServiceId: string | null = null;
@@ -90,20 +112,32 @@ export function insertAccountServices(ctx: GenContext, services: ServiceCatalog,
     // The plan comes with activation; add-ons were added some time after.
     const daysActive = activationDay === null ? 0 : Math.max(0, Math.floor((ctx.referenceDay - activationDay) / DAY_MS) - 1);
     const addedDay = activationDay === null ? null : index === 0 ? activationDay : addDays(activationDay, rng.int(0, daysActive));
-    const record = t.insert('account_services', addedDay === null ? setup.installedMs : Math.max(setup.installedMs, addedDay + rng.float(0.3, 0.7) * DAY_MS), {
-      account_id: setup.accountId,
-      service_id: choice.service.id,
-      quantity: choice.quantity,
-      price_override: choice.priceOverride,
-      price_override_reason: choice.reason,
-      name_override: choice.nameOverride,
-      next_bill_date: setup.nextBillDay === null ? null : formatDate(setup.nextBillDay),
-      addition_prorate_date: addedDay === null ? null : formatDate(addedDay),
-      number_of_times_billed: addedDay === null || setup.nextBillDay === null ? 0 : Math.max(0, monthsBetween(addedDay, ctx.referenceDay)),
-      package_id: null,
-    });
+    const record = t.insert(
+      'account_services',
+      addedDay === null ? setup.installedMs : Math.max(setup.installedMs, addedDay + rng.float(0.3, 0.7) * DAY_MS),
+      {
+        account_id: setup.accountId,
+        service_id: choice.service.id,
+        quantity: choice.quantity,
+        price_override: choice.priceOverride,
+        price_override_reason: choice.reason,
+        name_override: choice.nameOverride,
+        next_bill_date: setup.nextBillDay === null ? null : formatDate(setup.nextBillDay),
+        addition_prorate_date: addedDay === null ? null : formatDate(addedDay),
+        number_of_times_billed:
+          addedDay === null || setup.nextBillDay === null ? 0 : Math.max(0, monthsBetween(addedDay, ctx.referenceDay)),
+        package_id: null,
+      },
+    );
     const id = record.id as string;
-    facts.push({ id, service: choice.service, name: choice.nameOverride ?? choice.service.name, quantity: choice.quantity, unitPrice: choice.priceOverride ?? choice.service.amount, addedDay });
+    facts.push({
+      id,
+      service: choice.service,
+      name: choice.nameOverride ?? choice.service.name,
+      quantity: choice.quantity,
+      unitPrice: choice.priceOverride ?? choice.service.amount,
+      addedDay,
+    });
     if (choice.service.type === 'DATA') dataServiceId = id;
     if (choice.service.name === 'Router Rental') routerRentalId = id;
     if (choice.service.name === 'Static IP Address') staticQuantity = choice.quantity;
@@ -127,7 +161,8 @@ function provision(
   if (dataServiceId && setup.addressId) {
     const owner = { type: 'Address' as const, id: setup.addressId };
     insertItem(ctx, inventory, rng.pick(modelsFor(inventory, 'cpe', family)), owner, setup.installedMs, dataServiceId);
-    if (routerRentalId || rng.chance(0.25)) insertItem(ctx, inventory, rng.pick(modelsFor(inventory, 'router')), owner, setup.installedMs, routerRentalId ?? dataServiceId);
+    if (routerRentalId || rng.chance(0.25))
+      insertItem(ctx, inventory, rng.pick(modelsFor(inventory, 'router')), owner, setup.installedMs, routerRentalId ?? dataServiceId);
   }
   let radiusId: string | null = null;
   if (dataServiceId && (family === 'wireless' || family === 'dsl')) {
@@ -139,8 +174,14 @@ function provision(
     const session = setup.lifecycle === 'active' && rng.chance(0.2) ? setup.site.pool.next() : null;
     if (session) {
       t.insert('ip_assignments', ctx.referenceMs - rng.float(0, 30) * DAY_MS, {
-        ipassignmentable_type: 'RadiusAccount', ipassignmentable_id: radiusId, subnet: `${session.ip}/32`, subnet_id: session.subnetId,
-        ip_pool_id: setup.site.pool.poolId, soft: true, description: null, reference: null,
+        ipassignmentable_type: 'RadiusAccount',
+        ipassignmentable_id: radiusId,
+        subnet: `${session.ip}/32`,
+        subnet_id: session.subnetId,
+        ip_pool_id: setup.site.pool.poolId,
+        soft: true,
+        description: null,
+        reference: null,
       });
     }
   }
@@ -148,9 +189,14 @@ function provision(
     const ip = network.statics.next();
     const viaRadius = radiusId !== null && rng.chance(0.5);
     t.insert('ip_assignments', setup.installedMs, {
-      ipassignmentable_type: viaRadius ? 'RadiusAccount' : 'Account', ipassignmentable_id: viaRadius ? radiusId : setup.accountId,
-      subnet: `${ip.ip}/32`, subnet_id: ip.subnetId, ip_pool_id: null, soft: false,
-      description: staticQuantity > 1 ? `Static block ${i + 1}/${staticQuantity}` : 'Static IP', reference: null,
+      ipassignmentable_type: viaRadius ? 'RadiusAccount' : 'Account',
+      ipassignmentable_id: viaRadius ? radiusId : setup.accountId,
+      subnet: `${ip.ip}/32`,
+      subnet_id: ip.subnetId,
+      ip_pool_id: null,
+      soft: false,
+      description: staticQuantity > 1 ? `Static block ${i + 1}/${staticQuantity}` : 'Static IP',
+      reference: null,
     });
   }
 }

@@ -54,7 +54,12 @@ interface ParentCandidate {
   name: string;
 }
 
-const ATTAINABLE_BY_FAMILY = { wireless: [100_000, 20_000], fiber: [1_000_000, 1_000_000], dsl: [25_000, 3_000], cable: [300_000, 20_000] } as const;
+const ATTAINABLE_BY_FAMILY = {
+  wireless: [100_000, 20_000],
+  fiber: [1_000_000, 1_000_000],
+  dsl: [25_000, 3_000],
+  cable: [300_000, 20_000],
+} as const;
 
 /** Statuses and creation times first, sorted, so that ids follow time. */
 function planAccounts(ctx: GenContext, catalog: Catalog): Plan[] {
@@ -68,9 +73,11 @@ function planAccounts(ctx: GenContext, catalog: Catalog): Plan[] {
     const lifecycle = status.spec.lifecycle;
     // Growth: more customers signed up recently than in the early years.
     const createdMs =
-      lifecycle === 'lead' ? ctx.referenceMs - rng.float(1, 150) * DAY_MS
-      : lifecycle === 'pending' ? ctx.referenceMs - rng.float(2, 40) * DAY_MS
-      : ctx.foundedMs + span * rng.float(0, 1) ** 0.65;
+      lifecycle === 'lead'
+        ? ctx.referenceMs - rng.float(1, 150) * DAY_MS
+        : lifecycle === 'pending'
+          ? ctx.referenceMs - rng.float(2, 40) * DAY_MS
+          : ctx.foundedMs + span * rng.float(0, 1) ** 0.65;
     plans.push({ status, kind, createdMs });
   }
   return plans.sort((a, b) => a.createdMs - b.createdMs);
@@ -128,7 +135,9 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
 
     const createdMs = plan.createdMs;
     const activationDay =
-      lifecycle === 'lead' || lifecycle === 'pending' ? null : Math.min(addDays(localDay(createdMs), rng.int(0, 14)), addDays(ctx.referenceDay, -31));
+      lifecycle === 'lead' || lifecycle === 'pending'
+        ? null
+        : Math.min(addDays(localDay(createdMs), rng.int(0, 14)), addDays(ctx.referenceDay, -31));
     const installedMs = activationDay === null ? createdMs : activationDay + rng.float(15, 23) * HOUR_MS;
     const billing = insertBillingParameters(ctx, id, createdMs, kind, activationDay);
     const billed = lifecycle === 'active' || lifecycle === 'suspended' || lifecycle === 'delinquent';
@@ -162,14 +171,27 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
     });
     if (address.latitude !== null) account.geopoint = geopoint(address.latitude as number, address.longitude as number);
     if (rng.chance(0.18)) {
-      insertAddress(ctx, rng.chance(0.8) ? town : pickTown(ctx, geography), { owner: { type: 'Account', id }, kind: 'MAILING', serviceable: false, createdMs });
+      insertAddress(ctx, rng.chance(0.8) ? town : pickTown(ctx, geography), {
+        owner: { type: 'Account', id },
+        kind: 'MAILING',
+        serviceable: false,
+        createdMs,
+      });
     }
     const primary = insertAccountContacts(ctx, catalog, registry, { accountId: id, kind, identity, town, createdMs });
 
     const services = withServices
       ? insertAccountServices(ctx, world.services, world.network, world.inventory, {
-          accountId: id, kind, lifecycle, site, holder: identity.holder, addressId: address.id as string,
-          activationDay, nextBillDay, printInvoice: billing.printInvoice, installedMs,
+          accountId: id,
+          kind,
+          lifecycle,
+          site,
+          holder: identity.holder,
+          addressId: address.id as string,
+          activationDay,
+          nextBillDay,
+          printInvoice: billing.printInvoice,
+          installedMs,
         })
       : [];
     const hasData = services.some((s) => s.service.type === 'DATA');
@@ -177,14 +199,31 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
     if (hasData && site.family === 'wireless' && rng.chance(0.4)) account.data_usage_percentage = rng.int(0, 130);
 
     insertCustomData(ctx, catalog, {
-      accountId: id, kind, createdMs, activationDay, printInvoice: billing.printInvoice, primaryContactId: primary.id,
-      addressId: address.id as string, family: hasData ? site.family : null,
+      accountId: id,
+      kind,
+      createdMs,
+      activationDay,
+      printInvoice: billing.printInvoice,
+      primaryContactId: primary.id,
+      addressId: address.id as string,
+      family: hasData ? site.family : null,
     });
 
     if (!parent && kind !== 'RESIDENTIAL') parents.push({ id, kind, town, companyId, name: identity.accountName });
     facts.push({
-      id, createdMs, companyId, kind, lifecycle, activationDay, nextBillDay, dueDays: billing.dueDays, taxExempt: billing.taxExempt,
-      region: town.region, autopay: plan.status.spec.name === 'Active - Autopay' || rng.chance(0.3), primary, services,
+      id,
+      createdMs,
+      companyId,
+      kind,
+      lifecycle,
+      activationDay,
+      nextBillDay,
+      dueDays: billing.dueDays,
+      taxExempt: billing.taxExempt,
+      region: town.region,
+      autopay: plan.status.spec.name === 'Active - Autopay' || rng.chance(0.3),
+      primary,
+      services,
     });
   }
   return facts;

@@ -32,7 +32,15 @@ const STATUSES: StatusSpec[] = [
   { name: 'Suspended', activates: false, color: 'F9A825', icon: 'PAUSE759839', weight: 2, lifecycle: 'suspended', delinquent: false },
   { name: 'Delinquent', activates: false, color: 'EF6C00', icon: 'ALERT759619', weight: 3, lifecycle: 'delinquent', delinquent: true },
   { name: 'Collections', activates: false, color: 'B71C1C', icon: 'DOLLAR759336', weight: 1, lifecycle: 'former', delinquent: true },
-  { name: 'Disconnected - Non-Pay', activates: false, color: 'C62828', icon: 'PLUG759498', weight: 2, lifecycle: 'former', delinquent: true },
+  {
+    name: 'Disconnected - Non-Pay',
+    activates: false,
+    color: 'C62828',
+    icon: 'PLUG759498',
+    weight: 2,
+    lifecycle: 'former',
+    delinquent: true,
+  },
   { name: 'Inactive', activates: false, color: '9E9E9E', icon: 'CIRCLE', weight: 7, lifecycle: 'former', delinquent: false },
   { name: 'Cancelled', activates: false, color: '616161', icon: 'STOP759926', weight: 8, lifecycle: 'former', delinquent: false },
 ];
@@ -46,12 +54,24 @@ const ACCOUNT_TYPES: { name: string; type: AccountKind; color: string; icon: str
 ];
 
 const TICKET_GROUPS: [string, boolean][] = [
-  ['Technical Support', false], ['Billing', false], ['Installations', false], ['Network Operations', true], ['Sales', false],
+  ['Technical Support', false],
+  ['Billing', false],
+  ['Installations', false],
+  ['Network Operations', true],
+  ['Sales', false],
 ];
 
 const TICKET_CATEGORIES = [
-  'No Connection', 'Slow Speeds', 'Intermittent Connection', 'Billing Question', 'Payment Arrangement', 'Equipment Issue',
-  'New Install', 'Relocation', 'Cancellation Request', 'Outage',
+  'No Connection',
+  'Slow Speeds',
+  'Intermittent Connection',
+  'Billing Question',
+  'Payment Arrangement',
+  'Equipment Issue',
+  'New Install',
+  'Relocation',
+  'Cancellation Request',
+  'Outage',
 ];
 
 export const REFERRAL_SOURCES = ['Google', 'Facebook', 'Word of mouth', 'Yard sign', 'Door hanger', 'Radio', 'County fair', 'Other'];
@@ -118,7 +138,12 @@ function insertCompanies(ctx: GenContext, geography: Geography): CompanyRef[] {
       checks_payable_to: rng.chance(0.6) ? `${name} LLC` : null,
       isp_type: rng.pick(['WIRELESS', 'ISP', 'CLEC']),
     });
-    insertAddress(ctx, town, { owner: { type: 'Company', id: record.id as string }, kind: 'PHYSICAL', serviceable: false, createdMs: created });
+    insertAddress(ctx, town, {
+      owner: { type: 'Company', id: record.id as string },
+      kind: 'PHYSICAL',
+      serviceable: false,
+      createdMs: created,
+    });
     companies.push({ id: record.id as string, name, domain });
   }
   return companies;
@@ -149,16 +174,22 @@ export function buildCatalog(ctx: GenContext, geography: Geography): Catalog {
   const { t } = ctx;
   const companies = insertCompanies(ctx, geography);
   const statuses = STATUSES.map((spec) => ({
-    id: t.insert('account_statuses', setupTime(ctx), { name: spec.name, activates_account: spec.activates, color: spec.color, icon: spec.icon })
-      .id as string,
+    id: t.insert('account_statuses', setupTime(ctx), {
+      name: spec.name,
+      activates_account: spec.activates,
+      color: spec.color,
+      icon: spec.icon,
+    }).id as string,
     spec,
   }));
   const types = new Map<AccountKind, string>();
   for (const spec of ACCOUNT_TYPES) {
-    types.set(spec.type, t.insert('account_types', setupTime(ctx), { name: spec.name, type: spec.type, color: spec.color, icon: spec.icon }).id as string);
+    types.set(
+      spec.type,
+      t.insert('account_types', setupTime(ctx), { name: spec.name, type: spec.type, color: spec.color, icon: spec.icon }).id as string,
+    );
   }
-  const phoneType = (name: string, sms: boolean) =>
-    t.insert('phone_number_types', setupTime(ctx), { name, sms_capable: sms }).id as string;
+  const phoneType = (name: string, sms: boolean) => t.insert('phone_number_types', setupTime(ctx), { name, sms_capable: sms }).id as string;
   const phoneTypes = { mobile: phoneType('Mobile', true), home: phoneType('Home', false), work: phoneType('Work', false) };
   const staff = insertStaff(ctx, companies[0].domain);
   const ticketGroups = new Map<string, string>();

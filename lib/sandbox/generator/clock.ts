@@ -42,7 +42,20 @@ export function formatDatetime(ms: number): string {
   const days = Math.floor(local / 86400);
   const seconds = local - days * 86400;
   const [y, m, d] = civilFromDays(days);
-  return [y, '-', two(m), '-', two(d), 'T', two(Math.floor(seconds / 3600)), ':', two(Math.floor(seconds / 60) % 60), ':', two(seconds % 60), offset === -300 ? '-05:00' : '-06:00'].join('');
+  return [
+    y,
+    '-',
+    two(m),
+    '-',
+    two(d),
+    'T',
+    two(Math.floor(seconds / 3600)),
+    ':',
+    two(Math.floor(seconds / 60) % 60),
+    ':',
+    two(seconds % 60),
+    offset === -300 ? '-05:00' : '-06:00',
+  ].join('');
 }
 
 /** Gregorian year, month and day of a count of days since 1970-01-01 (Howard Hinnant's algorithm). */

@@ -30,7 +30,11 @@ export function insertContact(ctx: GenContext, catalog: Catalog, spec: ContactSp
     marketing_opt_in: rng.chance(0.35),
   });
   // About 1.45 numbers per contact: most have one, many a second, a few a third.
-  const phones = rng.weighted([[1, 60], [2, 35], [3, 5]] as const);
+  const phones = rng.weighted([
+    [1, 60],
+    [2, 35],
+    [3, 5],
+  ] as const);
   const kinds = [catalog.phoneTypes.mobile, rng.chance(0.5) ? catalog.phoneTypes.home : catalog.phoneTypes.work, catalog.phoneTypes.work];
   for (let i = 0; i < phones; i++) {
     const phone = phoneIn(ctx, spec.region);

@@ -23,9 +23,26 @@ export function brokenEmail(ctx: GenContext, email: string): string {
 
 /** Accents, CJK, RTL scripts, emoji and decomposed (NFD) accents, which trip up encodings and collation. */
 export const UNICODE_NAMES = [
-  'José Martínez-Núñez', 'Zoë Ångström', '王小明', '佐藤 花子', 'Nguyễn Văn Anh', 'محمد الأحمد', 'שרה כהן', 'Björk Guðmundsdóttir',
-  'Rocket 🚀 Internet Café', 'Łukasz Żółć', 'Δημήτρης Παπαδόπουλος', 'Иван Петров', 'Renée O’Connor', 'Ame\u0301lie Poulain',
-  'François Lefèvre', '김민준', 'Søren Kierkegård', 'Ranch 🐄 & Feed Supply', 'Ñandú Logística', 'Dvořák Family',
+  'José Martínez-Núñez',
+  'Zoë Ångström',
+  '王小明',
+  '佐藤 花子',
+  'Nguyễn Văn Anh',
+  'محمد الأحمد',
+  'שרה כהן',
+  'Björk Guðmundsdóttir',
+  'Rocket 🚀 Internet Café',
+  'Łukasz Żółć',
+  'Δημήτρης Παπαδόπουλος',
+  'Иван Петров',
+  'Renée O’Connor',
+  'Ame\u0301lie Poulain',
+  'François Lefèvre',
+  '김민준',
+  'Søren Kierkegård',
+  'Ranch 🐄 & Feed Supply',
+  'Ñandú Logística',
+  'Dvořák Family',
 ];
 
 export const BLANK_NAMES = ['', '   ', '\t', ' \n '];

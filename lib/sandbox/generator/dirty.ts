@@ -58,7 +58,10 @@ class Dirtier {
 
   /** Exactly `count` of the targets not already spoiled, or all of them if fewer. */
   take(targets: Target[], count: number): Target[] {
-    const chosen = this.ctx.rng.sample(targets.filter((t) => !this.used.has(key(t))), count);
+    const chosen = this.ctx.rng.sample(
+      targets.filter((t) => !this.used.has(key(t))),
+      count,
+    );
     for (const t of chosen) this.used.add(key(t));
     return chosen;
   }
@@ -97,7 +100,12 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
   },
 
   archived_account(d) {
-    const former = new Set(d.rows('account_statuses').filter((s) => ['Inactive', 'Cancelled', 'Disconnected - Non-Pay', 'Collections'].includes(s.name as string)).map((s) => s.id));
+    const former = new Set(
+      d
+        .rows('account_statuses')
+        .filter((s) => ['Inactive', 'Cancelled', 'Disconnected - Non-Pay', 'Collections'].includes(s.name as string))
+        .map((s) => s.id),
+    );
     const users = d.rows('users');
     for (const t of d.choose(targets(d, 'accounts', 'archived_at', (r) => former.has(r.account_status_id)))) {
       const created = Date.parse(t.record.created_at as string);
@@ -110,7 +118,12 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
   },
 
   zero_price_service(d) {
-    const priced = new Set(d.rows('services').filter((s) => (s.amount as number) > 0 && s.application === 'DEBIT').map((s) => s.id));
+    const priced = new Set(
+      d
+        .rows('services')
+        .filter((s) => (s.amount as number) > 0 && s.application === 'DEBIT')
+        .map((s) => s.id),
+    );
     for (const t of d.choose(targets(d, 'account_services', 'price_override', (r) => priced.has(r.service_id)))) {
       t.record.price_override = 0;
       t.record.price_override_reason = null;
@@ -163,12 +176,22 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
 
   duplicate_email(d) {
     // The primary contacts of two different accounts share an address (sometimes differing in case).
-    const primaries = targets(d, 'contacts', 'email_address', (r) => r.primary === true && r.contactable_type === 'Account' && r.email_address !== null);
+    const primaries = targets(
+      d,
+      'contacts',
+      'email_address',
+      (r) => r.primary === true && r.contactable_type === 'Account' && r.email_address !== null,
+    );
     pairUp(d, primaries, 'duplicate_email', (source) => (d.ctx.rng.chance(0.3) ? source.toUpperCase() : source));
   },
 
   duplicate_login(d) {
-    pairUp(d, targets(d, 'contacts', 'username', (r) => r.username !== null), 'duplicate_login', (source) => source);
+    pairUp(
+      d,
+      targets(d, 'contacts', 'username', (r) => r.username !== null),
+      'duplicate_login',
+      (source) => source,
+    );
     pairUp(d, targets(d, 'radius_accounts', 'username'), 'duplicate_login', (source) => source);
   },
 

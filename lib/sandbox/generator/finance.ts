@@ -18,7 +18,15 @@ interface Line {
   periodic: boolean;
 }
 
-const MANUAL_PAYMENT_TYPES = [['CREDITCARD', 45], ['CHECK', 20], ['CASH', 8], ['BANKACCOUNT', 10], ['PAYPAL', 10], ['WIRE', 2], ['OTHER', 5]] as const;
+const MANUAL_PAYMENT_TYPES = [
+  ['CREDITCARD', 45],
+  ['CHECK', 20],
+  ['CASH', 8],
+  ['BANKACCOUNT', 10],
+  ['PAYPAL', 10],
+  ['WIRE', 2],
+  ['OTHER', 5],
+] as const;
 
 function linesFor(ctx: GenContext, services: ServiceCatalog, account: AccountFacts, invoiceDay: number): Line[] {
   const lines: Line[] = [];
@@ -26,7 +34,14 @@ function linesFor(ctx: GenContext, services: ServiceCatalog, account: AccountFac
   for (const fact of account.services) {
     if (!billsMonthly(fact) || fact.addedDay === null || fact.addedDay > invoiceDay) continue;
     const amount = lineAmount(fact);
-    lines.push({ service: fact.service, name: fact.name, quantity: fact.quantity, amount, tax: lineTax(amount, fact.service.taxable, rate, account.taxExempt), periodic: true });
+    lines.push({
+      service: fact.service,
+      name: fact.name,
+      quantity: fact.quantity,
+      amount,
+      tax: lineTax(amount, fact.service.taxable, rate, account.taxExempt),
+      periodic: true,
+    });
   }
   // The first invoice after activation carries the installation (waived on promotions).
   if (account.activationDay !== null && invoiceDay - account.activationDay < 31 * DAY_MS && lines.length) {
@@ -42,7 +57,15 @@ function reference(ctx: GenContext, type: string): string | null {
   return null;
 }
 
-function insertPayment(ctx: GenContext, account: AccountFacts, atMs: number, amount: number, applied: number, type: string, successful: boolean): void {
+function insertPayment(
+  ctx: GenContext,
+  account: AccountFacts,
+  atMs: number,
+  amount: number,
+  applied: number,
+  type: string,
+  successful: boolean,
+): void {
   ctx.t.insert(
     'payments',
     atMs,
@@ -63,16 +86,38 @@ function insertPayment(ctx: GenContext, account: AccountFacts, atMs: number, amo
 }
 
 /** Pays (or not) an invoice; returns what is still due. */
-function settle(ctx: GenContext, account: AccountFacts, invoiceMs: number, dueDay: number, total: number, mustStayUnpaid: boolean): { remaining: number; attempts: number } {
+function settle(
+  ctx: GenContext,
+  account: AccountFacts,
+  invoiceMs: number,
+  dueDay: number,
+  total: number,
+  mustStayUnpaid: boolean,
+): { remaining: number; attempts: number } {
   const { rng } = ctx;
   if (total === 0) return { remaining: 0, attempts: 0 };
   const overdue = dueDay < ctx.referenceDay;
-  const fate = mustStayUnpaid ? 'unpaid'
-    : account.autopay ? 'paid'
-    : overdue ? rng.weighted([['paid', 97], ['partial', 2], ['unpaid', 1]] as const)
-    : rng.weighted([['paid', 50], ['unpaid', 50]] as const);
+  const fate = mustStayUnpaid
+    ? 'unpaid'
+    : account.autopay
+      ? 'paid'
+      : overdue
+        ? rng.weighted([
+            ['paid', 97],
+            ['partial', 2],
+            ['unpaid', 1],
+          ] as const)
+        : rng.weighted([
+            ['paid', 50],
+            ['unpaid', 50],
+          ] as const);
   if (fate === 'unpaid') return { remaining: total, attempts: 0 };
-  const type = account.autopay ? rng.weighted([['CREDITCARD', 75], ['BANKACCOUNT', 25]] as const) : rng.weighted(MANUAL_PAYMENT_TYPES);
+  const type = account.autopay
+    ? rng.weighted([
+        ['CREDITCARD', 75],
+        ['BANKACCOUNT', 25],
+      ] as const)
+    : rng.weighted(MANUAL_PAYMENT_TYPES);
   const latest = Math.min(dueDay + 20 * HOUR_MS, ctx.referenceMs);
   let atMs = account.autopay ? invoiceMs + HOUR_MS : rng.float(invoiceMs + HOUR_MS, Math.max(invoiceMs + HOUR_MS, latest));
   let attempts = account.autopay ? 1 : 0;
@@ -118,19 +163,24 @@ function insertInvoice(ctx: GenContext, account: AccountFacts, invoiceDay: numbe
   });
   const periodEnd = formatDate(addDays(addMonths(invoiceDay, 1), -1));
   for (const line of lines) {
-    t.insert('debits', invoiceMs - HOUR_MS, {
-      account_id: account.id,
-      amount: line.amount,
-      company_id: account.companyId,
-      description: line.periodic ? `${line.name} (${formatDate(invoiceDay)} - ${periodEnd})` : line.name,
-      invoice_id: invoice.id,
-      number_of_months: 1,
-      quantity: line.quantity,
-      reversed: false,
-      service_id: line.service.id,
-      service_name: line.name,
-      type: line.service.type,
-    }, invoiceMs - HOUR_MS);
+    t.insert(
+      'debits',
+      invoiceMs - HOUR_MS,
+      {
+        account_id: account.id,
+        amount: line.amount,
+        company_id: account.companyId,
+        description: line.periodic ? `${line.name} (${formatDate(invoiceDay)} - ${periodEnd})` : line.name,
+        invoice_id: invoice.id,
+        number_of_months: 1,
+        quantity: line.quantity,
+        reversed: false,
+        service_id: line.service.id,
+        service_name: line.name,
+        type: line.service.type,
+      },
+      invoiceMs - HOUR_MS,
+    );
   }
   if (voided) return;
   const { remaining, attempts } = settle(ctx, account, invoiceMs, dueDay, totalDebits + totalTaxes, mustStayUnpaid);
@@ -144,17 +194,35 @@ function insertInvoice(ctx: GenContext, account: AccountFacts, invoiceDay: numbe
 function insertUnbilledCharge(ctx: GenContext, services: ServiceCatalog, account: AccountFacts): void {
   const service = services.byName.get(ctx.rng.pick(['Truck Roll', 'Late Fee', 'Reconnection Fee']))!;
   const atMs = ctx.referenceMs - ctx.rng.float(1, 20) * DAY_MS;
-  ctx.t.insert('debits', atMs, {
-    account_id: account.id, amount: service.amount, company_id: account.companyId, description: null, invoice_id: null,
-    number_of_months: 1, quantity: 1, reversed: false, service_id: service.id, service_name: service.name, type: service.type,
-  }, atMs);
+  ctx.t.insert(
+    'debits',
+    atMs,
+    {
+      account_id: account.id,
+      amount: service.amount,
+      company_id: account.companyId,
+      description: null,
+      invoice_id: null,
+      number_of_months: 1,
+      quantity: 1,
+      reversed: false,
+      service_id: service.id,
+      service_name: service.name,
+      type: service.type,
+    },
+    atMs,
+  );
 }
 
 export function generateFinance(ctx: GenContext, services: ServiceCatalog, accounts: AccountFacts[]): void {
   const { rng } = ctx;
   for (const account of accounts) {
     if (account.nextBillDay === null || account.activationDay === null || !account.services.length) continue;
-    const history = rng.weighted([[1, 35], [2, 40], [3, 25]] as const);
+    const history = rng.weighted([
+      [1, 35],
+      [2, 40],
+      [3, 25],
+    ] as const);
     for (let k = history; k >= 1; k--) {
       const invoiceDay = addMonths(account.nextBillDay, -k);
       if (invoiceDay < account.activationDay) continue;

@@ -87,7 +87,12 @@ export interface Network {
   infrastructure: SubnetAllocator;
 }
 
-const SITE_FAMILY: [Family, number][] = [['wireless', 55], ['fiber', 30], ['dsl', 10], ['cable', 5]];
+const SITE_FAMILY: [Family, number][] = [
+  ['wireless', 55],
+  ['fiber', 30],
+  ['dsl', 10],
+  ['cable', 5],
+];
 
 function siteName(ctx: GenContext, town: Town, family: Family): string {
   const kinds: Record<Family, string[]> = {
@@ -104,8 +109,20 @@ function insertSupernets(ctx: GenContext) {
   const privateId = supernet('Private', '10.0.0.0/8');
   const cgnatId = supernet('CGNAT', '100.64.0.0/10');
   const publicId = supernet('Public allocation', '198.51.100.0/24');
-  ctx.t.insert('subnets', setupTime(ctx), { name: 'Core and NAT', subnet: '198.51.100.0/26', supernet_id: publicId, type: 'MIXED', polling_priority: 1 });
-  ctx.t.insert('subnets', setupTime(ctx), { name: 'Reserved', subnet: '198.51.100.64/26', supernet_id: publicId, type: 'EXCLUDED', polling_priority: 10 });
+  ctx.t.insert('subnets', setupTime(ctx), {
+    name: 'Core and NAT',
+    subnet: '198.51.100.0/26',
+    supernet_id: publicId,
+    type: 'MIXED',
+    polling_priority: 1,
+  });
+  ctx.t.insert('subnets', setupTime(ctx), {
+    name: 'Reserved',
+    subnet: '198.51.100.64/26',
+    supernet_id: publicId,
+    type: 'EXCLUDED',
+    polling_priority: 10,
+  });
   return { privateId, cgnatId };
 }
 
@@ -142,24 +159,50 @@ export function buildNetwork(ctx: GenContext, geography: Geography, catalog: Cat
       const first = ctx.faker.person.firstName();
       const last = ctx.faker.person.lastName();
       insertContact(ctx, catalog, {
-        contactableType: 'NetworkSite', contactableId: siteId, name: `${first} ${last}`,
-        email: ctx.faker.internet.email({ firstName: first, lastName: last }), primary: true,
-        role: rng.pick(['Landowner', 'Tower owner', 'Site access', 'Property manager']), username: null, region, createdMs: created,
+        contactableType: 'NetworkSite',
+        contactableId: siteId,
+        name: `${first} ${last}`,
+        email: ctx.faker.internet.email({ firstName: first, lastName: last }),
+        primary: true,
+        role: rng.pick(['Landowner', 'Tower owner', 'Site access', 'Property manager']),
+        username: null,
+        region,
+        createdMs: created,
       });
     }
     const mgmt = infrastructure.next();
     t.insert('ip_assignments', created, {
-      ipassignmentable_type: 'NetworkSite', ipassignmentable_id: siteId, subnet: `${mgmt.ip}/32`, subnet_id: mgmt.subnetId,
-      ip_pool_id: null, soft: false, description: 'Site router', reference: null,
+      ipassignmentable_type: 'NetworkSite',
+      ipassignmentable_id: siteId,
+      subnet: `${mgmt.ip}/32`,
+      subnet_id: mgmt.subnetId,
+      ip_pool_id: null,
+      soft: false,
+      description: 'Site router',
+      reference: null,
     });
     const prefix = `100.${64 + Math.floor(i / 256)}.${i % 256}`;
     const subnetId = t.insert('subnets', created, {
-      name: `${name} CGNAT`, subnet: `${prefix}.0/24`, supernet_id: cgnatId, type: 'ACCOUNT', polling_priority: 5,
+      name: `${name} CGNAT`,
+      subnet: `${prefix}.0/24`,
+      supernet_id: cgnatId,
+      type: 'ACCOUNT',
+      polling_priority: 5,
     }).id as string;
     const poolRecord = t.insert('ip_pools', created, {
-      name: `${name} PPPoE`, ip_range: `${prefix}.10-${prefix}.250`, subnet_id: subnetId, ips_available: SitePool.SIZE,
+      name: `${name} PPPoE`,
+      ip_range: `${prefix}.10-${prefix}.250`,
+      subnet_id: subnetId,
+      ips_available: SitePool.SIZE,
     });
-    const entry: Site = { id: siteId, name, town, family, createdMs: created, pool: new SitePool(poolRecord.id as string, subnetId, prefix, poolRecord) };
+    const entry: Site = {
+      id: siteId,
+      name,
+      town,
+      family,
+      createdMs: created,
+      pool: new SitePool(poolRecord.id as string, subnetId, prefix, poolRecord),
+    };
     sites.push(entry);
     sitesByRegion.set(region, [...(sitesByRegion.get(region) ?? []), entry]);
     sitesByTown.set(town, [...(sitesByTown.get(town) ?? []), entry]);

@@ -25,10 +25,17 @@ export class Registry {
   readonly usernames = new Set<string>();
 }
 
-const GOVERNMENT_SUFFIXES = ['Public Library', 'Fire Department', 'Water District', 'School District', 'City Hall', 'County Clerk', 'Police Department'];
+const GOVERNMENT_SUFFIXES = [
+  'Public Library',
+  'Fire Department',
+  'Water District',
+  'School District',
+  'City Hall',
+  'County Clerk',
+  'Police Department',
+];
 const BUSINESS_ROLES = ['Owner', 'Office Manager', 'IT Director', 'Accounts Payable', 'General Manager'];
 const EXTRA_ROLES = ['Spouse', 'Billing contact', 'Technical contact', 'Property manager', 'Tenant'];
-
 
 function person(ctx: GenContext, lastName?: string): Person {
   return { firstName: ctx.faker.person.firstName(), lastName: lastName ?? ctx.faker.person.lastName() };
@@ -91,7 +98,11 @@ export function insertAccountContacts(ctx: GenContext, catalog: Catalog, registr
     region: spec.town.region,
     createdMs: spec.createdMs,
   });
-  const extras = rng.weighted([[0, 95.5], [1, 4], [2, 0.5]] as const);
+  const extras = rng.weighted([
+    [0, 95.5],
+    [1, 4],
+    [2, 0.5],
+  ] as const);
   for (let i = 0; i < extras; i++) {
     const other = person(ctx, spec.kind === 'RESIDENTIAL' && rng.chance(0.7) ? holder.lastName : undefined);
     insertContact(ctx, catalog, {

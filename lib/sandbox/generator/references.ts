@@ -12,10 +12,21 @@ const byType = (typeField: string, tables: Record<string, string>) => (r: SonarR
   r[typeField] === null ? null : (tables[r[typeField] as string] ?? `?${r[typeField]}`);
 
 export const REFERENCES: Record<string, Record<string, Target>> = {
-  accounts: { account_status_id: 'account_statuses', account_type_id: 'account_types', company_id: 'companies', parent_account_id: 'accounts', archived_by_user_id: 'users' },
+  accounts: {
+    account_status_id: 'account_statuses',
+    account_type_id: 'account_types',
+    company_id: 'companies',
+    parent_account_id: 'accounts',
+    archived_by_user_id: 'users',
+  },
   account_billing_parameters: { account_id: 'accounts' },
   addresses: {
-    addressable_id: byType('addressable_type', { Account: 'accounts', NetworkSite: 'network_sites', InventoryLocation: 'inventory_locations', Company: 'companies' }),
+    addressable_id: byType('addressable_type', {
+      Account: 'accounts',
+      NetworkSite: 'network_sites',
+      InventoryLocation: 'inventory_locations',
+      Company: 'companies',
+    }),
   },
   contacts: { contactable_id: byType('contactable_type', { Account: 'accounts', NetworkSite: 'network_sites' }) },
   phone_numbers: { contact_id: 'contacts', phone_number_type_id: 'phone_number_types' },
@@ -30,7 +41,12 @@ export const REFERENCES: Record<string, Record<string, Target>> = {
   ip_assignments: {
     subnet_id: 'subnets',
     ip_pool_id: 'ip_pools',
-    ipassignmentable_id: byType('ipassignmentable_type', { Account: 'accounts', RadiusAccount: 'radius_accounts', NetworkSite: 'network_sites', InventoryItem: 'inventory_items' }),
+    ipassignmentable_id: byType('ipassignmentable_type', {
+      Account: 'accounts',
+      RadiusAccount: 'radius_accounts',
+      NetworkSite: 'network_sites',
+      InventoryItem: 'inventory_items',
+    }),
   },
   radius_accounts: { account_id: 'accounts' },
   inventory_models: { manufacturer_id: 'manufacturers', inventory_model_category_id: 'inventory_model_categories' },
@@ -38,7 +54,11 @@ export const REFERENCES: Record<string, Record<string, Target>> = {
   inventory_items: {
     inventory_model_id: 'inventory_models',
     account_service_id: 'account_services',
-    inventoryitemable_id: byType('inventoryitemable_type', { Address: 'addresses', InventoryLocation: 'inventory_locations', NetworkSite: 'network_sites' }),
+    inventoryitemable_id: byType('inventoryitemable_type', {
+      Address: 'addresses',
+      InventoryLocation: 'inventory_locations',
+      NetworkSite: 'network_sites',
+    }),
   },
   inventory_model_field_data: { inventory_item_id: 'inventory_items', inventory_model_field_id: 'inventory_model_fields' },
   custom_field_data: {
@@ -48,7 +68,11 @@ export const REFERENCES: Record<string, Record<string, Target>> = {
   notes: { noteable_id: byType('noteable_type', { Account: 'accounts', NetworkSite: 'network_sites' }), user_id: 'users' },
   tickets: {
     ticketable_id: byType('ticketable_type', { Account: 'accounts', NetworkSite: 'network_sites' }),
-    ticket_group_id: 'ticket_groups', user_id: 'users', company_id: 'companies', parent_ticket_id: 'tickets', inbound_mailbox_id: 'inbound_mailboxes',
+    ticket_group_id: 'ticket_groups',
+    user_id: 'users',
+    company_id: 'companies',
+    parent_ticket_id: 'tickets',
+    inbound_mailbox_id: 'inbound_mailboxes',
   },
   ticket_replies: { ticket_id: 'tickets', user_id: 'users' },
   ticket_comments: { ticket_id: 'tickets', user_id: 'users' },
@@ -80,7 +104,8 @@ export function danglingReferences(dataset: SonarDataset): Dangling[] {
         if (value === null || value === undefined) continue;
         const targetTable = typeof target === 'string' ? target : target(record);
         if (targetTable === null) continue;
-        if (!exists(targetTable, value as string)) out.push({ table, id: record.id as string, field, target: targetTable, value: value as string });
+        if (!exists(targetTable, value as string))
+          out.push({ table, id: record.id as string, field, target: targetTable, value: value as string });
       }
     }
   }

@@ -61,7 +61,10 @@ export class Rng {
  * adding a record never shifts every later random choice, and a million of them cost nothing.
  */
 export function stableUid(seed: number, table: string, id: string): string {
-  let h1 = 1779033703 ^ seed, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703 ^ seed,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   const key = `${table}/${id}`;
   for (let i = 0; i < key.length; i++) {
     const k = key.charCodeAt(i);
@@ -82,7 +85,19 @@ export function stableUid(seed: number, table: string, id: string): string {
   const b = hex32(h2);
   const c = hex32(h3);
   // Joined, not concatenated, so each id is one flat string rather than a tree of fragments.
-  return [a, '-', b.slice(0, 4), '-4', b.slice(5, 8), '-', HEX_BYTE[(h3 >>> 28) & 0x3 | 0x8][1], c.slice(1, 4), '-', c.slice(4, 8), hex32(h4)].join('');
+  return [
+    a,
+    '-',
+    b.slice(0, 4),
+    '-4',
+    b.slice(5, 8),
+    '-',
+    HEX_BYTE[((h3 >>> 28) & 0x3) | 0x8][1],
+    c.slice(1, 4),
+    '-',
+    c.slice(4, 8),
+    hex32(h4),
+  ].join('');
 }
 
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

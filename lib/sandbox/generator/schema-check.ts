@@ -83,7 +83,8 @@ export function schemaProblems(dataset: SonarDataset, schema = loadSonarSchema()
     const fields = dataFields(type);
     const expected = new Set(fields.map((f) => f.name));
     rows.forEach((record, i) => {
-      for (const key of Object.keys(record)) if (!expected.has(key)) report(`${table}[${i}].${key}: not a scalar or enum field of ${type.name}`);
+      for (const key of Object.keys(record))
+        if (!expected.has(key)) report(`${table}[${i}].${key}: not a scalar or enum field of ${type.name}`);
       for (const field of fields) {
         const value = record[field.name];
         const where = `${table}[${i}].${field.name}`;

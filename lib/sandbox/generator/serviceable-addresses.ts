@@ -9,7 +9,13 @@ import { insertAddress, pickTown, type Geography } from './geography.js';
 
 export const UNASSIGNED_PER_ACCOUNT = 2.2;
 
-const ATTAINABLE: [number, number][] = [[25_000, 5_000], [50_000, 10_000], [100_000, 20_000], [300_000, 300_000], [1_000_000, 1_000_000]];
+const ATTAINABLE: [number, number][] = [
+  [25_000, 5_000],
+  [50_000, 10_000],
+  [100_000, 20_000],
+  [300_000, 300_000],
+  [1_000_000, 1_000_000],
+];
 
 export function insertUnassignedAddresses(ctx: GenContext, geography: Geography): void {
   const { rng } = ctx;

@@ -115,7 +115,13 @@ function allPlanSpecs(referenceYear: number): { spec: PlanSpec; legacyYear: numb
 export function buildServices(ctx: GenContext): ServiceCatalog {
   const { t, rng } = ctx;
   const byName = new Map<string, ServiceRef>();
-  const insertService = (name: string, type: ServiceRef['type'], amount: number, enabled: boolean, application: ServiceRef['application'] = 'DEBIT') =>
+  const insertService = (
+    name: string,
+    type: ServiceRef['type'],
+    amount: number,
+    enabled: boolean,
+    application: ServiceRef['application'] = 'DEBIT',
+  ) =>
     t.insert('services', setupTime(ctx), {
       name,
       type,
@@ -138,7 +144,20 @@ export function buildServices(ctx: GenContext): ServiceCatalog {
       upload_speed_kilobits_per_second: up * 1000,
       technology_code: technology,
     });
-    const plan: DataPlan = { id, name, type: 'DATA', application: 'DEBIT', amount, enabled: legacyYear === null, taxable: false, family, business, downKbps: down * 1000, upKbps: up * 1000, legacyYear };
+    const plan: DataPlan = {
+      id,
+      name,
+      type: 'DATA',
+      application: 'DEBIT',
+      amount,
+      enabled: legacyYear === null,
+      taxable: false,
+      family,
+      business,
+      downKbps: down * 1000,
+      upKbps: up * 1000,
+      legacyYear,
+    };
     plans.push(plan);
     byName.set(name, plan);
   }

@@ -16,8 +16,14 @@ export function equipSites(ctx: GenContext, network: Network, inventory: Invento
       const item = insertItem(ctx, inventory, rng.pick(access), owner, installed);
       const mgmt = network.infrastructure.next();
       t.insert('ip_assignments', installed, {
-        ipassignmentable_type: 'InventoryItem', ipassignmentable_id: item.id, subnet: `${mgmt.ip}/32`, subnet_id: mgmt.subnetId,
-        ip_pool_id: null, soft: false, description: `${site.name} access ${i + 1}`, reference: null,
+        ipassignmentable_type: 'InventoryItem',
+        ipassignmentable_id: item.id,
+        subnet: `${mgmt.ip}/32`,
+        subnet_id: mgmt.subnetId,
+        ip_pool_id: null,
+        soft: false,
+        description: `${site.name} access ${i + 1}`,
+        reference: null,
       });
     }
   }

@@ -39,12 +39,18 @@ export interface PageInfo {
 
 export function compare(a: number, b: number, op: RangeOp): boolean {
   switch (op) {
-    case 'GTE': return a >= b;
-    case 'GT': return a > b;
-    case 'LTE': return a <= b;
-    case 'LT': return a < b;
-    case 'EQ': return a === b;
-    case 'NEQ': return a !== b;
+    case 'GTE':
+      return a >= b;
+    case 'GT':
+      return a > b;
+    case 'LTE':
+      return a <= b;
+    case 'LT':
+      return a < b;
+    case 'EQ':
+      return a === b;
+    case 'NEQ':
+      return a !== b;
   }
 }
 
@@ -119,7 +125,11 @@ export class ListQuery {
         return s.match ? hit : !hit;
       });
     }
-    const range = (list: Array<{ attribute: string; search_value: unknown; operator: RangeOp }> | undefined, where: string, toNum: (v: unknown) => number) => {
+    const range = (
+      list: Array<{ attribute: string; search_value: unknown; operator: RangeOp }> | undefined,
+      where: string,
+      toNum: (v: unknown) => number,
+    ) => {
       for (const s of list ?? []) {
         this.attr(s.attribute, where);
         const target = toNum(s.search_value);

@@ -4,8 +4,14 @@
  * names Sonar uses (`<parent>_id`, or a polymorphic `<x>able_type`/`<x>able_id` pair).
  */
 import {
-  GraphQLError, getNamedType, isInterfaceType, isObjectType, isScalarType,
-  type GraphQLField, type GraphQLObjectType, type GraphQLSchema,
+  GraphQLError,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 import { installScalars } from './scalars.js';
 import { ListQuery, paginate, type ListArgs } from './query.js';
@@ -87,7 +93,14 @@ export function installResolvers(schema: GraphQLSchema, store: SonarStore, table
 
 type ListFn = (type: string, rows: StoredRecord[], args: ListArgs, cacheKey: string | null) => unknown;
 
-function connectionResolver(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, conn: GraphQLObjectType, tableOf: Map<string, string>, store: SonarStore, list: ListFn) {
+function connectionResolver(
+  parent: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  conn: GraphQLObjectType,
+  tableOf: Map<string, string>,
+  store: SonarStore,
+  list: ListFn,
+) {
   const childType = getNamedType(conn.getFields().entities.type) as GraphQLObjectType;
   const childTable = tableOf.get(childType.name);
   const childFields = childType.getFields();
@@ -102,7 +115,13 @@ function connectionResolver(parent: GraphQLObjectType, field: GraphQLField<unkno
   return (p: StoredRecord, args: ListArgs) => list(childType.name, store.children(childTable, polyId, p.id, poly, parent.name), args, null);
 }
 
-function toOneResolver(parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, targetName: string, tableOf: Map<string, string>, store: SonarStore) {
+function toOneResolver(
+  parent: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  targetName: string,
+  tableOf: Map<string, string>,
+  store: SonarStore,
+) {
   const fields = parent.getFields();
   const hideArchived = (r: StoredRecord | undefined, args: { include_archived?: boolean }) =>
     r && r[TYPE] === 'Account' && r.archived_at && !args.include_archived ? null : (r ?? null);

@@ -34,7 +34,10 @@ export { sandboxSdl };
 /** Requests per token inside a sliding window; only requests that were served count. */
 class RateLimiter {
   private readonly hits = new Map<string, number[]>();
-  constructor(readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** True when the request may proceed (and is then counted). */
   take(token: string, now = Date.now()): boolean {
@@ -92,7 +95,8 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
 
   async function handler(req: SandboxRequest): Promise<Reply> {
     if (req.path !== '/api/graphql') return json(404, { error: `Not found: ${req.path}. The API is at /api/graphql.` });
-    if (req.method !== 'POST' && req.method !== 'GET') return json(405, { error: `Method ${req.method} is not allowed; use POST.` }, { allow: 'GET, POST' });
+    if (req.method !== 'POST' && req.method !== 'GET')
+      return json(405, { error: `Method ${req.method} is not allowed; use POST.` }, { allow: 'GET, POST' });
 
     // Never echo the presented token: it may be a real one pasted into the wrong place.
     const auth = req.headers.authorization;
@@ -132,7 +136,8 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
 
 function readQueryText(req: SandboxRequest): string {
   try {
-    const q = req.method === 'GET' ? new URLSearchParams(req.query).get('query') : (JSON.parse(req.body.toString('utf8')) as GraphQLBody).query;
+    const q =
+      req.method === 'GET' ? new URLSearchParams(req.query).get('query') : (JSON.parse(req.body.toString('utf8')) as GraphQLBody).query;
     return typeof q === 'string' ? q : '';
   } catch {
     return '';

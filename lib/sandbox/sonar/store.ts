@@ -71,7 +71,8 @@ export class SonarStore {
       Object.assign(existing, patch, { id: existing.id, updated_at: stamp, _version: String(Number(existing._version ?? 0) + 1) });
       record = existing;
     } else {
-      const id = patch.id !== undefined && patch.id !== null ? String(patch.id) : String(rows.reduce((m, r) => Math.max(m, Number(r.id)), 0) + 1);
+      const id =
+        patch.id !== undefined && patch.id !== null ? String(patch.id) : String(rows.reduce((m, r) => Math.max(m, Number(r.id)), 0) + 1);
       record = { ...patch, id, sonar_unique_id: `sandbox-${table}-${id}`, created_at: stamp, updated_at: stamp, _version: '1' };
       record[TYPE] = type;
       rows.push(record);

@@ -6,14 +6,34 @@
  * could be refused by the real service.
  */
 import {
-  buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, isRequiredArgument,
-  isRequiredInputField, isScalarType, isSpecifiedScalarType, isUnionType, type GraphQLArgument,
-  type GraphQLField, type GraphQLNamedType, type GraphQLSchema,
+  buildSchema,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isObjectType,
+  isRequiredArgument,
+  isRequiredInputField,
+  isScalarType,
+  isSpecifiedScalarType,
+  isUnionType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
 } from 'graphql';
 
 const kindOf = (t: GraphQLNamedType) =>
-  isObjectType(t) ? 'type' : isInterfaceType(t) ? 'interface' : isEnumType(t) ? 'enum'
-    : isInputObjectType(t) ? 'input' : isUnionType(t) ? 'union' : 'scalar';
+  isObjectType(t)
+    ? 'type'
+    : isInterfaceType(t)
+      ? 'interface'
+      : isEnumType(t)
+        ? 'enum'
+        : isInputObjectType(t)
+          ? 'input'
+          : isUnionType(t)
+            ? 'union'
+            : 'scalar';
 
 export function subsetProblems(sub: GraphQLSchema | string, sup: GraphQLSchema | string): string[] {
   const small = typeof sub === 'string' ? buildSchema(sub) : sub;
@@ -48,7 +68,8 @@ export function subsetProblems(sub: GraphQLSchema | string, sup: GraphQLSchema |
       for (const [name, f] of Object.entries(ours)) {
         const rf = real.getFields()[name];
         if (!rf) problems.push(`input ${type.name}.${name} does not exist in the real schema`);
-        else if (String(rf.type) !== String(f.type)) problems.push(`input ${type.name}.${name} is ${f.type} here but ${rf.type} in the real schema`);
+        else if (String(rf.type) !== String(f.type))
+          problems.push(`input ${type.name}.${name} is ${f.type} here but ${rf.type} in the real schema`);
       }
       for (const rf of Object.values(real.getFields())) {
         if (isRequiredInputField(rf) && !ours[rf.name]) problems.push(`input ${type.name} leaves out the required field ${rf.name}`);
@@ -62,13 +83,15 @@ export function subsetProblems(sub: GraphQLSchema | string, sup: GraphQLSchema |
     }
     if (isUnionType(type) && isUnionType(real)) {
       const members = new Set(real.getTypes().map((t) => t.name));
-      for (const t of type.getTypes()) if (!members.has(t.name)) problems.push(`union ${type.name} member ${t.name} is not in the real union`);
+      for (const t of type.getTypes())
+        if (!members.has(t.name)) problems.push(`union ${type.name} member ${t.name} is not in the real union`);
     }
   }
   for (const root of ['Query', 'Mutation'] as const) {
     const ours = root === 'Query' ? small.getQueryType() : small.getMutationType();
     const theirs = root === 'Query' ? big.getQueryType() : big.getMutationType();
-    if (ours && theirs && ours.name !== theirs.name) problems.push(`${root} root is ${ours.name} here but ${theirs.name} in the real schema`);
+    if (ours && theirs && ours.name !== theirs.name)
+      problems.push(`${root} root is ${ours.name} here but ${theirs.name} in the real schema`);
   }
   return problems;
 }
@@ -81,9 +104,11 @@ function fieldProblems(where: string, field: GraphQLField<unknown, unknown>, rea
     const ra = realArgs.get(arg.name);
     if (!ra) out.push(`${where}(${arg.name}:) does not exist in the real schema`);
     else if (String(ra.type) !== String(arg.type)) out.push(`${where}(${arg.name}:) is ${arg.type} here but ${ra.type} in the real schema`);
-    else if (JSON.stringify(ra.defaultValue) !== JSON.stringify(arg.defaultValue)) out.push(`${where}(${arg.name}:) has a different default value`);
+    else if (JSON.stringify(ra.defaultValue) !== JSON.stringify(arg.defaultValue))
+      out.push(`${where}(${arg.name}:) has a different default value`);
   }
   const ours = new Set(field.args.map((a) => a.name));
-  for (const ra of real.args) if (isRequiredArgument(ra) && !ours.has(ra.name)) out.push(`${where} leaves out the required argument ${ra.name}`);
+  for (const ra of real.args)
+    if (isRequiredArgument(ra) && !ours.has(ra.name)) out.push(`${where} leaves out the required argument ${ra.name}`);
   return out;
 }

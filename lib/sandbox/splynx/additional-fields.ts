@@ -24,8 +24,7 @@ const options = (af: Row) =>
 function afValue(af: Row, raw: unknown): { value: string } | { error: string } {
   const title = String(af.title || af.name);
   if (raw === null || raw === undefined) return { value: '' };
-  if (typeof raw === 'object' && !(af.type === 'select_multiple' && Array.isArray(raw)))
-    return { error: `${title} must be a string.` };
+  if (typeof raw === 'object' && !(af.type === 'select_multiple' && Array.isArray(raw))) return { error: `${title} must be a string.` };
   const s = Array.isArray(raw) ? raw.map(String).join(',') : typeof raw === 'boolean' ? (raw ? '1' : '0') : String(raw);
   if (s === '') return { value: '' };
   switch (af.type) {

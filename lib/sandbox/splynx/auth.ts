@@ -66,10 +66,8 @@ export class SplynxAuth {
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const [key, secret] = colon < 0 ? [decoded, ''] : [decoded.slice(0, colon), decoded.slice(colon + 1)];
-    if (key !== this.opts.apiKey || !same(secret, this.opts.apiSecret))
-      return unauthorized('UNAUTHORIZED', 'Invalid API key or secret');
-    if (!this.opts.unsecureBasic)
-      return unauthorized('UNAUTHORIZED', 'Unsecure access (Basic authorization) is disabled for this API key');
+    if (key !== this.opts.apiKey || !same(secret, this.opts.apiSecret)) return unauthorized('UNAUTHORIZED', 'Invalid API key or secret');
+    if (!this.opts.unsecureBasic) return unauthorized('UNAUTHORIZED', 'Unsecure access (Basic authorization) is disabled for this API key');
     return undefined;
   }
 

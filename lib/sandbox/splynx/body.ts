@@ -78,7 +78,6 @@ export function parseBody(req: SandboxRequest): ParsedBody {
   } catch {
     throw new BodyError('Request body is not valid JSON');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new BodyError('Request body must be a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new BodyError('Request body must be a JSON object');
   return { fields: parsed as Record<string, unknown>, files: [] };
 }

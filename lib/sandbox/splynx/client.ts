@@ -33,12 +33,7 @@ export class SplynxClient {
     return signatureHeader(this.key, this.secret, this.nextNonce());
   }
 
-  async request<T = any>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ): Promise<RawResponse<T>> {
+  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResponse<T>> {
     const init: RequestInit = { method, headers: { authorization: this.authHeader(), ...headers } };
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) {

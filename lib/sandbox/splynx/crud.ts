@@ -16,8 +16,17 @@ import { buildRow } from './validate.js';
 export type Scope = Record<string, unknown>;
 
 const OPTION_TYPES: Record<FieldDef['type'], string> = {
-  string: 'string', integer: 'integer', float: 'float', boolean: 'boolean', date: 'date', datetime: 'datetime',
-  array: 'array', email: 'email', enum: 'enum', ipv4: 'string', object: 'array',
+  string: 'string',
+  integer: 'integer',
+  float: 'float',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'datetime',
+  array: 'array',
+  email: 'email',
+  enum: 'enum',
+  ipv4: 'string',
+  object: 'array',
 };
 
 /** Splynx returns numbers as strings: ids "12", money "10.0000", flags "0"/"1". */
@@ -114,9 +123,7 @@ export class CrudEngine {
         .map((f) => ({ name: f.name, title: fieldTitle(f), type: OPTION_TYPES[f.type], required: !!(f.required || f.requiredOnCreate) })),
     ];
     const afDef = entity('additional_fields');
-    const additional = def.afModule
-      ? afDefinitions(this.store, def.afModule).map((a) => this.present(afDef, a))
-      : [];
+    const additional = def.afModule ? afDefinitions(this.store, def.afModule).map((a) => this.present(afDef, a)) : [];
     return ok({ attributes, additional_attributes: additional });
   }
 
@@ -213,8 +220,7 @@ export class CrudEngine {
     for (const child of def.cascade ?? []) {
       const childDef = entity(child);
       const refFields = childDef.fields.filter((f) => f.ref === def.name);
-      for (const r of this.store.where(child, (c) => refFields.some((f) => c[f.name] === row.id)))
-        this.deleteRow(childDef, r, ctx);
+      for (const r of this.store.where(child, (c) => refFields.some((f) => c[f.name] === row.id))) this.deleteRow(childDef, r, ctx);
     }
     for (const other of def.detach ?? []) {
       const refFields = entity(other).fields.filter((f) => f.ref === def.name);

@@ -4,18 +4,7 @@
  */
 import type { SplynxStore } from './store.js';
 
-export type FieldType =
-  | 'string'
-  | 'integer'
-  | 'float'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'array'
-  | 'email'
-  | 'enum'
-  | 'ipv4'
-  | 'object';
+export type FieldType = 'string' | 'integer' | 'float' | 'boolean' | 'date' | 'datetime' | 'array' | 'email' | 'enum' | 'ipv4' | 'object';
 
 export interface FieldDef {
   name: string;

@@ -34,9 +34,7 @@ function compare(a: unknown, b: unknown): number {
 const equals = (a: unknown, b: unknown) => compare(a, b) === 0;
 
 function likeRegex(pattern: string): RegExp {
-  const body = [...pattern]
-    .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('');
+  const body = [...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'is');
 }
 
@@ -59,7 +57,9 @@ export function condition(name: string, spec: unknown): Test {
     if (spec !== null && typeof spec === 'object') throw new QueryError(`Invalid condition for attribute "${name}"`);
     return (v) => (Array.isArray(v) ? v.some((x) => equals(x, spec)) : equals(v, spec));
   }
-  const op = String(parts[0] ?? '').trim().toUpperCase();
+  const op = String(parts[0] ?? '')
+    .trim()
+    .toUpperCase();
   const [a, b] = [parts[1], parts[2]];
   const need = (n: number) => {
     if (parts.length < n + 1) throw new QueryError(`Operator ${op} on "${name}" needs ${n} operand(s)`);
@@ -112,7 +112,9 @@ export function condition(name: string, spec: unknown): Test {
       return (v) => (Array.isArray(v) ? v : String(v ?? '').split(',')).some((x) => equals(x, a));
     case 'IS': {
       need(1);
-      const wanted = String(a ?? '').trim().toUpperCase();
+      const wanted = String(a ?? '')
+        .trim()
+        .toUpperCase();
       if (wanted === 'NULL') return (v) => v === null || v === undefined;
       if (wanted === 'NOT NULL') return (v) => v !== null && v !== undefined;
       throw new QueryError(`IS on "${name}" takes NULL or NOT NULL`);

@@ -8,8 +8,7 @@ export function errorReply(status: number, internalCode: string, message: string
 
 export const notFound = (message = 'Not found') => errorReply(404, 'NOT_FOUND', message);
 export const badInput = (message: string) => errorReply(400, 'INVALID_INPUT_DATA', message);
-export const methodNotAllowed = (method: string) =>
-  errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here`);
+export const methodNotAllowed = (method: string) => errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed here`);
 export const unauthorized = (internalCode: string, message: string) => errorReply(401, internalCode, message);
 export const invalid = (errors: FieldError[]): Reply => ({ status: 422, body: errors });
 export const created = (body: unknown): Reply => ({ status: 201, body });

@@ -3,10 +3,7 @@
  * references, uniqueness, defaults). Required flags follow the blueprint ("Base" structures);
  * lengths come from the live database dump quoted in the prior-art notes.
  */
-import {
-  bool, date, datetime, fieldList, int, list, money, nowStamp, oneOf, ref, refs, str, today,
-  type FieldMap,
-} from './fields.js';
+import { bool, date, datetime, fieldList, int, list, money, nowStamp, oneOf, ref, refs, str, today, type FieldMap } from './fields.js';
 import type { EntityDef } from './entity.js';
 import { customerHooks, tariffHooks } from './hooks-customers.js';
 import { internetServiceHooks, ipv4NetworkHooks } from './hooks-networking.js';
@@ -16,8 +13,19 @@ const BILLING_TYPES = ['recurring', 'prepaid', 'prepaid_monthly'] as const;
 const CATEGORIES = ['person', 'company'] as const;
 const SERVICE_STATUSES = ['active', 'stopped', 'disabled', 'hidden', 'pending'] as const;
 export const AF_TYPES = [
-  'string', 'integer', 'decimal', 'numeric', 'date', 'datetime', 'boolean', 'select', 'select_multiple',
-  'password', 'file', 'relation', 'relation_multiple',
+  'string',
+  'integer',
+  'decimal',
+  'numeric',
+  'date',
+  'datetime',
+  'boolean',
+  'select',
+  'select_multiple',
+  'password',
+  'file',
+  'relation',
+  'relation_multiple',
 ] as const;
 
 const tariffCommon: FieldMap = {
@@ -74,9 +82,7 @@ const defs: EntityDef[] = [
     afModule: 'locations',
     fields: fieldList({
       name: str(128, { required: true }),
-      ...Object.fromEntries(
-        ['bundle', 'internet', 'voice', 'recurring', 'onetime'].map((t) => [`tax_for_tariff_${t}`, ref('taxes')]),
-      ),
+      ...Object.fromEntries(['bundle', 'internet', 'voice', 'recurring', 'onetime'].map((t) => [`tax_for_tariff_${t}`, ref('taxes')])),
       tax_for_inventory_items: ref('taxes'),
     }),
   },
@@ -103,9 +109,7 @@ const defs: EntityDef[] = [
     }),
     hooks: {
       validate: (row, ctx) =>
-        ctx.store.find('admin_roles', (r) => r.name === row.role_name)
-          ? []
-          : [{ field: 'role_name', message: 'Role Name is invalid.' }],
+        ctx.store.find('admin_roles', (r) => r.name === row.role_name) ? [] : [{ field: 'role_name', message: 'Role Name is invalid.' }],
     },
   },
   {
@@ -204,10 +208,7 @@ const defs: EntityDef[] = [
   {
     name: 'customers',
     afModule: 'customers',
-    cascade: [
-      'internet_services', 'recurring_services', 'voice_services', 'customer_notes', 'customer_documents',
-      'customer_billing',
-    ],
+    cascade: ['internet_services', 'recurring_services', 'voice_services', 'customer_notes', 'customer_documents', 'customer_billing'],
     detach: ['ipv4_ips'],
     fields: fieldList({
       login: str(128, { unique: true }),

@@ -54,7 +54,10 @@ function crud(path: string, name: string) {
   const def = () => entity(name);
   const writable = !def().readOnly;
   on(path, collectionMethods(def, undefined, writable));
-  on(`${path}/(\\d+)`, itemMethods(def, (m) => m[1], undefined, writable));
+  on(
+    `${path}/(\\d+)`,
+    itemMethods(def, (m) => m[1], undefined, writable),
+  );
 }
 
 crud('admin/administration/partners', 'partners');
@@ -83,7 +86,10 @@ crud('admin/support/tickets-types', 'ticket_types');
 crud('admin/config/labels', 'labels');
 
 // Taxes: a single tax comes back wrapped in an array, as the blueprint documents.
-on('admin/config/taxes', collectionMethods(() => entity('taxes'), undefined, false));
+on(
+  'admin/config/taxes',
+  collectionMethods(() => entity('taxes'), undefined, false),
+);
 on('admin/config/taxes/(\\d+)', {
   GET: (m, r) => {
     const reply = r.engine.read(entity('taxes'), m[1]);
@@ -92,7 +98,10 @@ on('admin/config/taxes/(\\d+)', {
 });
 
 // One row per customer, created with it; only read and updated.
-for (const [path, name] of [['customer-info', 'customer_info'], ['customer-billing', 'customer_billing']] as const) {
+for (const [path, name] of [
+  ['customer-info', 'customer_info'],
+  ['customer-billing', 'customer_billing'],
+] as const) {
   const def = () => entity(name);
   on(`admin/customers/${path}`, collectionMethods(def, undefined, false));
   on(`admin/customers/${path}/(\\d+)`, {
@@ -110,7 +119,10 @@ for (const kind of ['internet', 'recurring', 'voice']) {
     ...collectionMethods(def, scope, false),
     POST: (m, r) => r.engine.create(def(), fields(r), fixed(m)),
   });
-  on(`admin/customers/customer/(\\d+)/${kind}-services--(\\d+)`, itemMethods(def, (m) => m[2], scope));
+  on(
+    `admin/customers/customer/(\\d+)/${kind}-services--(\\d+)`,
+    itemMethods(def, (m) => m[2], scope),
+  );
 }
 
 // Notes: no PUT in Splynx; DELETE is a sandbox convenience so tests and rollbacks can clean up.
@@ -156,7 +168,9 @@ for (const kind of ['internet', 'recurring', 'voice']) {
   on('admin/networking/ipv4-ip', collectionMethods(def, undefined, false));
   on('admin/networking/ipv4-ip/(\\d+)', {
     GET: (m, r) =>
-      network(r, m[1]) ? r.engine.list(def(), r.params, { ipv4_networks_id: Number(m[1]) }) : r.engine.missing(entity('ipv4_networks'), m[1]),
+      network(r, m[1])
+        ? r.engine.list(def(), r.params, { ipv4_networks_id: Number(m[1]) })
+        : r.engine.missing(entity('ipv4_networks'), m[1]),
     HEAD: (m, r) => r.engine.count(def(), r.params, { ipv4_networks_id: Number(m[1]) }),
   });
   on('admin/networking/ipv4-ip/(\\d+)--(\\d+)', {
@@ -171,7 +185,10 @@ for (const kind of ['internet', 'recurring', 'voice']) {
   const byName = (r: RouteRequest, module: string, name: string) =>
     r.engine.store.find('additional_fields', (a) => a.module === module && a.name === name);
   const notDefined = (module: string, name: string) => notFound(`Additional field "${name}" not found in module "${module}"`);
-  on('admin/config/additional-fields/([a-z0-9_]+)', collectionMethods(def, (m) => ({ module: m[1] })));
+  on(
+    'admin/config/additional-fields/([a-z0-9_]+)',
+    collectionMethods(def, (m) => ({ module: m[1] })),
+  );
   on('admin/config/additional-fields/([a-z0-9_]+)--([A-Za-z0-9_]+)', {
     GET: (m, r) => {
       const af = byName(r, m[1], m[2]);

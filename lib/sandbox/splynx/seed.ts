@@ -11,7 +11,13 @@ export interface SeedOptions {
 }
 
 export const ADMIN_ROLES = [
-  'administrator', 'customer-creator', 'engineer', 'financial-manager', 'manager', 'super-administrator', 'technician',
+  'administrator',
+  'customer-creator',
+  'engineer',
+  'financial-manager',
+  'manager',
+  'super-administrator',
+  'technician',
 ];
 
 export function seedFreshInstance(store: SplynxStore, opts: SeedOptions): void {
@@ -20,14 +26,39 @@ export function seedFreshInstance(store: SplynxStore, opts: SeedOptions): void {
 
   ADMIN_ROLES.forEach((name, i) => store.insert('admin_roles', { id: i + 1, name, title: name }));
   store.insert('administrators', {
-    id: 1, partner_id: 0, role_name: 'super-administrator', login: opts.admin.login, name: 'Administrator',
-    email: 'admin@example.com', password: opts.admin.password, timeout: 1200, router_access: 'full', phone: '',
-    last_ip: '', last_dt: '',
+    id: 1,
+    partner_id: 0,
+    role_name: 'super-administrator',
+    login: opts.admin.login,
+    name: 'Administrator',
+    email: 'admin@example.com',
+    password: opts.admin.password,
+    timeout: 1200,
+    router_access: 'full',
+    phone: '',
+    last_ip: '',
+    last_dt: '',
   });
 
   // Id 4 is missing on a real install too: clients must not assume the ids are contiguous.
-  for (const [id, name] of [[1, 'Cash'], [2, 'Bank transfer'], [3, 'Credit card'], [5, 'Other'], [6, 'Refill card']] as const)
-    store.insert('payment_methods', { id, name, is_active: 1, name_1: '', name_2: '', name_3: '', name_4: '', name_5: '', accounting_bank_accounts_id: 0 });
+  for (const [id, name] of [
+    [1, 'Cash'],
+    [2, 'Bank transfer'],
+    [3, 'Credit card'],
+    [5, 'Other'],
+    [6, 'Refill card'],
+  ] as const)
+    store.insert('payment_methods', {
+      id,
+      name,
+      is_active: 1,
+      name_1: '',
+      name_2: '',
+      name_3: '',
+      name_4: '',
+      name_5: '',
+      accounting_bank_accounts_id: 0,
+    });
 
   ['Service', 'Discount', 'Payment', 'Refund', 'Correction'].forEach((name, i) =>
     store.insert('transaction_categories', { id: i + 1, name, is_base: '1' }),
@@ -45,7 +76,13 @@ export function seedFreshInstance(store: SplynxStore, opts: SeedOptions): void {
   ];
   for (const [id, title, label, mark] of statuses)
     store.insert('ticket_statuses', {
-      id, title_for_agent: title, title_for_customer: title, label, mark, icon: '', view_on_dashboard: 1,
+      id,
+      title_for_agent: title,
+      title_for_customer: title,
+      label,
+      mark,
+      icon: '',
+      view_on_dashboard: 1,
     });
 
   ['General', 'Technical support', 'Billing'].forEach((title, i) =>

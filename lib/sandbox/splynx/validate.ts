@@ -7,10 +7,10 @@ import type { EntityDef, FieldError, HookContext } from './entity.js';
 import { fieldTitle, type FieldDef } from './fields.js';
 import type { Row } from './store.js';
 
-const EMAIL = /^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
+const EMAIL =
+  /^[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)+[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/;
 
-export const isBlank = (v: unknown) =>
-  v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+export const isBlank = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 export function isValidDate(s: string, allowZero = false): boolean {
   if (allowZero && s === '0000-00-00') return true;
@@ -69,7 +69,10 @@ export function coerce(f: FieldDef, raw: unknown): Coerced {
         ? raw
         : typeof raw === 'object'
           ? Object.values(raw as object) // `a[0]=1&a[1]=2` from a form body
-          : String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+          : String(raw)
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean);
       if (f.itemType === 'integer') {
         const bad = items.some((i) => !(Number.isInteger(i) || (typeof i === 'string' && isIntString(i))));
         return bad ? { error: `${t} is invalid.` } : { value: items.map(Number) };
@@ -114,10 +117,7 @@ function checkField(f: FieldDef, row: Record<string, unknown>, ctx: HookContext)
 
 export function findDuplicate(entity: string, f: FieldDef, row: Record<string, unknown>, ctx: HookContext, selfId?: number) {
   const v = row[f.name];
-  return ctx.store.find(
-    entity,
-    (r) => r.id !== selfId && sameText(r[f.name], v) && (f.uniqueWithin ?? []).every((w) => r[w] === row[w]),
-  );
+  return ctx.store.find(entity, (r) => r.id !== selfId && sameText(r[f.name], v) && (f.uniqueWithin ?? []).every((w) => r[w] === row[w]));
 }
 
 export interface BuildResult {
