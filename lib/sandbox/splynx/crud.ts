@@ -66,14 +66,15 @@ export class CrudEngine {
   }
 
   searchable(def: EntityDef): Searchable {
-    const main = new Set(['id', ...def.fields.filter((f) => !f.virtual && !f.writeOnly).map((f) => f.name)]);
+    const main = new Set(['id', ...def.fields.filter((f) => !f.virtual && !f.writeOnly && !f.detailOnly).map((f) => f.name)]);
     const additional = new Set(def.afModule ? afDefinitions(this.store, def.afModule).map((a) => String(a.name)) : []);
     return { main, additional };
   }
 
-  present(def: EntityDef, row: Row, ctx: HookContext = this.context()): Record<string, unknown> {
+  /** The GET shape of a row; `detail` for a single GET, which also shows `detailOnly` fields. */
+  present(def: EntityDef, row: Row, ctx: HookContext = this.context(), detail = false): Record<string, unknown> {
     const out: Record<string, unknown> = { id: String(row.id) };
-    for (const f of def.fields) if (!f.writeOnly && !f.virtual) out[f.name] = formatValue(f, row[f.name]);
+    for (const f of def.fields) if (!f.writeOnly && !f.virtual && (detail || !f.detailOnly)) out[f.name] = formatValue(f, row[f.name]);
     if (def.afModule) out.additional_attributes = additionalOut(this.store, def.afModule, row);
     def.hooks?.present?.(row, out, ctx);
     return out;
@@ -134,7 +135,7 @@ export class CrudEngine {
 
   read(def: EntityDef, id: unknown, scope: Scope = {}): Reply {
     const row = this.find(def, id, scope);
-    return row ? ok(this.present(def, row)) : this.missing(def, id);
+    return row ? ok(this.present(def, row, this.context(), true)) : this.missing(def, id);
   }
 
   missing(def: EntityDef, id: unknown): Reply {

@@ -29,6 +29,8 @@ export interface FieldDef {
   readOnly?: boolean;
   /** Accepted on input, never returned (passwords). */
   writeOnly?: boolean;
+  /** Returned by a single GET, left out of lists and searches (a customer's password). */
+  detailOnly?: boolean;
   /** Accepted on input, never stored: a hook consumes it (a ticket's first message). */
   virtual?: boolean;
   /** `0000-00-00` means "not set" (endless end_date). */

@@ -4,6 +4,7 @@ import { buildRow, coerce, isBlank } from './validate.js';
 import { entity } from './resources.js';
 import type { FieldDef } from './fields.js';
 import type { Row } from './store.js';
+import { transactionServiceErrors } from './billing/transaction-rules.js';
 
 const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 
@@ -99,6 +100,7 @@ export const transactionHooks: EntityHooks = {
   fill(row) {
     row.total = round4(Number(row.quantity ?? 1) * Number(row.price ?? 0) * (1 + Number(row.tax_percent ?? 0) / 100));
   },
+  validate: transactionServiceErrors,
 };
 
 /** A ticket's first message arrives as `message` (text) or `message[message]=…` (object). */

@@ -6,6 +6,7 @@
 import type { EntityHooks, FieldError, HookContext } from './entity.js';
 import type { Row, SplynxStore } from './store.js';
 import { isBlank } from './validate.js';
+import { activeLoginErrors } from './access/service-login.js';
 
 /** Networks this size or smaller get their host rows on creation; larger ones get rows on first use. */
 const PREFILL_MIN_MASK = 24;
@@ -64,23 +65,26 @@ function take(ctx: HookContext, service: Row): void {
   });
 }
 
+/** A static service's address must be a free host address of an existing network. */
+function staticIpErrors(row: Row, ctx: HookContext, old: Row | undefined): FieldError[] {
+  const errors: FieldError[] = [];
+  if (String(row.taking_ipv4) !== '1') return errors;
+  if (isBlank(row.ipv4)) return [{ field: 'ipv4', message: 'IPv4 cannot be blank.' }];
+  if (old && isStatic(old) && old.ipv4 === row.ipv4) return errors;
+  const ip = String(row.ipv4);
+  const net = containingNetwork(ctx.store, ip);
+  if (!net) return [{ field: 'ipv4', message: `IPv4 "${ip}" is not a host address of any IPv4 network.` }];
+  const usedByRow = ctx.store.find(
+    'ipv4_ips',
+    (r) => r.ip === ip && r.ipv4_networks_id === net.id && Number(r.is_used) === 1 && !holds(r, old?.id),
+  );
+  const usedByService = ctx.store.find('internet_services', (s) => s.id !== old?.id && isStatic(s) && s.ipv4 === ip);
+  if (usedByRow || usedByService) errors.push({ field: 'ipv4', message: `IPv4 "${ip}" has already been taken.` });
+  return errors;
+}
+
 export const internetServiceHooks: EntityHooks = {
-  validate(row, ctx, old) {
-    const errors: FieldError[] = [];
-    if (String(row.taking_ipv4) !== '1') return errors;
-    if (isBlank(row.ipv4)) return [{ field: 'ipv4', message: 'IPv4 cannot be blank.' }];
-    if (old && isStatic(old) && old.ipv4 === row.ipv4) return errors;
-    const ip = String(row.ipv4);
-    const net = containingNetwork(ctx.store, ip);
-    if (!net) return [{ field: 'ipv4', message: `IPv4 "${ip}" is not a host address of any IPv4 network.` }];
-    const usedByRow = ctx.store.find(
-      'ipv4_ips',
-      (r) => r.ip === ip && r.ipv4_networks_id === net.id && Number(r.is_used) === 1 && !holds(r, old?.id),
-    );
-    const usedByService = ctx.store.find('internet_services', (s) => s.id !== old?.id && isStatic(s) && s.ipv4 === ip);
-    if (usedByRow || usedByService) errors.push({ field: 'ipv4', message: `IPv4 "${ip}" has already been taken.` });
-    return errors;
-  },
+  validate: (row, ctx, old, input) => [...activeLoginErrors(row, ctx, old, input), ...staticIpErrors(row, ctx, old)],
   afterCreate(row, ctx) {
     take(ctx, row);
   },

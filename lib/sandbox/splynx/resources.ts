@@ -212,7 +212,9 @@ const defs: EntityDef[] = [
     detach: ['ipv4_ips'],
     fields: fieldList({
       login: str(128, { unique: true }),
-      password: str(255, { default: '' }),
+      // The portal password, and RADIUS's fallback for a service without one (access/radius.ts).
+      // "Customer Response" (single GET) has it, "Customers Response" (lists) does not (L2524, L2608).
+      password: str(255, { default: '', detailOnly: true }),
       status: oneOf(['new', 'active', 'blocked', 'disabled'], 'new'),
       partner_id: ref('partners', { required: true, default: undefined }),
       location_id: ref('locations', { required: true, default: undefined }),
@@ -297,7 +299,8 @@ const defs: EntityDef[] = [
       tariff_id: ref('tariffs_internet', { required: true, default: undefined }),
       router_id: ref('routers'),
       sector_id: int({ default: 0 }),
-      login: str(128, { required: true, unique: true }),
+      // Unique among active services only: access/service-login.ts.
+      login: str(128, { required: true }),
       password: str(255, { default: '' }),
       taking_ipv4: oneOf(['0', '1', '2'], undefined, { required: true }),
       ipv4: { type: 'ipv4', default: '' },

@@ -10,6 +10,7 @@ import type { EntityDef } from './entity.js';
 import type { ListParams } from './query.js';
 import { accepted, invalid, methodNotAllowed, notFound, ok } from './replies.js';
 import { entity, entityOfModule } from './resources.js';
+import { toBill } from './billing/to-bill.js';
 
 export interface RouteRequest {
   method: string;
@@ -84,6 +85,11 @@ crud('admin/support/tickets-statuses', 'ticket_statuses');
 crud('admin/support/tickets-groups', 'ticket_groups');
 crud('admin/support/tickets-types', 'ticket_types');
 crud('admin/config/labels', 'labels');
+
+// Charging: what Splynx would charge a customer (preview, writes nothing) or charges it (generate).
+on('admin/finance/to-bill/(\\d+)--(preview|generate)', {
+  POST: (m, r) => toBill(r.engine, Number(m[1]), m[2] as 'preview' | 'generate', fields(r)),
+});
 
 // Taxes: a single tax comes back wrapped in an array, as the blueprint documents.
 on(

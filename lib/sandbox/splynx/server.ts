@@ -15,6 +15,7 @@ import { dispatch } from './routes.js';
 import { seedFreshInstance } from './seed.js';
 import { SplynxStore } from './store.js';
 import { registerCredential } from '../credentials.js';
+import { radiusRoute } from './access/radius.js';
 
 export interface SplynxSandboxOptions {
   apiKey: string;
@@ -91,6 +92,14 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
       if (sub === 'reset' && req.method === 'POST') {
         store.reset();
         return { status: 200, body: { reset: true } };
+      }
+      if (sub === 'radius/authorize' && req.method === 'POST') {
+        try {
+          return radiusRoute(store, now(), parseBody(req).fields);
+        } catch (e) {
+          if (e instanceof BodyError) return { status: 400, body: { error: e.message } };
+          throw e;
+        }
       }
       return undefined;
     },
