@@ -30,7 +30,11 @@ export interface RadiusAnswer {
   password_source: 'service' | 'customer' | null;
 }
 
-const ended = (s: Row, today: string) => /^\d{4}-\d{2}-\d{2}$/.test(String(s.end_date)) && String(s.end_date) < today;
+/** `0000-00-00` is "endless"; a service is usable through its end date (disabled at the end of that day). */
+const ended = (s: Row, today: string) => {
+  const end = String(s.end_date ?? '');
+  return /^\d{4}-\d{2}-\d{2}$/.test(end) && end !== '0000-00-00' && end < today;
+};
 
 function answer(reason: RadiusReason, service?: Row, source: RadiusAnswer['password_source'] = null): RadiusAnswer {
   return {
