@@ -3,8 +3,9 @@
  * active services." (customer_services.md, "Plan settings"; operations.md "Subscriber access")
  *
  * So only active services count. A disabled, stopped, pending or archived (`hidden`) service may
- * hold the login of an active one: Splynx's own plan change leaves the new service pending with
- * the same login, and a customer going inactive gets a stopped copy of the disabled service. What
+ * hold the login of an active one: a customer going inactive has its service disabled and a
+ * "duplicate of the previous service" created stopped, which becomes active when the customer pays
+ * while the original stays disabled (customer_services.md, point 5). What
  * is refused is a second active service with the login: creating one, giving an active service a
  * login an active service holds, or activating a service whose login an active service holds.
  * Compared ignoring case, like every uniqueness rule of the sandbox (MySQL's collation).
