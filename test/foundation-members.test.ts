@@ -449,7 +449,7 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   });
   const lateFee = t.services.find((s) => s.name === 'Late Fee')!;
   t.services.push({ ...lateFee, id: '960' });
-  t.account_billing_parameters[1].bill_day = 31;
+  t.account_billing_parameters[1].bill_day = 32; // no month has it (29–31 move by the bill-day table)
   t.account_billing_parameters[2].months_to_bill = 3;
 
   const w = await world('dirty', t);
