@@ -55,7 +55,8 @@ after(async () => {
 
 // Seed 31 has void invoices, a failed payment, prepayments, an uninvoiced charge, network-site
 // tickets, a follow-up ticket, incoming replies and comments.
-const clean = cleanSnapshot(generateIsp({ accounts: 60, seed: 31 }).tables as unknown as Record<string, Row[]>).tables;
+// Seed 34: a small ISP whose invoices include void ones.
+const clean = cleanSnapshot(generateIsp({ accounts: 60, seed: 34 }).tables as unknown as Record<string, Row[]>).tables;
 
 async function reset() {
   await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });

@@ -449,7 +449,7 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   });
   const lateFee = t.services.find((s) => s.name === 'Late Fee')!;
   t.services.push({ ...lateFee, id: '960' });
-  t.account_billing_parameters[1].bill_day = 31;
+  t.account_billing_parameters[1].bill_day = 32; // no month has it (29–31 move by the bill-day table)
   t.account_billing_parameters[2].months_to_bill = 3;
 
   const w = await world('dirty', t);
@@ -485,7 +485,8 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   // Billing and notes of accounts that did not become customers, and contacts of accounts that do not exist.
   const failedAccounts = new Set(out.customers.errors.map((e) => e.source_id));
   assert.ok(failedAccounts.size > 0);
-  for (const b of t.account_billing_parameters.slice(3).filter((x) => failedAccounts.has(String(x.account_id))))
+  // (A bill day Splynx cannot take is the row's own problem, reported first, like a bad field value.)
+  for (const b of t.account_billing_parameters.slice(3).filter((x) => failedAccounts.has(String(x.account_id)) && Number(x.bill_day) <= 28))
     assert.equal(category('customer_billing', String(b.id)), 'data');
   const orphan = ds.dirty.find((m) => m.class === 'orphan_reference' && m.table === 'contacts');
   assert.ok(orphan, 'the dirty ISP has an orphan contact');

@@ -37,8 +37,17 @@ const DEFECTS: Record<DirtyClass, (d: SonarDataset, r: SonarRecord, m: DirtyMark
     return /^\d+$/.test(n) && (n.length !== 10 || r.number_formatted !== `(${n.slice(0, 3)}) ${n.slice(3, 6)}-${n.slice(6)}`);
   },
   orphan_reference: (_d, _r, m, orphans) => orphans.has(`${m.table}/${m.id}/${m.field}`),
-  archived_account: (_d, r) =>
-    r.archived_at !== null && Date.parse(r.archived_at as string) >= Date.parse(r.created_at as string) && r.archived_by_user_id !== null,
+  archived_account: (d, r) =>
+    r.archived_at !== null &&
+    Date.parse(r.archived_at as string) >= Date.parse(r.created_at as string) &&
+    r.archived_by_user_id !== null &&
+    r.next_bill_date !== null &&
+    d.tables.account_statuses[Number(r.account_status_id) - 1].activates_account === true,
+  billing_mismatch: (d, r, m) => {
+    if (m.table === 'account_services') return r.next_bill_date !== d.tables.accounts[Number(r.account_id) - 1].next_bill_date;
+    const [was, now] = m.detail.match(/-?\d+/g)!.map(Number);
+    return was !== now && r.next_recurring_charge_amount === now;
+  },
   zero_price_service: (d, r) => r.price_override === 0 && (d.tables.services[Number(r.service_id) - 1].amount as number) > 0,
   duplicate_login: (d, r, m) => hasTwin(d, m.table, 'username', r),
   edge_date: (_d, r, m) =>

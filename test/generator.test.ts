@@ -226,7 +226,16 @@ describe('clean data is internally consistent', () => {
       }
       if (account.next_bill_date !== null)
         assert.ok((account.next_bill_date as string) > REFERENCE_DAY, `account ${account.id} next bill in the past`);
-      assert.equal(account.archived_at, null);
+      // Sonar bills an account while its status activates it and it is not archived, and only then.
+      const activates = medium.tables.account_statuses[Number(account.account_status_id) - 1].activates_account === true;
+      const billed = activates && account.archived_at === null && account.activation_date !== null;
+      assert.equal(account.next_bill_date !== null, billed, `account ${account.id}: next bill ${account.next_bill_date}`);
+      if (!billed) assert.equal(account.next_recurring_charge_amount, 0, `account ${account.id} is not billed but states a charge`);
+      if (account.archived_at !== null) {
+        assert.ok(!activates, `archived account ${account.id} is in an activating status`);
+        assert.ok(Date.parse(account.archived_at as string) > Date.parse(account.created_at as string));
+        assert.ok(Date.parse(account.updated_at as string) >= Date.parse(account.archived_at as string));
+      }
     }
     for (const s of medium.tables.account_services) if (s.next_bill_date !== null) assert.ok((s.next_bill_date as string) > REFERENCE_DAY);
     for (const t of medium.tables.tickets) {
@@ -303,6 +312,63 @@ describe('clean data is internally consistent', () => {
       if (field.enum_options) assert.ok((field.enum_options as string[]).includes(v.value as string));
       if (field.type === 'DATE') assert.match(v.value as string, /^\d{4}-\d{2}-\d{2}$/);
       if (field.type === 'BOOLEAN') assert.ok(v.value === 'true' || v.value === 'false');
+    }
+  });
+
+  test("billing: services on their account's cycle, a next charge made of them, bill days 29–31 kept and clamped", () => {
+    const { accounts, account_services, account_billing_parameters, services } = medium.tables;
+    const monthly = new Map<string, number>();
+    for (const as of account_services) {
+      const service = services[Number(as.service_id) - 1];
+      const account = accounts[Number(as.account_id) - 1];
+      assert.equal(as.next_bill_date, account.next_bill_date, `account service ${as.id} is on another cycle than its account`);
+      if (service.application !== 'DEBIT' || service.type === 'ONETIME') continue;
+      const price = (as.price_override as number | null) ?? (service.amount as number);
+      monthly.set(String(as.account_id), (monthly.get(String(as.account_id)) ?? 0) + price * (as.quantity as number));
+    }
+    for (const a of accounts) {
+      if (a.next_bill_date === null) continue;
+      // Tax comes on top of the services (no regional rate above 13%), never below them.
+      const net = monthly.get(String(a.id)) ?? 0;
+      const charge = a.next_recurring_charge_amount as number;
+      assert.ok(charge >= net && charge <= Math.round(net * 1.13), `account ${a.id}: next charge ${charge}, services ${net}`);
+    }
+    const late = account_billing_parameters.filter((b) => (b.bill_day as number) >= 29);
+    assert.ok(late.length > 0, 'no account bills on the 29th to 31st');
+    for (const b of late) {
+      const next = accounts[Number(b.account_id) - 1].next_bill_date as string | null;
+      if (next === null) continue;
+      const [y, m, d] = next.split('-').map(Number);
+      const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+      assert.equal(d, Math.min(b.bill_day as number, lastDay), `bill day ${b.bill_day} → next bill ${next}`);
+    }
+  });
+
+  test('churn: archived accounts are a regular share, some still holding their services, none billed', () => {
+    const { accounts, account_services } = medium.tables;
+    const archived = accounts.filter((a) => a.archived_at !== null);
+    assertBetween(archived.length / accounts.length, 0.06, 0.16, 'archived accounts');
+    const withServices = new Set(account_services.map((s) => String(s.account_id)));
+    assert.ok(archived.filter((a) => withServices.has(String(a.id))).length >= archived.length / 4, 'archived accounts keep services');
+    assert.ok(archived.every((a) => a.next_bill_date === null && a.next_recurring_charge_amount === 0));
+  });
+
+  test('a static IP is only ever on an account with an internet service', () => {
+    const { accounts, account_services, services, ip_assignments, radius_accounts } = medium.tables;
+    const data = new Set(
+      account_services.filter((s) => services[Number(s.service_id) - 1].type === 'DATA').map((s) => String(s.account_id)),
+    );
+    for (const ip of ip_assignments) {
+      if (ip.soft) continue;
+      const owner =
+        ip.ipassignmentable_type === 'Account'
+          ? String(ip.ipassignmentable_id)
+          : ip.ipassignmentable_type === 'RadiusAccount'
+            ? String(radius_accounts[Number(ip.ipassignmentable_id) - 1].account_id)
+            : null;
+      if (owner === null) continue;
+      assert.ok(data.has(owner), `static ${ip.subnet} on account ${owner}, which has no internet service`);
+      assert.equal(accounts[Number(owner) - 1].archived_at, null, `static ${ip.subnet} on archived account ${owner}`);
     }
   });
 

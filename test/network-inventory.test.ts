@@ -80,7 +80,20 @@ after(async () => {
 });
 
 const isp = (seed: number) => cleanSnapshot(generateIsp({ accounts: 120, seed }).tables as unknown as Record<string, Row[]>).tables;
-const clean = isp(31);
+
+/**
+ * Sonar lets a static IP stay on an account that no longer has an internet service (a plan changed
+ * or removed); the generator never leaves one, so one is made here: the migration must report it.
+ */
+function withHomelessStatic(tables: Record<string, Row[]>): Record<string, Row[]> {
+  const hasData = (account: unknown) => dataServicesOf(tables, String(account)).length > 0;
+  const donor = [...staticsByAccount(tables)].find(([account, statics]) => statics.length > 1 && hasData(account));
+  const homeless = tables.accounts.find((a) => !a.archived_at && !hasData(a.id));
+  assert.ok(donor && homeless, 'the seed has an account with several statics and one without an internet service');
+  const moved = donor[1].at(-1)!;
+  Object.assign(moved, { ipassignmentable_type: 'Account', ipassignmentable_id: homeless.id });
+  return tables;
+}
 
 function transformContextFor(name: string, tables: Record<string, Row[]>, ledger: Ledger, dryRunCreated?: Set<string>) {
   const ctx = transformContext({
@@ -147,6 +160,7 @@ const dataServicesOf = (tables: Record<string, Row[]>, account: string) =>
   tables.account_services.filter(
     (s) => String(s.account_id) === account && tables.services.find((x) => x.id === s.service_id)?.type === 'DATA',
   );
+const clean = withHomelessStatic(isp(31));
 const siteIp = (tables: Record<string, Row[]>, site: Row) =>
   tables.ip_assignments.find((a) => a.ipassignmentable_type === 'NetworkSite' && a.ipassignmentable_id === site.id && !a.soft)?.subnet as
     string | undefined;

@@ -99,7 +99,9 @@ test('one customer without its dependencies fails with what is missing; with the
 test('stop-on-error stops at the first bad record; a resumed run finishes without redoing anything', async () => {
   const { run, ledger } = await fresh('stop');
   const dirty = structuredClone(clean);
-  dirty.accounts[5] = { ...dirty.accounts[5], account_status_id: '999' };
+  // An archived account is disabled whatever its status, so the bad status goes on one that is not.
+  const bad = dirty.accounts.findIndex((a, i) => i >= 5 && !a.archived_at);
+  dirty.accounts[bad] = { ...dirty.accounts[bad], account_status_id: '999' };
   const stopped = await run('s1', dirty);
   assert.equal(stopped.stopped, true);
   assert.equal(stopped.errors.length, 1);

@@ -48,7 +48,9 @@ test('prints the five settings, serves both APIs with them, and stops cleanly on
   const sonar = await fetch(`${s.SONAR_URL}/api/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${s.SONAR_API_KEY}` },
-    body: JSON.stringify({ query: '{ accounts(paginator: {page: 1, records_per_page: 1}) { page_info { total_count } } }' }),
+    body: JSON.stringify({
+      query: '{ accounts(include_archived: true, paginator: {page: 1, records_per_page: 1}) { page_info { total_count } } }',
+    }),
   });
   assert.equal(sonar.status, 200);
   const body = (await sonar.json()) as { data: { accounts: { page_info: { total_count: number } } } };

@@ -1,6 +1,6 @@
 /**
  * Dirty data, proven record by record: for every mark the generator left (lib/sandbox/generator/
- * dirty.ts, 14 classes), the marked record must end one of three documented ways:
+ * dirty.ts, 15 classes), the marked record must end one of three documented ways:
  *
  * - `cleaned`: a rule of lib/clean changed the value (the change log names the rule);
  * - `kept`: it reaches Splynx as Sonar has it, because a documented rule says that is right
@@ -86,7 +86,7 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     categories: ['data'],
   },
   archived_account: {
-    rule: 'an archived account becomes a disabled customer (lib/entities/customers.ts)',
+    rule: 'an archived account becomes a disabled customer, even in a status that activates it and with a next bill date (lib/entities/customers.ts)',
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation', 'validation'],
     check: (m, ev) => {
@@ -94,6 +94,15 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
       return c && c.status === 'disabled'
         ? null
         : `customer for account ${m.id} is ${c ? `status ${text(c.status)}` : 'not in Splynx'}, not disabled`;
+    },
+  },
+  billing_mismatch: {
+    rule: "the services load as Sonar holds them (each service's own next_bill_date first); the first-bill check names the account whose stated next charge disagrees",
+    outcomes: ['kept', 'reported'],
+    categories: ['data'],
+    check: (m, ev, t) => {
+      if (m.table === 'accounts') return ev.customers.has(m.id) ? null : `customer for account ${m.id} is not in Splynx`;
+      return t && !ev.loaded(t.entity, t.id) ? `${t.entity} ${t.id} is not in Splynx` : null;
     },
   },
   zero_price_service: {

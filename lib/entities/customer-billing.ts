@@ -5,7 +5,7 @@
  * | Sonar `account_billing_parameters`    | Splynx customer billing         | note                                                     |
  * |---------------------------------------|---------------------------------|----------------------------------------------------------|
  * | `account_id`                          | the customer PUT to             | via the migrated customers                               |
- * | `bill_day` (else `invoice_day`)       | `billing_date`                  | Splynx bills on days 1–28: a later day is refused        |
+ * | `bill_day` (else `invoice_day`)       | `billing_date`                  | Splynx bills on days 1–28: the 29th–31st move by the `bill-day` mapping table (1 or 28) |
  * | `due_days`                            | `billing_due`                   | days to pay                                              |
  * | `grace_days`                          | `grace_period`                  | days past due before Splynx acts                         |
  * | `months_to_bill` = 1                  | (Splynx bills monthly)          | any other number is refused: Splynx has no per-customer multi-month cycle |
@@ -42,6 +42,13 @@ const payload = z.object({
   billing_city: z.string().max(32),
 });
 type Payload = z.infer<typeof payload>;
+
+/** Splynx bills on days 1 to 28, so that every month has the day (finance_settings.md). */
+const LAST_SPLYNX_DAY = 28;
+const BILL_DAY_TABLE = 'bill-day';
+export const MAPPING_SPECS = {
+  [BILL_DAY_TABLE]: { name: BILL_DAY_TABLE, describes: 'Splynx billing day for a Sonar bill day past the 28th', allowed: ['1', '28'] },
+} as const;
 
 const BILLING_ROLE = /bill|accounts? payable|\bA\/?P\b|financ|accounting|invoice/i;
 
@@ -81,11 +88,11 @@ export const customerBilling: EntityModule<Payload> = {
         'billing_date',
         `Set a bill day on account ${b.account_id} in Sonar`,
       );
-    if (day < 1 || day > 28)
+    if (day < 1 || day > 31)
       throw new TransformError(
-        `account ${b.account_id} bills on day ${day}; Splynx bills on days 1 to 28`,
+        `account ${b.account_id} bills on day ${day}, which no month has`,
         'billing_date',
-        `Move the bill day of account ${b.account_id} to 28 or earlier in Sonar (or accept 28 by setting it there)`,
+        `Correct the bill day of account ${b.account_id} in Sonar`,
       );
     const months = whole(b, 'months_to_bill') ?? 1;
     if (months !== 1)
@@ -102,7 +109,7 @@ export const customerBilling: EntityModule<Payload> = {
     const address = mailingAddress(b.account_id, ctx);
     return {
       customer_id: customerId,
-      billing_date: day,
+      billing_date: day > LAST_SPLYNX_DAY ? Number(ctx.mapping(BILL_DAY_TABLE).lookup(day)) : day,
       billing_due: whole(b, 'due_days') ?? 0,
       grace_period: whole(b, 'grace_days') ?? 0,
       make_invoices: '1',
@@ -114,4 +121,27 @@ export const customerBilling: EntityModule<Payload> = {
   },
   attachTo: (p) => p.customer_id,
   naturalKey: (p) => ({ key: `billing of customer ${p.customer_id}`, find: async () => p.customer_id }),
+  mappings: [{ name: BILL_DAY_TABLE, propose: proposeBillDays }],
 };
+
+/**
+ * Splynx's documentation offers the 28th or the 1st for customers billed on the 29th to 31st. The
+ * 1st is proposed: it bills a day or three after Sonar would have, never before, and the first
+ * Splynx bill covers the days in between, so no day is billed twice or not at all.
+ */
+function proposeBillDays(ctx: TransformContext) {
+  const counts = new Map<number, number>();
+  for (const b of ctx.tables.account_billing_parameters ?? []) {
+    const day = Number(b.bill_day ?? b.invoice_day);
+    if (day > LAST_SPLYNX_DAY && day <= 31) counts.set(day, (counts.get(day) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort(([a], [b]) => a - b)
+    .map(([day, records]) => ({
+      sonar_id: String(day),
+      sonar_value: `bill day ${day}`,
+      splynx_value: '1',
+      reason: `Splynx bills on days 1 to 28; the 1st bills ${day === 31 ? 'a day' : `${32 - day} days`} after Sonar would in a long month, never before, and the first bill prorates the days between`,
+      records: String(records),
+    }));
+}

@@ -6,7 +6,7 @@
 import { customerFields } from './additional-fields.js';
 import { EXISTING_SPECS } from './existing-records.js';
 import { administrators, MAPPING_SPECS as ADMINISTRATOR_MAPPINGS } from './administrators.js';
-import { customerBilling } from './customer-billing.js';
+import { customerBilling, MAPPING_SPECS as BILLING_MAPPINGS } from './customer-billing.js';
 import { customerContacts } from './customer-contacts.js';
 import { customerEquipment } from './customer-equipment.js';
 import { customerFieldValues } from './customer-field-values.js';
@@ -79,6 +79,7 @@ export const ENTITIES: EntityModule[] = [
 export const MAPPING_SPECS = {
   ...EXISTING_SPECS,
   ...CUSTOMER_MAPPINGS,
+  ...BILLING_MAPPINGS,
   ...ADMINISTRATOR_MAPPINGS,
   ...NETWORK_SITE_MAPPINGS,
   ...INVENTORY_MAPPINGS,

@@ -42,7 +42,8 @@ interface Choice {
 }
 
 const OVERRIDE_REASONS = ['Retention offer', 'Price lock', 'Bundle discount', 'Multi-year agreement', 'Non-profit rate'];
-export const LIFECYCLES_WITH_SERVICES: Lifecycle[] = ['active', 'pending', 'suspended', 'delinquent'];
+/** Accounts that left keep the services they had, as Sonar keeps them on an archived account. */
+export const LIFECYCLES_WITH_SERVICES: Lifecycle[] = ['active', 'pending', 'suspended', 'delinquent', 'former'];
 
 function chooseServices(ctx: GenContext, services: ServiceCatalog, setup: ServiceSetup): Choice[] {
   const { rng } = ctx;
@@ -67,7 +68,8 @@ function chooseServices(ctx: GenContext, services: ServiceCatalog, setup: Servic
     choices.push(plain(service(rng.pick(['Email Hosting', 'Web Hosting', 'Managed Wi-Fi']))));
   }
   const has = (name: string) => choices.some((c) => c.service.name === name);
-  if (rng.chance(business ? 0.2 : 0.015))
+  // A static IP rides on an internet service: without one, the ISP has nowhere to route it.
+  if (rng.chance(business ? 0.2 : 0.015) && choices.some((c) => c.service.type === 'DATA'))
     choices.push(
       plain(
         service('Static IP Address'),
@@ -92,7 +94,8 @@ function chooseServices(ctx: GenContext, services: ServiceCatalog, setup: Servic
     );
   }
   if (setup.printInvoice && rng.chance(0.3)) choices.push(plain(service('Paper Invoice Fee')));
-  return choices;
+  // An account that left keeps its plan on record; the add-ons went with the equipment.
+  return setup.lifecycle === 'former' ? choices.slice(0, 1) : choices;
 }
 
 export function insertAccountServices(
@@ -185,7 +188,9 @@ function provision(
       });
     }
   }
-  for (let i = 0; i < staticQuantity; i++) {
+  // An ISP takes back the static addresses of an account that left; its login stays on record.
+  const statics = setup.lifecycle === 'former' ? 0 : staticQuantity;
+  for (let i = 0; i < statics; i++) {
     const ip = network.statics.next();
     const viaRadius = radiusId !== null && rng.chance(0.5);
     t.insert('ip_assignments', setup.installedMs, {
@@ -195,7 +200,7 @@ function provision(
       subnet_id: ip.subnetId,
       ip_pool_id: null,
       soft: false,
-      description: staticQuantity > 1 ? `Static block ${i + 1}/${staticQuantity}` : 'Static IP',
+      description: statics > 1 ? `Static block ${i + 1}/${statics}` : 'Static IP',
       reference: null,
     });
   }

@@ -5,7 +5,7 @@
  */
 import { insertAccountServices, LIFECYCLES_WITH_SERVICES, type AccountServiceFact } from './account-services.js';
 import type { AccountKind, Catalog, Lifecycle, StatusRef } from './catalog.js';
-import { addDays, DAY_MS, formatDate, HOUR_MS, localDay, localTime, nextDayOfMonth } from './clock.js';
+import { addDays, DAY_MS, formatDate, formatDatetime, HOUR_MS, localDay, localTime, nextDayOfMonth } from './clock.js';
 import type { GenContext } from './context.js';
 import { insertCustomData } from './custom-data.js';
 import { geopoint, insertAddress, pickTown, type Geography, type Region, type Town } from './geography.js';
@@ -31,7 +31,11 @@ export interface AccountFacts {
   kind: AccountKind;
   lifecycle: Lifecycle;
   activationDay: number | null;
+  /** When Sonar bills the account next; null when it no longer bills it (status, archive). */
   nextBillDay: number | null;
+  /** The day of its billing cycle after the reference time, billed or not: anchors its invoice history. */
+  cycleDay: number | null;
+  archived: boolean;
   dueDays: number;
   taxExempt: boolean;
   region: Region;
@@ -83,10 +87,23 @@ function planAccounts(ctx: GenContext, catalog: Catalog): Plan[] {
   return plans.sort((a, b) => a.createdMs - b.createdMs);
 }
 
+/**
+ * Churn: most accounts that left are archived some time after they left, so an ISP's archive is
+ * a regular share of its accounts (their services kept on them, as Sonar keeps them).
+ */
+function archiveTime(ctx: GenContext, status: StatusRef, activationDay: number | null, createdMs: number): number | null {
+  const share = status.spec.archived ?? 0;
+  if (!share || !ctx.rng.chance(share)) return null;
+  const from = Math.max(createdMs, activationDay ?? createdMs) + 30 * DAY_MS;
+  const to = ctx.referenceMs - 7 * DAY_MS;
+  return from >= to ? to : ctx.rng.float(from, to);
+}
+
 function insertBillingParameters(ctx: GenContext, accountId: string, createdMs: number, kind: AccountKind, activationDay: number | null) {
   const { rng, t } = ctx;
   const anniversary = activationDay !== null && rng.chance(0.3);
-  const billDay = anniversary ? Math.min(28, new Date(activationDay).getUTCDate()) : 1;
+  // Anniversary billing keeps the activation day, 29th to 31st included (Sonar clamps short months).
+  const billDay = anniversary ? new Date(activationDay).getUTCDate() : 1;
   const dueDays = rng.pick([10, 14, 15, 21, 30]);
   const taxExempt = kind === 'GOVERNMENT' || rng.chance(0.01);
   const printInvoice = rng.chance(kind === 'RESIDENTIAL' ? 0.08 : 0.15);
@@ -140,27 +157,38 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
         : Math.min(addDays(localDay(createdMs), rng.int(0, 14)), addDays(ctx.referenceDay, -31));
     const installedMs = activationDay === null ? createdMs : activationDay + rng.float(15, 23) * HOUR_MS;
     const billing = insertBillingParameters(ctx, id, createdMs, kind, activationDay);
-    const billed = lifecycle === 'active' || lifecycle === 'suspended' || lifecycle === 'delinquent';
-    const nextBillDay = billed ? nextDayOfMonth(ctx.referenceDay, billing.billDay) : null;
+    // Sonar bills an account while its status activates it and it is not archived; the others
+    // keep the cycle they were billed on (their invoice history) but have no next bill.
+    const archivedMs = archiveTime(ctx, plan.status, activationDay, createdMs);
+    const billed = plan.status.spec.activates && archivedMs === null;
+    const cycleDay = activationDay === null ? null : nextDayOfMonth(ctx.referenceDay, billing.billDay);
+    const nextBillDay = billed ? cycleDay : null;
 
-    const account = t.insert('accounts', createdMs, {
-      name: identity.accountName,
-      account_status_id: plan.status.id,
-      account_type_id: catalog.types.get(kind)!,
-      company_id: companyId,
-      activation_date: activationDay === null ? null : formatDate(activationDay),
-      activation_time: activationDay === null ? null : localTime(installedMs),
-      archived_at: null,
-      archived_by_user_id: null,
-      is_delinquent: plan.status.spec.delinquent,
-      next_bill_date: nextBillDay === null ? null : formatDate(nextBillDay),
-      next_recurring_charge_amount: 0,
-      parent_account_id: parent?.id ?? null,
-      geopoint: null,
-      data_usage_percentage: null,
-    });
+    const account = t.insert(
+      'accounts',
+      createdMs,
+      {
+        name: identity.accountName,
+        account_status_id: plan.status.id,
+        account_type_id: catalog.types.get(kind)!,
+        company_id: companyId,
+        activation_date: activationDay === null ? null : formatDate(activationDay),
+        activation_time: activationDay === null ? null : localTime(installedMs),
+        archived_at: archivedMs === null ? null : formatDatetime(archivedMs),
+        archived_by_user_id: archivedMs === null ? null : rng.pick(world.catalog.staff).id,
+        is_delinquent: plan.status.spec.delinquent,
+        next_bill_date: nextBillDay === null ? null : formatDate(nextBillDay),
+        next_recurring_charge_amount: 0,
+        parent_account_id: parent?.id ?? null,
+        geopoint: null,
+        data_usage_percentage: null,
+      },
+      archivedMs === null ? undefined : Math.max(archivedMs, createdMs),
+    );
 
-    const withServices = LIFECYCLES_WITH_SERVICES.includes(lifecycle);
+    // Most accounts that left had their services removed; some (an archive kept as it was) still hold them.
+    const withServices =
+      LIFECYCLES_WITH_SERVICES.includes(lifecycle) && (lifecycle !== 'former' || rng.chance(archivedMs === null ? 0.3 : 0.5));
     const speeds = ATTAINABLE_BY_FAMILY[site.family];
     const address = insertAddress(ctx, town, {
       owner: { type: 'Account', id },
@@ -218,6 +246,8 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
       lifecycle,
       activationDay,
       nextBillDay,
+      cycleDay,
+      archived: archivedMs !== null,
       dueDays: billing.dueDays,
       taxExempt: billing.taxExempt,
       region: town.region,

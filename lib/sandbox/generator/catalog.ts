@@ -18,6 +18,8 @@ interface StatusSpec {
   weight: number;
   lifecycle: Lifecycle;
   delinquent: boolean;
+  /** Share of the accounts in this status that have been archived (churn kept for the record). */
+  archived?: number;
 }
 
 // Thirteen statuses, as on the real 10k-account instance; weights are shares of accounts.
@@ -31,7 +33,16 @@ const STATUSES: StatusSpec[] = [
   { name: 'Prospect', activates: false, color: 'BBDEFB', icon: 'FLAG759796', weight: 1.5, lifecycle: 'lead', delinquent: false },
   { name: 'Suspended', activates: false, color: 'F9A825', icon: 'PAUSE759839', weight: 2, lifecycle: 'suspended', delinquent: false },
   { name: 'Delinquent', activates: false, color: 'EF6C00', icon: 'ALERT759619', weight: 3, lifecycle: 'delinquent', delinquent: true },
-  { name: 'Collections', activates: false, color: 'B71C1C', icon: 'DOLLAR759336', weight: 1, lifecycle: 'former', delinquent: true },
+  {
+    name: 'Collections',
+    activates: false,
+    color: 'B71C1C',
+    icon: 'DOLLAR759336',
+    weight: 1,
+    lifecycle: 'former',
+    delinquent: true,
+    archived: 0.1,
+  },
   {
     name: 'Disconnected - Non-Pay',
     activates: false,
@@ -40,9 +51,19 @@ const STATUSES: StatusSpec[] = [
     weight: 2,
     lifecycle: 'former',
     delinquent: true,
+    archived: 0.4,
   },
-  { name: 'Inactive', activates: false, color: '9E9E9E', icon: 'CIRCLE', weight: 7, lifecycle: 'former', delinquent: false },
-  { name: 'Cancelled', activates: false, color: '616161', icon: 'STOP759926', weight: 8, lifecycle: 'former', delinquent: false },
+  { name: 'Inactive', activates: false, color: '9E9E9E', icon: 'CIRCLE', weight: 7, lifecycle: 'former', delinquent: false, archived: 0.6 },
+  {
+    name: 'Cancelled',
+    activates: false,
+    color: '616161',
+    icon: 'STOP759926',
+    weight: 8,
+    lifecycle: 'former',
+    delinquent: false,
+    archived: 0.8,
+  },
 ];
 
 export type AccountKind = 'RESIDENTIAL' | 'COMMERCIAL' | 'GOVERNMENT';

@@ -99,10 +99,13 @@ export function addMonths(day: number, months: number, dayOfMonth = new Date(day
   return Date.UTC(f.getUTCFullYear(), f.getUTCMonth(), Math.min(dayOfMonth, lastDay));
 }
 
-/** The first day strictly after `day` that falls on `dayOfMonth`. */
+/**
+ * The first day strictly after `day` that falls on `dayOfMonth`, clamped to the month's last day:
+ * an account billed on the 31st is billed on 30 April and 28 (or 29) February, as Sonar does.
+ */
 export function nextDayOfMonth(day: number, dayOfMonth: number): number {
   const d = new Date(day);
-  const thisMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), dayOfMonth);
+  const thisMonth = addMonths(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1), 0, dayOfMonth);
   return thisMonth > day ? thisMonth : addMonths(thisMonth, 1, dayOfMonth);
 }
 

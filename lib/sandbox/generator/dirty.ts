@@ -4,7 +4,7 @@
  * No two classes touch the same field of the same record, so every mark still shows its defect.
  */
 import type { DirtyMark, SonarRecord } from '../dataset.js';
-import { DAY_MS, formatDate, formatDatetime } from './clock.js';
+import { addMonths, DAY_MS, formatDate, formatDatetime } from './clock.js';
 import type { GenContext } from './context.js';
 import { BLANK_NAMES, brokenEmail, longAddressLine, longCity, messyPhone, padded, UNICODE_NAMES } from './dirty-variants.js';
 import type { TableName } from './tables.js';
@@ -12,6 +12,7 @@ import type { TableName } from './tables.js';
 export const DIRTY_CLASSES = [
   'orphan_reference',
   'archived_account',
+  'billing_mismatch',
   'zero_price_service',
   'edge_date',
   'missing_name',
@@ -100,20 +101,37 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
   },
 
   archived_account(d) {
-    const former = new Set(
+    // Churned accounts are archived regularly (accounts.ts); the dirt is an archive that the rest of
+    // the record contradicts: a status that still activates it and a next bill date still set.
+    const activating = new Set(
       d
         .rows('account_statuses')
-        .filter((s) => ['Inactive', 'Cancelled', 'Disconnected - Non-Pay', 'Collections'].includes(s.name as string))
+        .filter((s) => s.activates_account === true)
         .map((s) => s.id),
     );
     const users = d.rows('users');
-    for (const t of d.choose(targets(d, 'accounts', 'archived_at', (r) => former.has(r.account_status_id)))) {
+    for (const t of d.choose(targets(d, 'accounts', 'archived_at', (r) => !r.archived_at && activating.has(r.account_status_id)))) {
       const created = Date.parse(t.record.created_at as string);
       const archived = d.ctx.rng.float(created, d.ctx.referenceMs);
       t.record.archived_at = formatDatetime(archived);
       t.record.archived_by_user_id = d.ctx.rng.pick(users).id;
       if (Date.parse(t.record.updated_at as string) < archived) t.record.updated_at = t.record.archived_at;
-      d.mark('archived_account', t, `archived at ${t.record.archived_at}`);
+      d.mark('archived_account', t, `archived at ${t.record.archived_at} in an active status, next bill ${t.record.next_bill_date}`);
+    }
+  },
+
+  billing_mismatch(d) {
+    // What Sonar says it will bill next disagrees with the account's services: a stale amount, or
+    // one service on another cycle than its account.
+    for (const t of d.choose(targets(d, 'accounts', 'next_recurring_charge_amount', (r) => r.next_bill_date !== null))) {
+      const was = t.record.next_recurring_charge_amount as number;
+      t.record.next_recurring_charge_amount = was + d.ctx.rng.pick([-1500, -500, 500, 1000, 2500]);
+      d.mark('billing_mismatch', t, `next_recurring_charge_amount ${was} → ${t.record.next_recurring_charge_amount}`);
+    }
+    for (const t of d.choose(targets(d, 'account_services', 'next_bill_date', (r) => r.next_bill_date !== null))) {
+      const was = t.record.next_bill_date as string;
+      t.record.next_bill_date = formatDate(addMonths(Date.parse(`${was}T00:00:00Z`), 1));
+      d.mark('billing_mismatch', t, `next_bill_date ${was} → ${t.record.next_bill_date}, a cycle after its account's`);
     }
   },
 

@@ -217,14 +217,18 @@ function insertUnbilledCharge(ctx: GenContext, services: ServiceCatalog, account
 export function generateFinance(ctx: GenContext, services: ServiceCatalog, accounts: AccountFacts[]): void {
   const { rng } = ctx;
   for (const account of accounts) {
-    if (account.nextBillDay === null || account.activationDay === null || !account.services.length) continue;
+    // Accounts billed now, and those paused for non-payment or on request, have recent invoices;
+    // accounts that left have their history in an older Sonar (none is generated for them).
+    const paused = account.lifecycle === 'suspended' || account.lifecycle === 'delinquent';
+    const anchor = account.nextBillDay ?? (paused ? account.cycleDay : null);
+    if (anchor === null || account.activationDay === null || !account.services.length) continue;
     const history = rng.weighted([
       [1, 35],
       [2, 40],
       [3, 25],
     ] as const);
     for (let k = history; k >= 1; k--) {
-      const invoiceDay = addMonths(account.nextBillDay, -k);
+      const invoiceDay = addMonths(anchor, -k);
       if (invoiceDay < account.activationDay) continue;
       const lines = linesFor(ctx, services, account, invoiceDay);
       if (lines.length) insertInvoice(ctx, account, invoiceDay, lines, account.lifecycle === 'delinquent' && k <= 2);
