@@ -33,6 +33,22 @@ export interface Chart {
   empty?: string;
 }
 
+/** What to look for in each chart, by name (a per-notebook `errors-<phases>` chart as `errors`): report.html's captions. */
+export const CHART_CAPTIONS: Record<string, string> = {
+  'account-statuses':
+    'Accounts per Sonar status and type (notebook 02). Each status needs a Splynx status in the account-status mapping table; a status with many accounts deserves a careful choice.',
+  'data-quality':
+    'Values with a problem per table (notebook 02): required text missing, e-mails and phone numbers invalid as written, values longer than their Splynx field, references to records the snapshot does not hold.',
+  errors:
+    'Error rows per entity and category: start with the longest bar. "data" names what is missing (a partner, a tariff, a mapping row), "validation" a value Splynx refuses, "network" and "api" are mostly settled by running again.',
+  'load-progress':
+    'Records with an outcome over time, one line per phase. A flat stretch is a stall (a slow Splynx, retries); a phase that starts late waited for those it depends on.',
+  reconciliation:
+    'Every selected record by what verify found: green is in Splynx as Sonar had it; orange differs field by field, red failed in the load, purple is pending (run the load again to settle it), grey never loaded.',
+};
+
+export const captionOf = (name: string) => CHART_CAPTIONS[name] ?? CHART_CAPTIONS[name.replace(/-.*$/, '')] ?? '';
+
 export interface ChartOptions {
   /** The run folder to write the SVG into; default the chart's run (in the configured DATA_DIR), else the replay's. */
   runDir?: string;

@@ -10,7 +10,18 @@
  * await chart(reconciliationChart({ rows: counts.rows, differences, money, runId })); // 08
  * ```
  */
-export { chart, chartText, chartRunDir, writeChartSvg, VEGA_LITE_MIME, RUN_DIR_ENV, type Chart, type ChartOptions } from './chart.js';
+export {
+  chart,
+  chartText,
+  captionOf,
+  CHART_CAPTIONS,
+  chartRunDir,
+  writeChartSvg,
+  VEGA_LITE_MIME,
+  RUN_DIR_ENV,
+  type Chart,
+  type ChartOptions,
+} from './chart.js';
 export { renderSvg, CHART_CONFIG, type VegaLiteSpec, type Rendered } from './render.js';
 export { accountStatusChart, qualityChart, QUALITY_KINDS } from './snapshot.js';
 export { errorChart, progressChart, loadProgress, ERROR_CATEGORIES, type ErrorsOf, type ProgressRow } from './run.js';

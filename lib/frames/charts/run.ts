@@ -62,31 +62,42 @@ const MAX_POINTS = 240;
 
 /**
  * A run's progress, per phase, from the ledger's events (read-only). Outcomes are counted per
- * second in SQLite, then added up, so a run of a million events costs one grouped query.
+ * second (per tenth of a second in a run of two minutes or less) in SQLite, then added up, so a
+ * run of a million events costs two grouped queries.
  */
 export function loadProgress(ledgerFile: string, runId: string): ProgressRow[] {
   if (!fs.existsSync(ledgerFile)) return [];
   const db = new Database(ledgerFile, { readonly: true, fileMustExist: true });
-  let seconds: Array<{ second: string; entity: string; n: number; failed: number }>;
+  const outcome = `run_id = ? AND to_state IN (${OUTCOMES.map(() => '?').join(', ')})`;
+  let slots: Array<{ slot: string; entity: string; n: number; failed: number }>;
   try {
-    seconds = db
+    const span = db.prepare(`SELECT MIN(at) AS first, MAX(at) AS last FROM events WHERE ${outcome}`).get(runId, ...OUTCOMES) as {
+      first: string | null;
+      last: string | null;
+    };
+    if (!span.first || !span.last) return [];
+    // `at` is ISO 8601 in UTC: its first 19 characters are the second, 21 the tenth of a second.
+    const width = Date.parse(span.last) - Date.parse(span.first) <= 120_000 ? 21 : 19;
+    slots = db
       .prepare(
-        `SELECT substr(at, 1, 19) AS second, entity, COUNT(*) AS n, SUM(to_state = 'failed') AS failed FROM events
-         WHERE run_id = ? AND to_state IN (${OUTCOMES.map(() => '?').join(', ')}) GROUP BY second, entity ORDER BY second`,
+        `SELECT substr(at, 1, ${width}) AS slot, entity, COUNT(*) AS n, SUM(to_state = 'failed') AS failed FROM events
+         WHERE ${outcome} GROUP BY slot, entity ORDER BY slot`,
       )
-      .all(runId, ...OUTCOMES) as typeof seconds;
+      .all(runId, ...OUTCOMES) as typeof slots;
   } finally {
     db.close();
   }
-  if (!seconds.length) return [];
   const phaseOf = new Map(ENTITIES.map((e) => [e.name, e.phase as string]));
-  const start = Date.parse(`${seconds[0].second}Z`);
-  const span = (Date.parse(`${seconds[seconds.length - 1].second}Z`) - start) / 1000;
-  const step = Math.max(1, Math.ceil(span / MAX_POINTS));
+  const at = (slot: string) => Date.parse(`${slot}${slot.length === 19 ? '' : '00'}Z`);
+  const start = at(slots[0].slot);
+  const spanMs = at(slots[slots.length - 1].slot) - start;
+  // At most MAX_POINTS steps per phase, each a whole number of slots.
+  const slotMs = slots[0].slot.length === 19 ? 1000 : 100;
+  const stepMs = Math.max(slotMs, Math.ceil(spanMs / MAX_POINTS / slotMs) * slotMs);
   const byPhase = new Map<string, Map<number, { n: number; failed: number }>>();
-  for (const s of seconds) {
+  for (const s of slots) {
     const phase = phaseOf.get(s.entity) ?? 'other';
-    const t = Math.ceil((Date.parse(`${s.second}Z`) - start) / 1000 / step) * step;
+    const t = Math.ceil((at(s.slot) - start) / stepMs) * stepMs;
     const points = byPhase.get(phase) ?? new Map<number, { n: number; failed: number }>();
     const p = points.get(t) ?? { n: 0, failed: 0 };
     p.n += s.n;
@@ -94,17 +105,18 @@ export function loadProgress(ledgerFile: string, runId: string): ProgressRow[] {
     points.set(t, p);
     byPhase.set(phase, points);
   }
+  const seconds = (ms: number) => Math.round(ms / 100) / 10;
   const out: ProgressRow[] = [];
   for (const [phase, points] of byPhase) {
     let records = 0;
     let failed = 0;
     const times = [...points.keys()].sort((a, b) => a - b);
-    // Each line starts from zero where its phase started, so a phase's first second shows as a rise.
-    out.push({ phase, seconds: Math.max(0, times[0] - step), records: 0, failed: 0 });
+    // Each line starts from zero where its phase started.
+    out.push({ phase, seconds: seconds(Math.max(0, times[0] - stepMs)), records: 0, failed: 0 });
     for (const t of times) {
       records += points.get(t)!.n;
       failed += points.get(t)!.failed;
-      out.push({ phase, seconds: t, records, failed });
+      out.push({ phase, seconds: seconds(t), records, failed });
     }
   }
   return out;
@@ -127,7 +139,7 @@ export function progressChart(ledgerFile: string, runId: string): Chart {
       ...base(name, title, values),
       width: WIDTH,
       height: 220,
-      mark: { type: 'line', interpolate: 'step-after', point: { size: 18 } },
+      mark: { type: 'line', interpolate: 'linear', point: values.length <= 60 ? { size: 16 } : false },
       encoding: {
         x: { field: 'time', type: 'quantitative', title: minutes ? 'minutes since the first outcome' : 'seconds since the first outcome' },
         y: {
