@@ -49,24 +49,31 @@ export interface StackedBars {
 /** Horizontal bars, longest first, split by `color` in its domain's order, each with its total. */
 export function stackedBars(o: StackedBars): Chart {
   if (!o.rows.length) return emptyChart(o.name, o.title, o.empty, o.runId);
-  const rank = Object.fromEntries(o.color.domain.map((k, i) => [k, i]));
   const scale = presentScale(o.color.domain, o.color.range, new Set(o.rows.map((r) => String(r[o.color.field]))));
-  const values = o.rows.map((r) => ({ ...r, _order: rank[String(r[o.color.field])] ?? o.color.domain.length }));
-  const y = { field: o.y.field, type: 'nominal', title: null, sort: { op: 'sum', field: o.x.field, order: 'descending' } };
   const totals = new Map<string, number>();
   for (const r of o.rows) totals.set(String(r[o.y.field]), (totals.get(String(r[o.y.field])) ?? 0) + Number(r[o.x.field]));
+  // Longest bar first, as an explicit order: a layered, colour-sorted chart cannot sort by a sum itself.
+  const order = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k);
+  const y = { field: o.y.field, type: 'nominal', title: null, sort: order };
   return {
     name: o.name,
     title: o.title,
     rows: o.rows,
     runId: o.runId,
     spec: {
-      ...base(o.name, o.title, values),
+      ...base(o.name, o.title, o.rows),
       width: WIDTH,
       height: { step: 20 },
       encoding: { y },
       layer: [
         {
+          transform: [
+            { calculate: `indexof(${JSON.stringify(scale.domain)}, datum[${JSON.stringify(o.color.field)}])`, as: '_rank' },
+            {
+              calculate: `datum[${JSON.stringify(o.y.field)}] + ': ' + datum[${JSON.stringify(o.x.field)}] + ' ' + datum[${JSON.stringify(o.color.field)}]`,
+              as: '_label',
+            },
+          ],
           mark: { type: 'bar' },
           encoding: {
             x: {
@@ -76,13 +83,15 @@ export function stackedBars(o: StackedBars): Chart {
               title: o.x.title,
               axis: countAxis(Math.max(...totals.values())),
             },
+            // Stacked in the domain's order, so a kind keeps its place in every bar; the rank stays out of the SVG's labels.
+            order: { field: '_rank', type: 'quantitative' },
+            description: { field: '_label', type: 'nominal' },
             color: {
               field: o.color.field,
               type: 'nominal',
               scale,
               legend: { title: null, orient: 'bottom', columns: 6 },
             },
-            order: { field: '_order', type: 'quantitative' },
           },
         },
         {
