@@ -67,7 +67,7 @@ const summary: ReportSection = {
     const verb = r.dry_run ? 'would be ' : '';
     return [
       `<p class="totals">${plural(total.selected, 'record')} selected in ${plural(rows.length, 'entity', 'entities')}: ` +
-        `${n(total.created)} ${verb}created, ${n(total.updated)} ${verb}updated, ${n(total.skipped)} unchanged, ` +
+        `${n(total.created)} ${verb}created, ${n(total.updated)} ${verb}updated, ${n(total.skipped)} unchanged (skipped), ` +
         `${n(total.adopted)} adopted, <strong>${n(total.failed)} failed</strong>.</p>`,
       renderHtml(rows, { maxRows: 0 }),
     ].join('\n');
@@ -118,8 +118,6 @@ const verify: ReportSection = {
     );
     const shown = Math.min(diffs.length, MAX_ROWS);
     return [
-      `<p class="verdict ${v.reconciled ? 'ok' : 'differs'}" data-verdict="${v.reconciled ? 'reconciled' : 'not-reconciled'}">` +
-        `${escapeHtml(summaryLine(v))}</p>`,
       `<p class="meta">Snapshot ${escapeHtml(v.snapshot_id)}; ${v.sample ? `a sample of ${n(v.sample)} records per entity (seed ${v.seed})` : 'every record read back'}.</p>`,
       renderHtml(v.verdicts, { maxRows: 0 }),
       ...(diffs.length
@@ -155,7 +153,7 @@ h3 { font-size: 15px; margin: 18px 0 6px; }
 nav { margin: 10px 0; } nav a { margin-right: 14px; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; } caption { margin-bottom: 4px; }
 th, td { border-bottom: 1px solid #e5e5e5; padding: 3px 8px; vertical-align: top; } th { background: #f6f6f6; }
-td { max-width: 420px; overflow-wrap: anywhere; white-space: normal !important; }
+td { max-width: 420px; overflow-wrap: break-word; white-space: normal !important; }
 figure.chart { margin: 12px 0 22px; } figure.chart svg { max-width: 100%; height: auto; } figcaption { color: #555; font-size: 13px; max-width: 760px; }
 ul.files { columns: 2; } footer { margin-top: 36px; color: #777; font-size: 12px; }
 `;
@@ -180,7 +178,11 @@ function header(run: RunFolder): string {
           : 'Finished: every selected record loaded.';
     lines.push(`<p class="status ${state}" data-status="${state}">${escapeHtml(text)}</p>`);
   }
-  if (v) lines.push(`<p class="meta">Verified ${escapeHtml(cellText(v.finished_at))} against snapshot ${escapeHtml(v.snapshot_id)}.</p>`);
+  if (v)
+    lines.push(
+      `<p class="meta">Verified ${escapeHtml(cellText(v.finished_at))} against snapshot ${escapeHtml(v.snapshot_id)}.</p>`,
+      `<p class="verdict ${v.reconciled ? 'ok' : 'differs'}" data-verdict="${v.reconciled ? 'reconciled' : 'not-reconciled'}">${escapeHtml(summaryLine(v))}</p>`,
+    );
   return lines.join('\n');
 }
 

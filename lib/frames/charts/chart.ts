@@ -42,7 +42,7 @@ export const CHART_CAPTIONS: Record<string, string> = {
   errors:
     'Error rows per entity and category: start with the longest bar. "data" names what is missing (a partner, a tariff, a mapping row), "validation" a value Splynx refuses, "network" and "api" are mostly settled by running again.',
   'load-progress':
-    'Records with an outcome over time, one line per phase. A flat stretch is a stall (a slow Splynx, retries); a phase that starts late waited for those it depends on.',
+    'Records written (created, updated, adopted) or failed over time, one line per phase; unchanged records write nothing and are not drawn. A flat stretch is a stall (a slow Splynx, retries); a phase that starts late waited for those it depends on.',
   reconciliation:
     'Every selected record by what verify found: green is in Splynx as Sonar had it; orange differs field by field, red failed in the load, purple is pending (run the load again to settle it), grey never loaded.',
 };

@@ -18,7 +18,7 @@ export const CHART_CONFIG = {
   font: 'Helvetica, Arial, sans-serif',
   padding: 8,
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#eee' },
+  axis: { labelFontSize: 11, labelLimit: 240, titleFontSize: 11, titleFontWeight: 'normal', gridColor: '#eee' },
   legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal' },
   title: { fontSize: 13, anchor: 'start', offset: 8 },
   bar: { discreteBandSize: 14 },

@@ -51,7 +51,7 @@ export interface ProgressRow {
   phase: string;
   /** Seconds since the run's first outcome. */
   seconds: number;
-  /** Records with an outcome (created, updated, skipped, external or failed) so far. */
+  /** Records with an outcome written so far (created, updated, external or failed; an unchanged record writes no event). */
   records: number;
   failed: number;
 }
