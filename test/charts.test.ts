@@ -9,6 +9,7 @@ import {
   accountStatusChart,
   chart,
   errorChart,
+  entityPhases,
   loadProgress,
   progressChart,
   qualityChart,
@@ -137,7 +138,7 @@ test('load progress: outcomes per phase over time, from a real ledger', async ()
   ledger.markDone('partners', '9', 'created', '109');
   ledger.close();
 
-  const rows = loadProgress(path.join(dir, 'ledger.sqlite'), 'run-a');
+  const rows = loadProgress(path.join(dir, 'ledger.sqlite'), 'run-a', await entityPhases());
   const last = (phase: string) => rows.filter((r) => r.phase === phase).at(-1)!;
   assert.deepEqual([last('foundation').records, last('foundation').failed], [3, 0], 'pending marks are not outcomes; run-b not counted');
   assert.deepEqual([last('customers').records, last('customers').failed], [5, 1]);
@@ -146,11 +147,11 @@ test('load progress: outcomes per phase over time, from a real ledger', async ()
     'time goes forward',
   );
 
-  const svg = await drawn(progressChart(path.join(dir, 'ledger.sqlite'), 'run-a'));
+  const svg = await drawn(await progressChart(path.join(dir, 'ledger.sqlite'), 'run-a'));
   assert.equal((svg.match(/aria-roledescription="line mark"/g) ?? []).length, 2, 'a line per phase');
   for (const label of ['foundation', 'customers']) assert.ok(texts(svg).includes(label), label);
   assert.ok(!texts(svg).includes('network'), 'phases without outcomes are not in the legend');
-  const none = await drawn(progressChart(path.join(dir, 'ledger.sqlite'), 'run-c'));
+  const none = await drawn(await progressChart(path.join(dir, 'ledger.sqlite'), 'run-c'));
   assert.ok(texts(none).some((t) => t.startsWith('No outcomes in the ledger for run run-c')));
 });
 

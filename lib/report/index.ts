@@ -24,10 +24,10 @@ export interface RunReportOptions {
 const NOTEBOOK_ORDER = ['account-statuses', 'data-quality'];
 
 /** The charts drawn from the run's own files. */
-export function runCharts(run: RunFolder): Chart[] {
+export async function runCharts(run: RunFolder): Promise<Chart[]> {
   const out: Chart[] = [];
   if (run.report) out.push(errorChart(run.report));
-  if (run.report && !run.report.dry_run && run.ledgerFile) out.push(progressChart(run.ledgerFile, run.runId));
+  if (run.report && !run.report.dry_run && run.ledgerFile) out.push(await progressChart(run.ledgerFile, run.runId));
   if (run.verify)
     out.push(
       reconciliationChart({ rows: run.verify.verdicts, differences: run.verify.differences, money: run.verify.money, runId: run.runId }),
@@ -46,7 +46,7 @@ export async function writeRunReport(runDir: string, opts: RunReportOptions = {}
     const run = readRunFolder(runDir, opts);
     if (!run.report && !run.verify) return null;
     const charts: ReportChart[] = [];
-    for (const c of runCharts(run)) {
+    for (const c of await runCharts(run)) {
       const { svg } = await renderSvg(c.spec, c.name);
       writeChartSvg(runDir, c.name, svg);
       charts.push({ name: c.name, title: c.title, svg, caption: captionOf(c.name) });

@@ -76,8 +76,12 @@ export function writeChartSvg(runDir: string, name: string, svg: string): string
   return file;
 }
 
-/** Draws a chart: inline in the notebook (Vega-Lite, SVG and text), as text elsewhere; its SVG into the run folder. */
-export async function chart(c: Chart, opts: ChartOptions = {}): Promise<void> {
+/**
+ * Draws a chart: inline in the notebook (Vega-Lite, SVG and text), as text elsewhere; its SVG into
+ * the run folder. Takes a chart still being made too (`progressChart` reads the ledger first).
+ */
+export async function chart(input: Chart | Promise<Chart>, opts: ChartOptions = {}): Promise<void> {
+  const c = await input;
   const { svg } = await renderSvg(c.spec, c.name);
   const dir = chartRunDir(c, opts);
   if (dir) writeChartSvg(dir, c.name, svg);

@@ -6,7 +6,7 @@
  * await chart(accountStatusChart(frames));      // 02
  * await chart(qualityChart(frames));            // 02
  * await chart(errorChart(report));              // 03 (the dry run), 04–07
- * await chart(progressChart(ledgerPath(settings), report.run_id)); // 07
+ * await chart(progressChart(session.ledger.file, report.run_id)); // 07
  * await chart(reconciliationChart({ rows: counts.rows, differences, money, runId })); // 08
  * ```
  */
@@ -24,5 +24,5 @@ export {
 } from './chart.js';
 export { renderSvg, CHART_CONFIG, type VegaLiteSpec, type Rendered } from './render.js';
 export { accountStatusChart, qualityChart, QUALITY_KINDS } from './snapshot.js';
-export { errorChart, progressChart, loadProgress, ERROR_CATEGORIES, type ErrorsOf, type ProgressRow } from './run.js';
+export { errorChart, progressChart, loadProgress, entityPhases, ERROR_CATEGORIES, type ErrorsOf, type ProgressRow } from './run.js';
 export { reconciliationChart, OUTCOMES, type ReconciliationInput } from './verify.js';

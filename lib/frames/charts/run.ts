@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
-import { ENTITIES, PHASES } from '../../entities/index.js';
+import { PHASES } from '../../entities/types.js';
 import { base, countAxis, emptyChart, presentScale, stackedBars, WIDTH } from './bars.js';
 import type { Chart } from './chart.js';
 
@@ -65,7 +65,7 @@ const MAX_POINTS = 240;
  * second (per tenth of a second in a run of two minutes or less) in SQLite, then added up, so a
  * run of a million events costs two grouped queries.
  */
-export function loadProgress(ledgerFile: string, runId: string): ProgressRow[] {
+export function loadProgress(ledgerFile: string, runId: string, phaseOf: ReadonlyMap<string, string>): ProgressRow[] {
   if (!fs.existsSync(ledgerFile)) return [];
   const db = new Database(ledgerFile, { readonly: true, fileMustExist: true });
   const outcome = `run_id = ? AND to_state IN (${OUTCOMES.map(() => '?').join(', ')})`;
@@ -87,7 +87,6 @@ export function loadProgress(ledgerFile: string, runId: string): ProgressRow[] {
   } finally {
     db.close();
   }
-  const phaseOf = new Map(ENTITIES.map((e) => [e.name, e.phase as string]));
   const at = (slot: string) => Date.parse(`${slot}${slot.length === 19 ? '' : '00'}Z`);
   const start = at(slots[0].slot);
   const spanMs = at(slots[slots.length - 1].slot) - start;
@@ -122,10 +121,16 @@ export function loadProgress(ledgerFile: string, runId: string): ProgressRow[] {
   return out;
 }
 
+/** Each entity's phase. The entity modules are loaded only here: a notebook that never draws the load does not pay for them. */
+export async function entityPhases(): Promise<Map<string, string>> {
+  const { ENTITIES } = await import('../../entities/index.js');
+  return new Map(ENTITIES.map((e) => [e.name, e.phase as string]));
+}
+
 /** Records with an outcome over the run's time, one line per phase: where the time went, and what stalled. */
-export function progressChart(ledgerFile: string, runId: string): Chart {
+export async function progressChart(ledgerFile: string, runId: string): Promise<Chart> {
   const name = 'load-progress';
-  const rows = loadProgress(ledgerFile, runId);
+  const rows = loadProgress(ledgerFile, runId, await entityPhases());
   const title = `The load over time, per phase (run ${runId})`;
   if (!rows.length) return emptyChart(name, title, `No outcomes in the ledger for run ${runId} (a dry run writes none)`, runId);
   const minutes = Math.max(...rows.map((r) => r.seconds)) > 600;
