@@ -5,7 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { captionOf, errorChart, progressChart, reconciliationChart, renderSvg, writeChartSvg, type Chart } from '../frames/charts/index.js';
+import {
+  captionOf,
+  writeWhole,
+  errorChart,
+  progressChart,
+  reconciliationChart,
+  renderSvg,
+  writeChartSvg,
+  type Chart,
+} from '../frames/charts/index.js';
 import { configuredSecrets } from '../replay/runner.js';
 import { readRunFolder, type RunFolder } from './folder.js';
 import { renderReportHtml, type ReportChart } from './html.js';
@@ -58,7 +67,7 @@ export async function writeRunReport(runDir: string, opts: RunReportOptions = {}
       if (!own.has(c.name) && !(run.report && c.name.startsWith('errors')))
         charts.push({ name: c.name, title: c.name, svg: c.svg, caption: captionOf(c.name) });
     const file = path.join(runDir, 'report.html');
-    fs.writeFileSync(file, renderReportHtml({ run, charts }, { secrets: opts.secrets ?? configuredSecrets() }));
+    writeWhole(file, renderReportHtml({ run, charts }, { secrets: opts.secrets ?? configuredSecrets() }));
     return file;
   } catch (e) {
     console.error(`report: report.html not written in ${runDir}: ${(e as Error).message}`);

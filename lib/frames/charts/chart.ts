@@ -25,7 +25,7 @@ export interface Chart {
   title: string;
   /** Vega-Lite, with the data inline. */
   spec: VegaLiteSpec;
-  /** The numbers drawn, one row per mark: the text form of the chart. */
+  /** The numbers drawn, as rows: the text form of the chart (the spec holds every point). */
   rows: object[];
   /** The run it belongs to (its SVG goes to that run's folder). */
   runId?: string;
@@ -67,12 +67,19 @@ export function chartRunDir(c: Chart, opts: ChartOptions = {}): string | null {
   return process.env[RUN_DIR_ENV] || null;
 }
 
+/** Writes a file whole or not at all: a run killed mid-write (the crash tests do) leaves the previous file, never half of one. */
+export function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
 /** Writes `<runDir>/charts/<name>.svg`; answers its path. */
 export function writeChartSvg(runDir: string, name: string, svg: string): string {
   const dir = path.join(runDir, 'charts');
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${name}.svg`);
-  fs.writeFileSync(file, svg);
+  writeWhole(file, svg);
   return file;
 }
 

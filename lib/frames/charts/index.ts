@@ -17,6 +17,7 @@ export {
   CHART_CAPTIONS,
   chartRunDir,
   writeChartSvg,
+  writeWhole,
   VEGA_LITE_MIME,
   RUN_DIR_ENV,
   type Chart,

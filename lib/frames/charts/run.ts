@@ -135,10 +135,16 @@ export async function progressChart(ledgerFile: string, runId: string): Promise<
   if (!rows.length) return emptyChart(name, title, `No outcomes in the ledger for run ${runId} (a dry run writes none)`, runId);
   const minutes = Math.max(...rows.map((r) => r.seconds)) > 600;
   const values = rows.map((r) => ({ ...r, time: minutes ? Math.round((r.seconds / 60) * 100) / 100 : r.seconds }));
+  // The text form: one line per phase (its points are in the spec).
+  const phases = [...new Set(rows.map((r) => r.phase))].map((phase) => {
+    const own = rows.filter((r) => r.phase === phase);
+    const last = own[own.length - 1];
+    return { phase, records: last.records, failed: last.failed, from_s: own[0].seconds, to_s: last.seconds };
+  });
   return {
     name,
     title,
-    rows,
+    rows: phases,
     runId,
     spec: {
       ...base(name, title, values),
