@@ -96,8 +96,11 @@ test('after a full load every entity reconciles, through the library and the com
   assert.match(cli.stdout, /Reconciled: /);
   for (const f of ['verify.json', 'verify.csv', '08-verify.ipynb']) assert.ok(fs.existsSync(path.join(folder, f)), f);
   assert.equal(fs.readFileSync(path.join(folder, 'verify.csv'), 'utf8'), 'check,entity,sonar_id,splynx_id,field,expected,found\n');
-  for (const f of fs.readdirSync(folder))
-    assert.deepEqual(secretsIn(fs.readFileSync(path.join(folder, f), 'utf8')), [], `${f} holds a secret`);
+  // Every file, those in charts/ and report.html included.
+  for (const f of fs.readdirSync(folder, { recursive: true }) as string[])
+    if (fs.statSync(path.join(folder, f)).isFile())
+      assert.deepEqual(secretsIn(fs.readFileSync(path.join(folder, f), 'utf8')), [], `${f} holds a secret`);
+  for (const f of ['report.html', 'charts/reconciliation.svg']) assert.ok(fs.existsSync(path.join(folder, f)), f);
   assert.deepEqual(secretsIn(cli.stdout + cli.stderr), []);
 });
 

@@ -13,6 +13,7 @@ import { dataPath, projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../replay/runner.js';
+import { writeRunReport } from '../report/index.js';
 import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
@@ -238,6 +239,7 @@ export async function replayLoad(runId: string, inv: LoadInvocation): Promise<nu
     code = result.code;
     if (code !== 0) break;
   }
+  await writeRunReport(path.join(runsDir(), runId));
   return code;
 }
 
