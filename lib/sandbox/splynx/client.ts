@@ -1,6 +1,7 @@
 /**
  * A bare Splynx HTTP client for tests and scripts that talk to the sandbox (or a real Splynx):
- * it signs each request with a fresh, increasing nonce and returns status, headers and body as is.
+ * it signs each request with a fresh, increasing centisecond nonce (the blueprint's unit) and
+ * returns status, headers and body as is.
  */
 import { signature } from './auth.js';
 
@@ -16,7 +17,7 @@ export function signatureHeader(key: string, secret: string, nonce: number): str
 }
 
 export class SplynxClient {
-  private nonce = Date.now() * 10;
+  private nonce = 0;
 
   constructor(
     private readonly baseUrl: string,
@@ -26,7 +27,8 @@ export class SplynxClient {
 
   /** A nonce strictly greater than every earlier one from this client. */
   nextNonce(): number {
-    return ++this.nonce;
+    this.nonce = Math.max(this.nonce + 1, Math.round(Date.now() / 10));
+    return this.nonce;
   }
 
   authHeader(): string {
