@@ -66,6 +66,11 @@ export class NonceClock {
     this.last = Math.max(this.last, n);
   }
 
+  /** The same for a token request's nonce in seconds. */
+  catchUpSeconds(n: number): void {
+    this.lastSeconds = Math.max(this.lastSeconds, n);
+  }
+
   /** How far the last nonce issued is ahead of the clock now, in centiseconds. */
   leadCs(): number {
     return Math.max(0, this.last - centiseconds());

@@ -16,6 +16,29 @@ export function signatureHeader(key: string, secret: string, nonce: number): str
   return `Splynx-EA (key=${encodeURIComponent(key)}&nonce=${nonce}&signature=${signature(secret, nonce, key)})`;
 }
 
+/**
+ * The header exactly as the blueprint's PHP example makes it (api-v2.apib, "By signature"): a
+ * fresh `round(microtime(true) * 100)` nonce, centiseconds now, for each new client. Another
+ * integration on the same key, as Splynx's own clients sign.
+ */
+export function blueprintExampleHeader(key: string, secret: string, nowMs = Date.now()): { header: string; nonce: number } {
+  const nonce = Math.round(nowMs / 10);
+  return { header: signatureHeader(key, secret, nonce), nonce };
+}
+
+/** One GET signed as the blueprint's example signs: the status and Splynx's error message, if any. */
+export async function blueprintExampleGet(
+  baseUrl: string,
+  key: string,
+  secret: string,
+  path: string,
+): Promise<{ status: number; nonce: number; message?: string }> {
+  const { header, nonce } = blueprintExampleHeader(key, secret);
+  const res = await fetch(`${baseUrl}/api/2.0/${path}`, { headers: { authorization: header } });
+  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  return { status: res.status, nonce, message: body && !Array.isArray(body) ? body.error?.message : undefined };
+}
+
 export class SplynxClient {
   private nonce = 0;
 
