@@ -97,10 +97,11 @@ export function preflightRows(result: PreflightResult): ErrorRow[] {
 
 /**
  * The preflight of a load of these entities: its error rows, empty when nothing is missing. A dry
- * run sets up no sonar_id fields, but it rehearses the real run, so it asks what that will need.
+ * run sets up no sonar_id fields, but it rehearses the real run, so it asks what that will need
+ * (writes only from a token it holds anyway: it generates none).
  */
-export async function preflightLoad(api: SplynxApi, entities: EntityModule[]): Promise<ErrorRow[]> {
-  return preflightRows(await preflight(api, loadNeeds(entities)));
+export async function preflightLoad(api: SplynxApi, entities: EntityModule[], opts: { dryRun?: boolean } = {}): Promise<ErrorRow[]> {
+  return preflightRows(await preflight(api, loadNeeds(entities), { generateToken: !opts.dryRun }));
 }
 
 /** What `check` reports: every phase's load, and a rollback of everything. */

@@ -124,7 +124,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   });
   for (const e of entities) for (const m of e.mappings ?? []) ctx.mapping(m.name).propose(m.propose(ctx));
   // The key's permissions, before the first write: a run that would stop half-way writes nothing.
-  const denied = await preflightLoad(api, entities);
+  const denied = await preflightLoad(api, entities, { dryRun: opts.dryRun });
   const blocked = denied.length > 0 && !opts.dryRun;
   if (!opts.dryRun && !blocked) await ensureSonarIdFields(api);
 

@@ -60,7 +60,7 @@ export async function rollback(api: SplynxApi, ledger: Ledger, opts: RollbackOpt
   const plan = await buildPlan(api, candidates(ledger, { run: opts.run, entities: entities ? new Set(entities) : undefined }));
   if (!opts.dryRun) ledger.startRun(opts.runId, { command: 'rollback', run: opts.run ?? null, entity: opts.entity ?? null });
   // The key's delete permissions, before the first delete: a rollback that would stop half-way deletes nothing.
-  const denied = preflightRows(await preflight(api, deleteNeeds(plan)));
+  const denied = preflightRows(await preflight(api, deleteNeeds(plan), { generateToken: !opts.dryRun }));
   const blocked = denied.length > 0 && !opts.dryRun;
   const done = blocked ? { rows: [], errors: [] } : await executePlan(api, ledger, plan, opts);
   const { rows } = done;

@@ -174,11 +174,13 @@ export class SplynxApi {
    * did not say). With token auth that is the token in use; otherwise one token is generated for
    * the question and deleted again.
    */
-  async tokenPermissions(): Promise<unknown> {
+  async tokenPermissions(opts: { generate?: boolean } = {}): Promise<unknown> {
     if (this.opts.auth === 'token') {
       await this.ensureToken();
       return this.tokenPermissionList ?? null;
     }
+    // Asked not to make a token just for the question (a dry run writes nothing, not even a token).
+    if (opts.generate === false) return null;
     const body = await this.limit(() => this.generateToken());
     this.stats.requests++;
     await this.http

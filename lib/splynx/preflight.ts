@@ -48,7 +48,11 @@ export interface PreflightResult {
   requests: number;
 }
 
-export async function preflight(api: SplynxApi, needs: PermissionNeed[]): Promise<PreflightResult> {
+/**
+ * `generateToken: false` (dry runs): judge writes only from a token the client holds anyway (token
+ * auth), never by generating one just to ask, since that is a write on Splynx too.
+ */
+export async function preflight(api: SplynxApi, needs: PermissionNeed[], opts: { generateToken?: boolean } = {}): Promise<PreflightResult> {
   const before = api.stats.requests;
   const missing = new Map<string, { module: string; action: PermissionAction; paths: Set<string>; by: Set<string> }>();
   const miss = (module: string, action: PermissionAction, path: string, by: string) => {
@@ -81,11 +85,14 @@ export async function preflight(api: SplynxApi, needs: PermissionNeed[]): Promis
   const writes = needs.filter((n) => n.action !== 'view');
   let judged: PreflightResult['writes'] = 'none needed';
   if (writes.length) {
-    const allowed = readTokenPermissions(await api.tokenPermissions());
+    const told = await api.tokenPermissions({ generate: opts.generateToken ?? true });
+    const allowed = readTokenPermissions(told);
     if (!allowed) {
       judged = 'not told';
       notes.push(
-        "Splynx does not list this API key's permissions (its token's permissions field is empty), and nothing else tells without writing whether it may add, edit or delete: a missing one will stop the run at its first write.",
+        told === null && opts.generateToken === false
+          ? "A dry run generates no token to read the key's permissions from, so whether it may add, edit or delete is checked by the real run, before its first write."
+          : "Splynx does not list this API key's permissions (its token's permissions field is empty), and nothing else tells without writing whether it may add, edit or delete: a missing one will stop the run at its first write.",
       );
     } else {
       judged = 'token permissions';
