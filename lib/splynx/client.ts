@@ -107,6 +107,8 @@ export class SplynxApi {
   private tokenPending: Promise<void> | null = null;
   /** The `permissions` of the last generated token, as Splynx sent them. */
   private tokenPermissionList: unknown = undefined;
+  /** With signature or Basic auth: the permissions a token generated for the question listed, and when. */
+  private askedPermissions: { list: unknown; at: number } | null = null;
 
   constructor(options: SplynxClientOptions) {
     this.opts = {
@@ -172,15 +174,20 @@ export class SplynxApi {
   /**
    * The `permissions` field of a generated token: what Splynx says this key may do (null when it
    * did not say). With token auth that is the token in use; otherwise one token is generated for
-   * the question and deleted again.
+   * the question and deleted again, and the answer kept for a token's lifetime (30 minutes), so a
+   * re-run in the same session asks no more. `fresh` asks again (after permissions were granted).
    */
-  async tokenPermissions(opts: { generate?: boolean } = {}): Promise<unknown> {
+  async tokenPermissions(opts: { generate?: boolean; fresh?: boolean } = {}): Promise<{ list: unknown; earlier: boolean }> {
     if (this.opts.auth === 'token') {
+      const earlier = !!this.token && !opts.fresh;
+      if (opts.fresh) this.token = null;
       await this.ensureToken();
-      return this.tokenPermissionList ?? null;
+      return { list: this.tokenPermissionList ?? null, earlier };
     }
+    if (!opts.fresh && this.askedPermissions && this.askedPermissions.at > Date.now() - 30 * 60_000)
+      return { list: this.askedPermissions.list, earlier: true };
     // Asked not to make a token just for the question (a dry run writes nothing, not even a token).
-    if (opts.generate === false) return null;
+    if (opts.generate === false) return { list: null, earlier: false };
     const body = await this.limit(() => this.generateToken());
     this.stats.requests++;
     await this.http
@@ -188,7 +195,8 @@ export class SplynxApi {
         headers: { authorization: `Splynx-EA (access_token=${body.access_token})` },
       })
       .catch(() => undefined); // a token left behind expires in 30 minutes on its own
-    return body.permissions ?? null;
+    this.askedPermissions = { list: body.permissions ?? null, at: Date.now() };
+    return { list: this.askedPermissions.list, earlier: false };
   }
 
   private async call<T>(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<T> {

@@ -85,12 +85,18 @@ export async function preflight(api: SplynxApi, needs: PermissionNeed[], opts: {
   const writes = needs.filter((n) => n.action !== 'view');
   let judged: PreflightResult['writes'] = 'none needed';
   if (writes.length) {
-    const told = await api.tokenPermissions({ generate: opts.generateToken ?? true });
-    const allowed = readTokenPermissions(told);
+    const generate = opts.generateToken ?? true;
+    let told = await api.tokenPermissions({ generate });
+    let allowed = readTokenPermissions(told?.list);
+    // An answer from earlier in the session that refuses something: ask again, it may have been granted since.
+    if (allowed && told?.earlier && generate && writes.some((n) => !allowed!.get(moduleOf(n.path) ?? '')?.has(n.action))) {
+      told = await api.tokenPermissions({ fresh: true });
+      allowed = readTokenPermissions(told.list);
+    }
     if (!allowed) {
       judged = 'not told';
       notes.push(
-        told === null && opts.generateToken === false
+        told?.list == null && opts.generateToken === false
           ? "A dry run generates no token to read the key's permissions from, so whether it may add, edit or delete is checked by the real run, before its first write."
           : "Splynx does not list this API key's permissions (its token's permissions field is empty), and nothing else tells without writing whether it may add, edit or delete: a missing one will stop the run at its first write.",
       );

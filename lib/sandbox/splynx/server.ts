@@ -39,7 +39,22 @@ export interface SplynxSandboxOptions {
   nonceCounter?: NonceCounter;
 }
 
-export type SplynxSandbox = RunningServer & { store: SplynxStore; admin: { login: string; password: string } };
+/**
+ * Requests to the token endpoints: they change no record, yet POST and DELETE count among the
+ * shell's writes (and 201 among its statuses), so tests counting records' writes subtract these.
+ */
+export interface TokenStats {
+  /** POST and DELETE on `admin/auth/tokens…`, as the shell counts writes (faulted ones too). */
+  writes: number;
+  /** Tokens created (201). */
+  created: number;
+}
+
+export type SplynxSandbox = RunningServer & {
+  store: SplynxStore;
+  admin: { login: string; password: string };
+  tokenStats: () => TokenStats;
+};
 
 const API_PREFIX = '/api/2.0/';
 const TOKENS = /^admin\/auth\/tokens(?:\/([^/]+))?\/?$/;
@@ -63,6 +78,9 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     nonceCounter: opts.nonceCounter,
   });
 
+  const tokenStats: TokenStats = { writes: 0, created: 0 };
+  const isTokenPath = (p: string) => p.startsWith(API_PREFIX) && TOKENS.test(p.slice(API_PREFIX.length));
+
   function handler(req: SandboxRequest) {
     if (!req.path.startsWith(API_PREFIX)) return notFound(`Unknown path "${req.path}"`);
     const path = req.path.slice(API_PREFIX.length);
@@ -73,7 +91,11 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
       // Token endpoints are how a client gets credentials, so they take none.
       const token = TOKENS.exec(path);
       if (token) {
-        if (req.method === 'POST' && !token[1]) return auth.createToken(body().fields, caller);
+        if (req.method === 'POST' && !token[1]) {
+          const reply = auth.createToken(body().fields, caller);
+          if (reply.status === 201) tokenStats.created++;
+          return reply;
+        }
         if (req.method === 'GET' && token[1]) return auth.renew(token[1], caller);
         if (req.method === 'DELETE' && token[1]) return auth.remove(token[1]);
         return errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed here`);
@@ -102,7 +124,11 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     faults: opts.faults,
     observe: opts.observe,
     handler,
-    isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method),
+    isWrite: (req) => {
+      const write = ['POST', 'PUT', 'DELETE'].includes(req.method);
+      if (write && isTokenPath(req.path)) tokenStats.writes++;
+      return write;
+    },
     tooManyRequests: () => errorReply(429, 'TOO_MANY_REQUESTS', 'Too many requests', { 'Retry-After': '1' }),
     serverError: (status) => errorReply(status, 'SERVER_ERROR', 'Internal server error'),
     control: (sub, req) => {
@@ -114,5 +140,5 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
       return undefined;
     },
   });
-  return { ...server, store, admin };
+  return { ...server, store, admin, tokenStats: () => ({ ...tokenStats }) };
 }
