@@ -74,7 +74,19 @@ export async function checkSplynx(settings: Settings): Promise<CheckResult> {
     const customers = await api.count('admin/customers/customer');
     const records = `${customers} customers`;
     // What every phase's load and a rollback will ask of the key, asked now (lib/load/preflight.ts).
-    const permissions = await preflightEverything(api);
+    // Splynx answered, so its thirty-odd probes get the load's own retries: one slow answer
+    // among them is a hiccup, not a failed check.
+    const permissions = await preflightEverything(
+      new SplynxApi({
+        url: settings.SPLYNX_URL,
+        key: settings.SPLYNX_API_KEY,
+        secret: settings.SPLYNX_API_SECRET,
+        auth: settings.SPLYNX_AUTH,
+        timeoutMs: quick(settings).timeoutMs,
+        maxRetries: settings.MAX_RETRIES,
+        retryBaseMs: settings.RETRY_BASE_MS,
+      }),
+    );
     const verdict = permissions.ok
       ? `The API key may do everything every phase and a rollback need (${permissions.requests} requests; writes judged by ${permissions.writes === 'token permissions' ? "the token's permissions" : 'nothing: see below'}).`
       : permissions.missing.map((m) => m.sentence).join(' ');
