@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadCommand } from '../lib/load/commands.js';
 import { projectPath } from '../lib/paths.js';
 import { replayNotebooks } from '../lib/replay/cli.js';
-import { newRunId } from '../lib/replay/runner.js';
+import { newRunId } from '../lib/run-id.js';
 import { startSandboxes } from '../lib/sandbox/index.js';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' } } });

@@ -12,7 +12,7 @@ import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
 import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';

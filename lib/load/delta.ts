@@ -18,7 +18,7 @@ import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
 import { parseLoadArgs, replayLoad, USAGE } from './commands.js';
 import type { RunReport } from './run.js';

@@ -10,7 +10,7 @@ import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { ledgerPath, splynxApi } from '../load/session.js';
 import { dataPath } from '../paths.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
 import { rollback, rollbackSummary } from './index.js';
 
 export async function rollbackCommand(args: string[], usage: (message: string) => number): Promise<number> {

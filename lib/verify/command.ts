@@ -10,7 +10,7 @@ import { renderText } from '../frames/show.js';
 import { runsDir, USAGE } from '../load/commands.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
 import { entitiesToVerify } from './index.js';
 import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine } from './report.js';
 
