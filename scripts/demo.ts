@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCommand } from '../lib/load/commands.js';
+import { loadCommand } from '../lib/load/command.js';
 import { projectPath } from '../lib/paths.js';
 import { replayNotebooks } from '../lib/replay/cli.js';
 import { newRunId } from '../lib/run-id.js';

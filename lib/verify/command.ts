@@ -7,7 +7,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderText } from '../frames/show.js';
-import { runsDir, USAGE } from '../load/commands.js';
+import { runsDir } from '../cli/run-folder.js';
+import { USAGE } from '../cli/usage.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../run-id.js';

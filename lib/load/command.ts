@@ -1,26 +1,24 @@
 /**
- * The parts of `scripts/migrate.ts` that are not a notebook: the summary printed after a run,
- * and register-external (a record made by hand in Splynx, mapped to its Sonar source).
+ * The load's commands (`migrate.ts single|batch|all`, and register-external): the load notebooks
+ * replayed under one run id, the summary printed after a run, and register-external (a record
+ * made by hand in Splynx, mapped to its Sonar source).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSettings, readEnvFile } from '../config.js';
+import { loadSettings } from '../config.js';
 import { entity } from '../entities/index.js';
 import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
-import { dataPath, projectPath } from '../paths.js';
+import { projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../run-id.js';
+import { runsDir } from '../cli/run-folder.js';
+import { USAGE } from '../cli/usage.js';
 import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
-
-export function runsDir(): string {
-  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-  return dataPath(dataDir, 'runs');
-}
 
 /** Prints the run's summary and error count, the run folder last; answers the exit code. */
 export function printRunSummary(runId: string, replayCode: number): number {
@@ -102,29 +100,6 @@ export async function registerExternalCommand(args: string[]): Promise<number> {
     ledger.close();
   }
 }
-
-export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
-  check                          test both connections (notebooks/00-setup)
-  snapshot [options]             take a Sonar snapshot (notebooks/01-extract)
-      --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
-      --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
-  single --customer-id ID        migrate one customer (notebooks 04–07)
-  batch --customer-ids "1,2,3"   migrate these customers
-  all [--status S] [--active-only|--include-inactive] [--limit N]
-                                 migrate every customer (or those filtered)
-      load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
-                    --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
-                    --snapshot-id ID  --log-level error|warn|info|debug  --verbose
-  delta --since SNAPSHOT_ID [load options]
-                                 cutover: snapshot what changed in Sonar since that snapshot, create what is
-                                 new and update what changed in Splynx (load options as for all)
-  register-external --entity E --sonar-id S --splynx-id T
-                                 record that Sonar record S already exists in Splynx as T
-  verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
-                                 reconcile Splynx with Sonar: counts, fields, money (notebooks/08-verify)
-  rollback [--run RUN_ID] [--entity E] [--dry-run]
-                                 delete from Splynx what the migration (or one run) created
-  backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
 
 function loadUsage(message: string): number {
   console.error(`migrate: ${message}\n${USAGE}`);
