@@ -15,10 +15,14 @@ export function newRunId(now = new Date()): string {
     .replace('T', '-');
 }
 
+/** DATA_DIR as configured (the environment, else `.env`, else `data`), read leniently: before settings are checked. */
+export function configuredDataDir(): string {
+  return process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
+}
+
 /** The runs folder of the configured DATA_DIR. */
 export function defaultRunsDir(): string {
-  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-  return projectPath(dataDir, 'runs');
+  return projectPath(configuredDataDir(), 'runs');
 }
 
 /**

@@ -33,7 +33,7 @@ export async function migrate(argv: string[]): Promise<number> {
     }
     case 'rollback': {
       const { rollbackCommand } = await import('../rollback/command.js');
-      return rollbackCommand(rest, usage);
+      return rollbackCommand(rest);
     }
     case 'backup': {
       const { backupCommand } = await import('../backup/command.js');

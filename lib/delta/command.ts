@@ -5,27 +5,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSettings, readEnvFile } from '../config.js';
+import { loadSettings } from '../config.js';
 import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../run-id.js';
+import { claimRunId, configuredDataDir } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
-import { USAGE } from '../cli/usage.js';
+import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { parseLoadArgs, replayLoad } from '../load/command.js';
 import type { RunReport } from '../load/run.js';
 import { ledgerPath } from '../load/session.js';
 import { deltaSummary, type DeltaSummary } from './index.js';
-
-function dataDir(): string {
-  return process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-}
-
-function usage(message: string): number {
-  console.error(`migrate: ${message}\n${USAGE}`);
-  return 2;
-}
 
 /** A snapshot id not taken yet: the time, with a suffix if a snapshot of that second exists. */
 function freshSnapshotId(root: string): string {
@@ -54,7 +46,7 @@ export async function deltaCommand(args: string[]): Promise<number> {
   const inv = parseLoadArgs('all', rest);
   if ('problem' in inv) return usage(inv.problem);
 
-  const root = dataPath(dataDir(), 'snapshots');
+  const root = dataPath(configuredDataDir(), 'snapshots');
   let base: SnapshotManifest;
   try {
     base = readManifest(path.join(root, since));
@@ -79,7 +71,7 @@ export async function deltaCommand(args: string[]): Promise<number> {
       params: [`snapshotId=${snapshotId}`, `since=${since}`],
     },
   );
-  const runDir = dataPath(dataDir(), 'runs', runId);
+  const runDir = runDirOf(runId);
   if (prepared.code !== 0) {
     console.error(
       `migrate: the delta stopped before loading (snapshot ${snapshotId}); run the same command again: an unfinished snapshot is not reused, a new one is taken`,
@@ -138,14 +130,7 @@ function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: numb
     );
   }
   if (gone.length) console.log(`${gone.length} record(s) deleted in Sonar are still in Splynx: see the table above (also in delta.json).`);
-  const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(
-    report.errors.length
-      ? `${report.errors.length} errors (${Object.entries(byCategory)
-          .map(([c, n]) => `${n} ${c}`)
-          .join(', ')}): see errors.csv`
-      : 'No errors.',
-  );
+  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
   if (report.stopped)
     console.log(
       `Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`,

@@ -14,15 +14,15 @@ import { projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../run-id.js';
-import { runsDir } from '../cli/run-folder.js';
-import { USAGE } from '../cli/usage.js';
+import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { SplynxError } from '../splynx/client.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 
 /** Prints the run's summary and error count, the run folder last; answers the exit code. */
 export function printRunSummary(runId: string, replayCode: number): number {
-  const dir = path.join(runsDir(), runId);
+  const dir = runDirOf(runId);
   const file = path.join(dir, 'report.json');
   if (!fs.existsSync(file)) {
     console.error(`migrate: run ${runId} wrote no report`);
@@ -36,14 +36,7 @@ export function printRunSummary(runId: string, replayCode: number): number {
       maxRows: 0,
     }),
   );
-  const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(
-    report.errors.length
-      ? `${report.errors.length} errors (${Object.entries(byCategory)
-          .map(([c, n]) => `${n} ${c}`)
-          .join(', ')}): see errors.csv`
-      : 'No errors.',
-  );
+  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
@@ -99,11 +92,6 @@ export async function registerExternalCommand(args: string[]): Promise<number> {
   } finally {
     ledger.close();
   }
-}
-
-function loadUsage(message: string): number {
-  console.error(`migrate: ${message}\n${USAGE}`);
-  return 2;
 }
 
 /** Each load notebook and the phases it runs. */
@@ -219,7 +207,7 @@ export async function replayLoad(runId: string, inv: LoadInvocation): Promise<nu
 /** single, batch and all: the load notebooks, one run id, then the summary. */
 export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
   const inv = parseLoadArgs(command, args);
-  if ('problem' in inv) return loadUsage(inv.problem);
-  const runId = claimRunId(runsDir());
+  if ('problem' in inv) return usage(inv.problem);
+  const runId = claimRunId();
   return printRunSummary(runId, await replayLoad(runId, inv));
 }

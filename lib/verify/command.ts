@@ -4,11 +4,10 @@
  * last. Exit code 0 when everything reconciles, 1 when anything does not (or the check could not
  * finish), 2 for bad usage.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderText } from '../frames/show.js';
-import { runsDir } from '../cli/run-folder.js';
-import { USAGE } from '../cli/usage.js';
+import { runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../run-id.js';
@@ -29,8 +28,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
     if (v.entities) entitiesToVerify(v.entities);
   } catch (e) {
-    console.error(`migrate: ${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return usage((e as Error).message);
   }
   const params = [
     ...(v.sample ? [`sample=${v.sample}`] : []),
@@ -45,7 +43,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
 
 /** The verdict, the first differences and the run folder (last); answers the exit code. */
 export function printVerifySummary(runId: string, replayCode: number): number {
-  const dir = path.join(runsDir(), runId);
+  const dir = runDirOf(runId);
   const result = readVerifyFile(dir);
   if (!result) {
     console.error('migrate: verify did not finish (no verify.json): see replay.log in the run folder');
