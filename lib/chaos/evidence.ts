@@ -10,7 +10,7 @@ import path from 'node:path';
 import { cleanSnapshot, mergeIssues, type Change, type Issue } from '../clean/snapshot.js';
 import { MAPPING_SPECS, type Row } from '../entities/index.js';
 import { readJsonl } from '../frames/load.js';
-import { issuesForReview } from '../frames/profile.js';
+import { issuesForReview } from '../frames/profile/index.js';
 import { Ledger } from '../ledger/index.js';
 import { transformContext } from '../load/context.js';
 import { runMigration, type RunReport } from '../load/run.js';
