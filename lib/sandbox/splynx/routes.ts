@@ -9,7 +9,7 @@ import type { CrudEngine, Scope } from './crud.js';
 import type { EntityDef } from './entity.js';
 import type { ListParams } from './query.js';
 import { accepted, invalid, methodNotAllowed, notFound, ok } from './replies.js';
-import { entity, entityOfModule } from './resources.js';
+import { model, modelOfModule } from './model/index.js';
 
 export interface RouteRequest {
   method: string;
@@ -51,7 +51,7 @@ function itemMethods(def: () => EntityDef, idOf: (m: string[]) => string, scopeO
 }
 
 function crud(path: string, name: string) {
-  const def = () => entity(name);
+  const def = () => model(name);
   const writable = !def().readOnly;
   on(path, collectionMethods(def, undefined, writable));
   on(
@@ -88,11 +88,11 @@ crud('admin/config/labels', 'labels');
 // Taxes: a single tax comes back wrapped in an array, as the blueprint documents.
 on(
   'admin/config/taxes',
-  collectionMethods(() => entity('taxes'), undefined, false),
+  collectionMethods(() => model('taxes'), undefined, false),
 );
 on('admin/config/taxes/(\\d+)', {
   GET: (m, r) => {
-    const reply = r.engine.read(entity('taxes'), m[1]);
+    const reply = r.engine.read(model('taxes'), m[1]);
     return reply.status === 200 ? ok([reply.body]) : reply;
   },
 });
@@ -102,7 +102,7 @@ for (const [path, name] of [
   ['customer-info', 'customer_info'],
   ['customer-billing', 'customer_billing'],
 ] as const) {
-  const def = () => entity(name);
+  const def = () => model(name);
   on(`admin/customers/${path}`, collectionMethods(def, undefined, false));
   on(`admin/customers/${path}/(\\d+)`, {
     GET: (m, r) => r.engine.read(def(), m[1]),
@@ -112,7 +112,7 @@ for (const [path, name] of [
 
 // Services; customer 0 means "all customers" when listing.
 for (const kind of ['internet', 'recurring', 'voice']) {
-  const def = () => entity(`${kind}_services`);
+  const def = () => model(`${kind}_services`);
   const scope = (m: string[]): Scope => (m[1] === '0' ? {} : { customer_id: Number(m[1]) });
   const fixed = (m: string[]): Scope => ({ customer_id: Number(m[1]) });
   on(`admin/customers/customer/(\\d+)/${kind}-services`, {
@@ -127,7 +127,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Notes: no PUT in Splynx; DELETE is a sandbox convenience so tests and rollbacks can clean up.
 {
-  const def = () => entity('customer_notes');
+  const def = () => model('customer_notes');
   on('admin/customers/customer-notes', collectionMethods(def));
   on('admin/customers/customer-notes/(\\d+)--(\\d+)', {
     GET: (m, r) => r.engine.read(def(), m[2], { customer_id: Number(m[1]) }),
@@ -137,7 +137,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Documents: GET by *customer* id lists that customer's documents; PUT/DELETE take the document id.
 {
-  const def = () => entity('customer_documents');
+  const def = () => model('customer_documents');
   on('admin/customers/customer-documents', collectionMethods(def));
   on('admin/customers/customer-documents/(\\d+)', {
     GET: (m, r) => r.engine.list(def(), r.params, { customer_id: Number(m[1]) }),
@@ -163,14 +163,14 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // IPv4 addresses exist only as members of a network: no POST or DELETE.
 {
-  const def = () => entity('ipv4_ips');
-  const network = (r: RouteRequest, id: string) => r.engine.find(entity('ipv4_networks'), id);
+  const def = () => model('ipv4_ips');
+  const network = (r: RouteRequest, id: string) => r.engine.find(model('ipv4_networks'), id);
   on('admin/networking/ipv4-ip', collectionMethods(def, undefined, false));
   on('admin/networking/ipv4-ip/(\\d+)', {
     GET: (m, r) =>
       network(r, m[1])
         ? r.engine.list(def(), r.params, { ipv4_networks_id: Number(m[1]) })
-        : r.engine.missing(entity('ipv4_networks'), m[1]),
+        : r.engine.missing(model('ipv4_networks'), m[1]),
     HEAD: (m, r) => r.engine.count(def(), r.params, { ipv4_networks_id: Number(m[1]) }),
   });
   on('admin/networking/ipv4-ip/(\\d+)--(\\d+)', {
@@ -181,7 +181,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Additional-field definitions, addressed by module and name rather than id.
 {
-  const def = () => entity('additional_fields');
+  const def = () => model('additional_fields');
   const byName = (r: RouteRequest, module: string, name: string) =>
     r.engine.store.find('additional_fields', (a) => a.module === module && a.name === name);
   const notDefined = (module: string, name: string) => notFound(`Additional field "${name}" not found in module "${module}"`);
@@ -202,7 +202,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
       const af = byName(r, m[1], m[2]);
       if (!af) return notDefined(m[1], m[2]);
       const reply = r.engine.remove(def(), af.id);
-      const owner = entityOfModule(m[1]);
+      const owner = modelOfModule(m[1]);
       if (owner)
         for (const row of r.engine.store.all(owner.name)) {
           const values = { ...((row.additional_attributes as Record<string, string>) ?? {}) };
