@@ -14,7 +14,7 @@
  */
 import type { Change, Issue } from '../clean/snapshot.js';
 import { customerContacts } from '../entities/customer-contacts.js';
-import { mainAddress } from '../entities/customers.js';
+import { mainAddress } from '../sonar/relations.js';
 import type { Row, TransformContext } from '../entities/types.js';
 import type { ErrorRow } from '../load/errors.js';
 import type { DirtyMark } from '../sandbox/dataset.js';

@@ -26,7 +26,7 @@
  */
 import { z } from 'zod';
 import { toSplynxDatetime } from '../clean/datetime.js';
-import { contactsOf } from './customers.js';
+import { contactsOf } from '../sonar/relations.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const payload = z.object({

@@ -9,7 +9,7 @@
  * Sonar keeps no passport, birthday or VAT id on an account; those stay empty.
  */
 import { z } from 'zod';
-import { contactsOf } from './customers.js';
+import { contactsOf } from '../sonar/relations.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({

@@ -20,6 +20,7 @@
  */
 import { z } from 'zod';
 import { cleanAddress } from '../clean/address.js';
+import { contactsOf, mainAddress } from '../sonar/relations.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
@@ -52,19 +53,6 @@ const payload = z.object({
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
-
-/** The account's contacts, primary first. */
-export function contactsOf(account: Row, ctx: TransformContext): Row[] {
-  return [...ctx.children('contacts', 'contactable_id', account.id, 'contactable_type', 'Account')].sort(
-    (a, b) => Number(!!b.primary) - Number(!!a.primary) || Number(a.id) - Number(b.id),
-  );
-}
-
-/** The address a customer record carries: the serviceable one if there is one. */
-export function mainAddress(account: Row, ctx: TransformContext): Row | undefined {
-  const all = ctx.children('addresses', 'addressable_id', account.id, 'addressable_type', 'Account');
-  return all.find((a) => a.serviceable) ?? all.find((a) => a.type === 'PHYSICAL') ?? all[0];
-}
 
 export const customers: EntityModule<Payload> = {
   name: 'customers',

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SonarClient } from './client.js';
 import { ID_QUERIES, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
-import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './members.js';
+import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './relations.js';
 
 export interface AccountSelection {
   accountIds?: string[];

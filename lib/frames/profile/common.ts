@@ -1,7 +1,6 @@
 /** What the profiles share: `table.field` lists, text and percentages, the order of rows. */
 import type { TableSource } from '../load.js';
 import { TableView, viewOf } from '../view.js';
-import type { SonarRecord } from '../../sandbox/dataset.js';
 
 /** `table.field` lists, per table. */
 export type FieldList = Record<string, string[]>;
@@ -23,6 +22,3 @@ export function fieldViews(source: TableSource, fields: FieldList): Array<{ view
 
 /** Contacts are owned polymorphically: the owner as `Type:id`. */
 export const ownerOfContact = (view: TableView, i: number) => `${view.col('contactable_type')[i]}:${view.col('contactable_id')[i]}`;
-
-/** A reference's target table, or for a polymorphic owner a function of the record (null = unchecked type). */
-export type Target = string | ((record: SonarRecord) => string | null);

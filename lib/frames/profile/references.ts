@@ -1,9 +1,8 @@
 /** Profiles of a snapshot: references that point at no record (see ./index.ts). */
-import { REFERENCES } from '../../sandbox/generator/references.js';
-import type { SonarRecord } from '../../sandbox/dataset.js';
+import { REFERENCES, type Target } from '../../sonar/relations.js';
 import type { TableSource } from '../load.js';
 import { viewOf } from '../view.js';
-import { byId, type Target } from './common.js';
+import { byId } from './common.js';
 
 export interface OrphanRow {
   table: string;
@@ -42,7 +41,7 @@ function checkReferences(source: TableSource, references: Record<string, Record<
       const typeFields = typeof target === 'string' ? [] : view.columns.filter((c) => c.endsWith('_type'));
       view.col(field).forEach((v, i) => {
         if (v === null || v === undefined || v === '') return;
-        const to = typeof target === 'string' ? target : target(view.pick(i, typeFields) as SonarRecord);
+        const to = typeof target === 'string' ? target : target(view.pick(i, typeFields));
         if (to === null) return;
         const key = `${table}.${field}→${to}`;
         let check = checks.get(key);
@@ -66,7 +65,7 @@ function checkReferences(source: TableSource, references: Record<string, Record<
 
 /**
  * References (`*_id`, and polymorphic `*able_type` + `*able_id` owners) that point at no record
- * of their table. `references` defaults to the foreign keys of lib/sandbox/generator/references.ts;
+ * of their table. `references` defaults to Sonar's relations (lib/sonar/relations.ts);
  * targets the snapshot does not hold are skipped, and listed by `referenceCoverage`.
  */
 export function orphanReferences(source: TableSource, references: Record<string, Record<string, Target>> = REFERENCES): OrphanRow[] {

@@ -2,7 +2,8 @@
 import type { Issue, IssueCategory } from '../../clean/snapshot.js';
 import type { TypeProblem } from '../convert.js';
 import type { TableSource } from '../load.js';
-import { byId, type Target } from './common.js';
+import type { Target } from '../../sonar/relations.js';
+import { byId } from './common.js';
 import { duplicateEmails, duplicateIds, duplicateLogins, type DuplicateGroup } from './duplicates.js';
 import { blankRequired, overlongFields, paddedText, unicodeText, type FIELD_LIMITS } from './lengths.js';
 import { orphanReferences } from './references.js';
