@@ -11,6 +11,7 @@ import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Ro
 import { administratorSecrets } from '../entities/administrators.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
 import type { Ledger } from '../ledger/index.js';
+import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
@@ -86,12 +87,7 @@ function selection(
   if (!accounts) return undefined;
   if (mod.source === 'accounts') return accounts;
   if (!CUSTOMER_PHASES.has(mod.phase)) return undefined;
-  const owner = (r: Row): string | null => {
-    if (mod.accountOf) return mod.accountOf(r, ctx);
-    if (r.account_id !== undefined && r.account_id !== null) return String(r.account_id);
-    const poly = Object.keys(r).find((k) => k.endsWith('able_type') && r[k] === 'Account');
-    return poly ? String(r[poly.replace(/_type$/, '_id')] ?? '') : null;
-  };
+  const owner = (r: Row): string | null => (mod.accountOf ? mod.accountOf(r, ctx) : accountOwner(mod.source, r));
   return new Set(
     (tables[mod.source] ?? [])
       .filter((r) => {

@@ -16,11 +16,25 @@ export interface Children {
   children(table: string, field: string, value: unknown, typeField?: string, type?: string): SonarRow[];
 }
 
-/** A target table, or a function of the record for polymorphic owners (null = unchecked type). */
-export type Target = string | ((record: SonarRow) => string | null);
+/**
+ * A polymorphic owner: `typeField` (`<x>able_type`) names the owner's kind, `tables` the table of
+ * each kind. Called with a record, it answers the record's target table (null = no type, `?Kind`
+ * for a kind this map does not know).
+ */
+export interface PolymorphicTarget {
+  (record: SonarRow): string | null;
+  typeField: string;
+  tables: Record<string, string>;
+}
 
-const byType = (typeField: string, tables: Record<string, string>) => (r: SonarRow) =>
-  r[typeField] === null ? null : (tables[r[typeField] as string] ?? `?${r[typeField]}`);
+/** A target table, or for a polymorphic owner a function of the record. */
+export type Target = string | PolymorphicTarget;
+
+const byType = (typeField: string, tables: Record<string, string>): PolymorphicTarget =>
+  Object.assign((r: SonarRow) => (r[typeField] === null ? null : (tables[r[typeField] as string] ?? `?${r[typeField]}`)), {
+    typeField,
+    tables,
+  });
 
 export const REFERENCES: Record<string, Record<string, Target>> = {
   accounts: {
@@ -98,48 +112,65 @@ export type MemberLink =
   /** The member points at its parent through a polymorphic `<x>able_type`/`<x>able_id` pair. */
   | { table: SnapshotTable; parent: SnapshotTable; polyType: string; polyId: string; typeName: string };
 
+/**
+ * How `table` points at `parent`, from REFERENCES: its one foreign key to it, or its polymorphic
+ * owner of that kind.
+ */
+export function memberLink(table: SnapshotTable, parent: SnapshotTable): MemberLink {
+  const links: MemberLink[] = [];
+  for (const [field, target] of Object.entries(REFERENCES[table] ?? {})) {
+    if (typeof target === 'string') {
+      if (target === parent) links.push({ table, parent, key: field });
+    } else {
+      for (const [typeName, to] of Object.entries(target.tables))
+        if (to === parent) links.push({ table, parent, polyType: target.typeField, polyId: field, typeName });
+    }
+  }
+  if (links.length !== 1)
+    throw new Error(`${table} has ${links.length} references to ${parent} in lib/sonar/relations.ts; a member needs one`);
+  return links[0];
+}
+
 /** In dependency order: a member's parent table always comes first. */
-export const ACCOUNT_MEMBERS: MemberLink[] = [
-  { table: 'account_billing_parameters', parent: 'accounts', key: 'account_id' },
-  { table: 'addresses', parent: 'accounts', polyType: 'addressable_type', polyId: 'addressable_id', typeName: 'Account' },
-  { table: 'contacts', parent: 'accounts', polyType: 'contactable_type', polyId: 'contactable_id', typeName: 'Account' },
-  { table: 'phone_numbers', parent: 'contacts', key: 'contact_id' },
-  { table: 'account_services', parent: 'accounts', key: 'account_id' },
-  { table: 'radius_accounts', parent: 'accounts', key: 'account_id' },
-  { table: 'ip_assignments', parent: 'accounts', polyType: 'ipassignmentable_type', polyId: 'ipassignmentable_id', typeName: 'Account' },
-  {
-    table: 'ip_assignments',
-    parent: 'radius_accounts',
-    polyType: 'ipassignmentable_type',
-    polyId: 'ipassignmentable_id',
-    typeName: 'RadiusAccount',
-  },
-  { table: 'notes', parent: 'accounts', polyType: 'noteable_type', polyId: 'noteable_id', typeName: 'Account' },
-  { table: 'tickets', parent: 'accounts', polyType: 'ticketable_type', polyId: 'ticketable_id', typeName: 'Account' },
-  { table: 'ticket_replies', parent: 'tickets', key: 'ticket_id' },
-  { table: 'ticket_comments', parent: 'tickets', key: 'ticket_id' },
-  {
-    table: 'custom_field_data',
-    parent: 'accounts',
-    polyType: 'customfielddataable_type',
-    polyId: 'customfielddataable_id',
-    typeName: 'Account',
-  },
-  // Customer equipment is owned by the account's serviceable address, never by the account.
-  {
-    table: 'inventory_items',
-    parent: 'addresses',
-    polyType: 'inventoryitemable_type',
-    polyId: 'inventoryitemable_id',
-    typeName: 'Address',
-  },
-  { table: 'inventory_model_field_data', parent: 'inventory_items', key: 'inventory_item_id' },
-  { table: 'invoices', parent: 'accounts', key: 'account_id' },
-  { table: 'debits', parent: 'accounts', key: 'account_id' },
-  { table: 'payments', parent: 'accounts', key: 'account_id' },
-];
+export const ACCOUNT_MEMBERS: MemberLink[] = (
+  [
+    ['account_billing_parameters', 'accounts'],
+    ['addresses', 'accounts'],
+    ['contacts', 'accounts'],
+    ['phone_numbers', 'contacts'],
+    ['account_services', 'accounts'],
+    ['radius_accounts', 'accounts'],
+    ['ip_assignments', 'accounts'],
+    ['ip_assignments', 'radius_accounts'],
+    ['notes', 'accounts'],
+    ['tickets', 'accounts'],
+    ['ticket_replies', 'tickets'],
+    ['ticket_comments', 'tickets'],
+    ['custom_field_data', 'accounts'],
+    // Customer equipment is owned by the account's serviceable address, never by the account.
+    ['inventory_items', 'addresses'],
+    ['inventory_model_field_data', 'inventory_items'],
+    ['invoices', 'accounts'],
+    ['debits', 'accounts'],
+    ['payments', 'accounts'],
+  ] as Array<[SnapshotTable, SnapshotTable]>
+).map(([table, parent]) => memberLink(table, parent));
 
 export const MEMBER_TABLES = new Set<SnapshotTable>(ACCOUNT_MEMBERS.map((m) => m.table));
+
+/**
+ * The Sonar account a record of `table` belongs to by its own fields: its foreign key to accounts
+ * (a parent account is not an owner), or its polymorphic owner when that is an Account. Null when
+ * neither says.
+ */
+export function accountOwner(table: string, row: SonarRow): string | null {
+  const refs = Object.entries(REFERENCES[table] ?? {}).filter(([field]) => !(table === 'accounts' && field === 'parent_account_id'));
+  for (const [field, target] of refs)
+    if (target === 'accounts' && row[field] !== undefined && row[field] !== null) return String(row[field]);
+  for (const [field, target] of refs)
+    if (typeof target !== 'string' && target.tables[row[target.typeField] as string] === 'accounts') return String(row[field] ?? '');
+  return null;
+}
 
 /** The `search` argument that selects a member's rows for a set of parent ids (OR of one clause per id). */
 export function memberSearch(link: MemberLink, parentIds: string[]): unknown[] {
