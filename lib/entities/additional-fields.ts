@@ -20,6 +20,7 @@
  * Splynx answers a create with `{name}`, so the ledger's Splynx id of a field is its name.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -31,10 +32,10 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
 const flag = z.enum(['0', '1']);
 
 const payload = z.object({
-  name: z.string().max(64).regex(NAME),
-  title: z.string().trim().min(1).max(128),
+  name: z.string().max(SPLYNX_LIMITS.additional_fields.name).regex(NAME),
+  title: z.string().trim().min(1).max(SPLYNX_LIMITS.additional_fields.title),
   type: z.enum(['string', 'boolean', 'date', 'select']),
-  select_values: z.string().max(2048),
+  select_values: z.string().max(SPLYNX_LIMITS.additional_fields.select_values),
   is_required: z.literal('0'),
   is_unique: flag,
   is_add: flag,

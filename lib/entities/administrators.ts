@@ -35,6 +35,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanPhone, formatPhone } from '../clean/phone.js';
 import { tidy } from '../clean/text.js';
 import { projectPath } from '../paths.js';
@@ -58,11 +59,11 @@ export const SUPER_ADMIN_ROW = 'super_admin';
 const ENDPOINT = 'admin/administration/administrators';
 
 const payload = z.object({
-  login: z.string().min(1).max(64).regex(/^\S+$/, 'a login cannot contain spaces'),
-  name: z.string().trim().min(1).max(64),
-  email: z.email().max(64),
+  login: z.string().min(1).max(SPLYNX_LIMITS.administrators.login).regex(/^\S+$/, 'a login cannot contain spaces'),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.administrators.name),
+  email: z.email().max(SPLYNX_LIMITS.administrators.email),
   role_name: z.enum(SPLYNX_ADMIN_ROLES),
-  phone: z.string().max(64),
+  phone: z.string().max(SPLYNX_LIMITS.administrators.phone),
   router_access: z.literal('none'),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });

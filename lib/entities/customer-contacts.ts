@@ -25,6 +25,7 @@
  * Splynx cannot update a note, so a contact changed after migration is reported as skipped.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
 import { contactsOf } from '../sonar/relations.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -32,8 +33,8 @@ import { TransformError, type EntityModule, type Row, type TransformContext } fr
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
   type: z.literal('comment'),
-  title: z.string().max(255),
-  comment: z.string().min(1).max(65535),
+  title: z.string().max(SPLYNX_LIMITS.customer_notes.title),
+  comment: z.string().min(1).max(SPLYNX_LIMITS.customer_notes.comment),
   datetime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
   is_pinned: z.literal('0'),
 });

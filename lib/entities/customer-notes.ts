@@ -13,14 +13,15 @@
  * skipped rather than sent twice. Notes on other owners (network sites, tickets) are not customer notes.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
   type: z.literal('comment'),
-  title: z.string().max(255),
-  comment: z.string().min(1).max(65535),
+  title: z.string().max(SPLYNX_LIMITS.customer_notes.title),
+  comment: z.string().min(1).max(SPLYNX_LIMITS.customer_notes.comment),
   datetime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
   is_pinned: z.enum(['0', '1']),
 });

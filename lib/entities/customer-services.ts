@@ -21,6 +21,7 @@
  * reports it in the error table (category data).
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -35,7 +36,7 @@ const base = {
   customer_id: id,
   tariff_id: id,
   status: z.enum(['active', 'disabled']),
-  description: z.string().trim().min(1).max(255),
+  description: z.string().trim().min(1).max(SPLYNX_LIMITS.services.description),
   quantity: z.number().int().min(1),
   unit_price: z
     .string()
@@ -46,9 +47,13 @@ const base = {
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 };
 const schemas = {
-  internet: z.object({ ...base, login: z.string().min(1).max(128), taking_ipv4: z.enum(['0', '1', '2']) }),
+  internet: z.object({
+    ...base,
+    login: z.string().min(1).max(SPLYNX_LIMITS.internet_services.login),
+    taking_ipv4: z.enum(['0', '1', '2']),
+  }),
   recurring: z.object(base),
-  voice: z.object({ ...base, phone: z.string().min(1).max(64) }),
+  voice: z.object({ ...base, phone: z.string().min(1).max(SPLYNX_LIMITS.voice_services.phone) }),
 };
 
 function startDate(as: Row, account: Row | undefined): string {

@@ -19,6 +19,7 @@
  * billing dates go to customer billing, and the rest is left in Sonar's export.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
 import { contactsOf, mainAddress } from '../sonar/relations.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
@@ -31,21 +32,21 @@ export const DEFAULT_LOCATION_ID = '1';
 
 const id = z.string().regex(/^\d+$/);
 const payload = z.object({
-  login: z.string().min(1).max(128),
-  name: z.string().trim().min(1).max(255),
+  login: z.string().min(1).max(SPLYNX_LIMITS.customers.login),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.customers.name),
   status: z.enum(CUSTOMER_STATUSES),
   category: z.enum(CUSTOMER_CATEGORIES),
   partner_id: id,
   location_id: id,
   parent_id: id.optional(),
-  email: z.union([z.literal(''), z.email().max(255)]),
-  billing_email: z.union([z.literal(''), z.email().max(255)]),
-  phone: z.string().max(255),
-  street_1: z.string().max(255),
-  street_2: z.string().max(255),
-  city: z.string().max(32),
-  zip_code: z.string().max(32),
-  gps: z.string().max(64),
+  email: z.union([z.literal(''), z.email().max(SPLYNX_LIMITS.customers.email)]),
+  billing_email: z.union([z.literal(''), z.email().max(SPLYNX_LIMITS.customers.billing_email)]),
+  phone: z.string().max(SPLYNX_LIMITS.customers.phone),
+  street_1: z.string().max(SPLYNX_LIMITS.customers.street_1),
+  street_2: z.string().max(SPLYNX_LIMITS.customers.street_2),
+  city: z.string().max(SPLYNX_LIMITS.customers.city),
+  zip_code: z.string().max(SPLYNX_LIMITS.customers.zip_code),
+  gps: z.string().max(SPLYNX_LIMITS.customers.gps),
   date_add: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)

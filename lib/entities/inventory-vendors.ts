@@ -13,11 +13,12 @@
  * No place in Splynx: the manufacturer's notes (left in Sonar's export).
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
-  name: z.string().trim().min(1).max(255),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.inventory_vendors.name),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;

@@ -34,6 +34,7 @@
  * status follows through `invoice_status` (lib/entities/invoice-status.ts).
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { byId, decimal, sonarDate, wholeCents } from './sonar-values.js';
 import { TransformError, type EntityModule, type Row } from './types.js';
@@ -46,7 +47,7 @@ const id = z.string().regex(/^\d+$/);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const amount = z.string().regex(/^-?\d+\.\d{2}$/);
 const item = z.object({
-  description: z.string().trim().min(1).max(65535),
+  description: z.string().trim().min(1).max(SPLYNX_LIMITS.invoice_items.description),
   quantity: z.number().int().min(1),
   price: amount,
   tax: z.literal(0),
@@ -55,15 +56,15 @@ const item = z.object({
 });
 const payload = z.object({
   customer_id: id,
-  number: z.string().min(1).max(64),
+  number: z.string().min(1).max(SPLYNX_LIMITS.invoices.number),
   status: z.enum(INVOICE_STATUSES),
   date_created: date,
   date_till: date,
   type: z.enum(['one_time', 'recurring']),
   use_transactions: z.literal('1'),
   is_sent: z.literal('1'),
-  note: z.string().max(65535),
-  memo: z.string().max(65535),
+  note: z.string().max(SPLYNX_LIMITS.invoices.note),
+  memo: z.string().max(SPLYNX_LIMITS.invoices.memo),
   items: z.array(item).min(1),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });

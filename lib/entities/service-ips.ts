@@ -29,6 +29,7 @@
  * so the IP is sent again right after the service update, in the same run.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { internetServices } from './customer-services.js';
 import { cidrText, IPV4, isAligned, isHostOf, isIpv6, parseCidr } from './ipv4.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -44,7 +45,7 @@ const payload = (internetServices.payload as unknown as z.ZodObject<z.ZodRawShap
     z.literal(''),
     z
       .string()
-      .max(255)
+      .max(SPLYNX_LIMITS.internet_services.ipv4_route)
       .refine((v) => v.split(',').every((n) => CIDR.test(n)), 'must be comma-separated networks in CIDR form'),
   ]),
 });
@@ -92,7 +93,7 @@ function statics(accountId: string, ctx: TransformContext): { primary?: Row; rou
 }
 
 /** Ipv4_route is varchar(255) in Splynx; a longer list would be cut, so it is refused instead. */
-const ROUTE_MAX = 255;
+const ROUTE_MAX = SPLYNX_LIMITS.internet_services.ipv4_route;
 
 /**
  * The statics that travel in their account's first address's record. The ledger maps one

@@ -17,6 +17,7 @@
  * from these services (`account_services` of type ONETIME, debits) belong to finance.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
 import { findBy, TransformError, type EntityModule } from './types.js';
 
@@ -25,7 +26,7 @@ const { billing_types: _noBillingTypes, ...base } = tariffBase;
 
 const payload = z.object({
   ...base,
-  service_description: z.string().max(255),
+  service_description: z.string().max(SPLYNX_LIMITS.tariffs.service_description),
   enabled: z.enum(['0', '1']),
   customer_categories: z.array(z.enum(['person', 'company'])).min(1),
   show_on_customer_portal: z.enum(['0', '1']),

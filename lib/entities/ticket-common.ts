@@ -3,6 +3,7 @@
  * user became, and the shape and natural key of a ticket message.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { SplynxApi } from '../splynx/client.js';
 import type { Row, TransformContext } from './types.js';
 
@@ -50,7 +51,7 @@ export const ticketMessagePayload = z.object({
   hide_for_customer: z.enum(['0', '1']),
   date: messageDate,
   time: messageTime,
-  message: z.string().trim().min(1).max(16_777_215),
+  message: z.string().trim().min(1).max(SPLYNX_LIMITS.ticket_messages.message),
 });
 export type TicketMessagePayload = z.infer<typeof ticketMessagePayload>;
 

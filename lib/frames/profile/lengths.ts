@@ -1,25 +1,23 @@
 /** Profiles of a snapshot: overlong fields, blanks, whitespace, unicode (see ./index.ts). */
-import { SPLYNX_LIMITS } from '../../clean/address.js';
+import { limitOf } from '../../splynx/limits.js';
 import { fitLength, tidy } from '../../clean/text.js';
 import type { TableSource } from '../load.js';
 import { viewOf } from '../view.js';
 import { byId, fieldViews, text, type FieldList } from './common.js';
 
+const into = (splynx: string) => ({ splynx, max: limitOf(splynx) });
+
 /** Sonar field → the Splynx field it is loaded into, and that field's length (characters). */
 export const FIELD_LIMITS: Record<string, Record<string, { splynx: string; max: number }>> = {
   addresses: {
-    line1: { splynx: 'customers.street_1', max: SPLYNX_LIMITS.street_1 },
-    line2: { splynx: 'customers.street_2', max: SPLYNX_LIMITS.street_2 },
-    city: { splynx: 'customers.city', max: SPLYNX_LIMITS.city },
-    zip: { splynx: 'customers.zip_code', max: SPLYNX_LIMITS.zip_code },
+    line1: into('customers.street_1'),
+    line2: into('customers.street_2'),
+    city: into('customers.city'),
+    zip: into('customers.zip_code'),
   },
-  accounts: { name: { splynx: 'customers.name', max: 255 } },
-  contacts: {
-    name: { splynx: 'customers.name', max: 255 },
-    email_address: { splynx: 'customers.email', max: 255 },
-    username: { splynx: 'customers.login', max: 128 },
-  },
-  radius_accounts: { username: { splynx: 'internet_services.login', max: 128 } },
+  accounts: { name: into('customers.name') },
+  contacts: { name: into('customers.name'), email_address: into('customers.email'), username: into('customers.login') },
+  radius_accounts: { username: into('internet_services.login') },
 };
 
 export interface OverlongRow {
