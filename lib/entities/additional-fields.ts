@@ -126,8 +126,8 @@ export const customerFields: EntityModule<Payload> = {
   // Names are unique per module: a field made by hand with the same name is adopted, not duplicated.
   naturalKey: (p) => ({
     key: `customers field "${p.name}"`,
-    async find(api: SplynxApi) {
-      const rows = await api.get<Array<{ name: string }>>(CUSTOMER_FIELDS_PATH, { main_attributes: { name: p.name } });
+    async find(api: SplynxApi, at: string) {
+      const rows = await api.get<Array<{ name: string }>>(at, { main_attributes: { name: p.name } });
       return rows.find((r) => r.name === p.name)?.name ?? null;
     },
   }),

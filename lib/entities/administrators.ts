@@ -56,8 +56,6 @@ export const SPLYNX_ADMIN_ROLES = [
 /** The `role` table's row for users flagged `super_admin` (they need no Sonar role). */
 export const SUPER_ADMIN_ROW = 'super_admin';
 
-const ENDPOINT = 'admin/administration/administrators';
-
 const payload = z.object({
   login: z.string().min(1).max(SPLYNX_LIMITS.administrators.login).regex(/^\S+$/, 'a login cannot contain spaces'),
   name: z.string().trim().min(1).max(SPLYNX_LIMITS.administrators.name),
@@ -189,7 +187,7 @@ export const administrators: EntityModule<Payload> = {
   name: 'administrators',
   phase: 'foundation',
   source: 'users',
-  endpoint: ENDPOINT,
+  endpoint: 'admin/administration/administrators',
   dependsOn: [],
   payload,
   // Former staff get no login (see the header); everyone else is migrated or explained.
@@ -243,8 +241,8 @@ export const administrators: EntityModule<Payload> = {
   // The Sonar id first; then the login, which Splynx keeps unique: a login made by hand is adopted, never overwritten.
   naturalKey: (p) => ({
     key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}, else login "${p.login}"`,
-    find: async (api) =>
-      (await findBySonarId(api, ENDPOINT, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, ENDPOINT, 'login', p.login)),
+    find: async (api, at) =>
+      (await findBySonarId(api, at, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, at, 'login', p.login)),
   }),
   mappings: [
     {

@@ -28,6 +28,7 @@ import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
 import { contactsOf } from '../sonar/relations.js';
+import { byTitleOfCustomer, commentPath, customerNotes } from './customer-notes.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const payload = z.object({
@@ -79,7 +80,8 @@ export const customerContacts: EntityModule<Payload> = {
   name: 'customer_contacts',
   phase: 'customers',
   source: 'contacts',
-  endpoint: 'admin/customers/customer-notes',
+  endpoint: customerNotes.endpoint,
+  itemPath: commentPath,
   dependsOn: ['customers'],
   payload,
   updatable: false,
@@ -115,13 +117,5 @@ export const customerContacts: EntityModule<Payload> = {
       is_pinned: '0',
     };
   },
-  naturalKey: (p) => ({
-    key: `title "${p.title}" of customer ${p.customer_id}`,
-    async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
-        main_attributes: { customer_id: p.customer_id, title: p.title },
-      });
-      return rows[0]?.id ?? null;
-    },
-  }),
+  naturalKey: byTitleOfCustomer,
 };

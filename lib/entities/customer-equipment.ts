@@ -11,7 +11,7 @@
  * warehouse) is refused into the error table: there is nobody to assign it to, and putting it in
  * stock would be a guess.
  */
-import { inventoryItems, itemNaturalKey, itemPayload, itemTransform, type ItemPayload } from './inventory-items.js';
+import { inventoryItems, itemPayload, itemTransform, type ItemPayload } from './inventory-items.js';
 import type { EntityModule } from './types.js';
 
 export const customerEquipment: EntityModule<ItemPayload> = {
@@ -27,5 +27,4 @@ export const customerEquipment: EntityModule<ItemPayload> = {
     return address?.addressable_type === 'Account' ? String(address.addressable_id) : null;
   },
   transform: itemTransform,
-  naturalKey: itemNaturalKey,
 };

@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { checkDate } from '../clean/datetime.js';
 import { fieldOptions, splynxFieldName } from './additional-fields.js';
+import { customers } from './customers.js';
 import { MissingDependency, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -84,7 +85,7 @@ export const customerFieldValues: EntityModule<Payload> = {
   name: 'customer_field_values',
   phase: 'customers',
   source: 'custom_field_data',
-  endpoint: 'admin/customers/customer',
+  endpoint: customers.endpoint,
   dependsOn: ['customers', 'customer_fields'],
   payload,
   select: (d) => d.customfielddataable_type === 'Account',
@@ -111,7 +112,7 @@ export const customerFieldValues: EntityModule<Payload> = {
     return { customer_id: ctx.ref('customers', d.customfielddataable_id), additional_attributes: { [attributeName(field, ctx)]: value } };
   },
   attachTo: (p) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`,
-  itemPath: (_target, p) => `admin/customers/customer/${p.customer_id}`,
+  itemPath: (_target, p) => `${customers.endpoint}/${p.customer_id}`,
   naturalKey: (p) => ({
     key: `field ${Object.keys(p.additional_attributes)[0]} of customer ${p.customer_id}`,
     find: async () => p.customer_id,

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
+import type { SplynxApi } from '../splynx/client.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
@@ -29,11 +30,27 @@ type Payload = z.infer<typeof payload>;
 
 export const noteTitle = (sonarId: unknown) => `Sonar note ${sonarId}`;
 
+/** A comment is found again by its title (it names the Sonar record) among its customer's comments. */
+export const byTitleOfCustomer = (p: { customer_id: string; title: string }) => ({
+  key: `title "${p.title}" of customer ${p.customer_id}`,
+  async find(api: SplynxApi, at: string) {
+    const rows = await api.get<Array<{ id: string; title: string }>>(at, {
+      main_attributes: { customer_id: p.customer_id, title: p.title },
+    });
+    return rows[0]?.id ?? null;
+  },
+});
+
+const COMMENTS = 'admin/customers/customer-notes';
+/** One comment is addressed by its customer and its own id. */
+export const commentPath = (id: string, p: { customer_id?: unknown }) => `${COMMENTS}/${p.customer_id}--${id}`;
+
 export const customerNotes: EntityModule<Payload> = {
   name: 'customer_notes',
   phase: 'customers',
   source: 'notes',
-  endpoint: 'admin/customers/customer-notes',
+  endpoint: COMMENTS,
+  itemPath: commentPath,
   dependsOn: ['customers'],
   payload,
   updatable: false,
@@ -46,13 +63,5 @@ export const customerNotes: EntityModule<Payload> = {
     datetime: toSplynxDatetime(note.created_at as string, ctx.timezone)!,
     is_pinned: /^STICKY/.test(String(note.priority ?? '')) ? '1' : '0',
   }),
-  naturalKey: (p) => ({
-    key: `title "${p.title}" of customer ${p.customer_id}`,
-    async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
-        main_attributes: { customer_id: p.customer_id, title: p.title },
-      });
-      return rows[0]?.id ?? null;
-    },
-  }),
+  naturalKey: byTitleOfCustomer,
 };

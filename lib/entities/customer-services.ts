@@ -23,7 +23,8 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { customers } from './customers.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 type Kind = 'internet' | 'recurring' | 'voice';
@@ -66,12 +67,13 @@ function startDate(as: Row, account: Row | undefined): string {
 
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
-  const path = (customerId: string) => `admin/customers/customer/${customerId}/${kind}-services`;
+  const path = (customerId: string) => `${customers.endpoint}/${customerId}/${kind}-services`;
   return {
     name,
     phase: 'customers',
     source: 'account_services',
-    endpoint: 'admin/customers/customer/0/' + `${kind}-services`,
+    // Customer 0 lists every customer's services.
+    endpoint: path('0'),
     dependsOn: ['customers', TARIFFS[kind]],
     payload: schemas[kind] as never,
     select: (as: Row, ctx: TransformContext) => {
@@ -114,18 +116,12 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     },
     createPath: (p) => path((p as { customer_id: string }).customer_id),
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
-    naturalKey: (p) => ({
-      key: `sonar_id ${(p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]}`,
-      find: (api) =>
-        findBySonarId(
-          api,
-          path((p as { customer_id: string }).customer_id),
-          (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD],
-        ),
-    }),
   };
 }
 
 export const internetServices = serviceModule('internet');
 export const recurringServices = serviceModule('recurring');
 export const voiceServices = serviceModule('voice');
+
+/** The service module of each Splynx service kind. */
+export const SERVICE_MODULES = { internet: internetServices, recurring: recurringServices, voice: voiceServices };

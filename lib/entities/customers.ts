@@ -22,7 +22,7 @@ import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
 import { contactsOf, mainAddress } from '../sonar/relations.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 export const CUSTOMER_STATUSES = ['new', 'active', 'blocked', 'disabled'] as const;
@@ -105,10 +105,6 @@ export const customers: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(account.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/customers/customer', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'account-status',

@@ -93,3 +93,4 @@ export function entity(name: string): EntityModule {
 }
 
 export * from './types.js';
+export * from './defaults.js';

@@ -33,8 +33,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
-import type { SplynxApi } from '../splynx/client.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 export const ITEM_STATUSES = ['stock', 'internal_usage', 'sold', 'rent', 'returned', 'assigned'] as const;
@@ -210,11 +209,6 @@ export function itemTransform(item: Row, ctx: TransformContext): ItemPayload {
   };
 }
 
-export const itemNaturalKey = (p: ItemPayload) => ({
-  key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-  find: (api: SplynxApi) => findBySonarId(api, 'admin/inventory/items', p.additional_attributes[SONAR_ID_FIELD]),
-});
-
 export const inventoryItems: EntityModule<ItemPayload> = {
   name: 'inventory_items',
   phase: 'inventory',
@@ -224,5 +218,4 @@ export const inventoryItems: EntityModule<ItemPayload> = {
   payload: itemPayload,
   select: (item) => item.inventoryitemable_type !== 'Address',
   transform: itemTransform,
-  naturalKey: itemNaturalKey,
 };

@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { MappingRow } from '../mappings/table.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const id = z.string().regex(/^\d+$/);
@@ -78,8 +78,4 @@ export const inventoryProducts: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(model.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/inventory/products', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

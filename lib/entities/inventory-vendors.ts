@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
@@ -31,8 +31,4 @@ export const inventoryVendors: EntityModule<Payload> = {
   dependsOn: [],
   payload,
   transform: (m) => ({ name: String(m.name ?? '').trim(), additional_attributes: { [SONAR_ID_FIELD]: String(m.id) } }),
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/inventory/vendors', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

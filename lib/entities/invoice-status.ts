@@ -12,7 +12,7 @@
  * payments), only what the customer portal shows as due.
  */
 import { z } from 'zod';
-import { INVOICE_STATUSES, invoiceStatus } from './invoices.js';
+import { INVOICE_STATUSES, invoices, invoiceStatus } from './invoices.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
@@ -25,7 +25,7 @@ export const invoiceStatusSync: EntityModule<Payload> = {
   name: 'invoice_status',
   phase: 'finance',
   source: 'invoices',
-  endpoint: 'admin/finance/invoices',
+  endpoint: invoices.endpoint,
   // `customers` too, so a batch run picks the batch's invoices by their account_id.
   dependsOn: ['invoices', 'customers'],
   payload,

@@ -35,7 +35,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { byId, decimal, sonarDate, wholeCents } from './sonar-values.js';
 import { TransformError, type EntityModule, type Row } from './types.js';
 
@@ -151,8 +151,4 @@ export const invoices: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(invoice.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/finance/invoices', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -38,6 +38,7 @@ import {
   range,
   type NetworkPayload,
 } from './ipv4.js';
+import { ipv4Rootnets } from './ipv4-rootnets.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -53,7 +54,8 @@ export const ipv4Networks: EntityModule<NetworkPayload> = {
   name: 'ipv4_networks',
   phase: 'network',
   source: 'subnets',
-  endpoint: 'admin/networking/ipv4',
+  // Supernets and subnets share Splynx's IPv4 list.
+  endpoint: ipv4Rootnets.endpoint,
   // Not a Splynx reference (endnets do not point at rootnets), but the tree reads best built top down.
   dependsOn: ['ipv4_rootnets'],
   payload: networkPayload,

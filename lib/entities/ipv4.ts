@@ -139,8 +139,8 @@ export type NetworkPayload = z.infer<typeof networkPayload>;
 export function networkKey(p: NetworkPayload) {
   return {
     key: `network ${p.network}/${p.mask}`,
-    async find(api: SplynxApi): Promise<string | null> {
-      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>('admin/networking/ipv4', {
+    async find(api: SplynxApi, at: string): Promise<string | null> {
+      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>(at, {
         main_attributes: { network: p.network, mask: String(p.mask) },
       });
       const same = rows.filter((r) => r.network === p.network && Number(r.mask) === p.mask);

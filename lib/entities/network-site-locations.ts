@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { siteKind, siteMapping } from './network-sites.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -43,8 +43,4 @@ export const networkSiteLocations: EntityModule<Payload> = {
     if (!name) throw new TransformError(`network site ${site.id} has no name`, 'name', 'Name the site in Sonar');
     return { name, additional_attributes: { [SONAR_ID_FIELD]: String(site.id) } };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/administration/locations', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

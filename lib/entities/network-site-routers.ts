@@ -28,7 +28,7 @@ import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { IPV4 } from './ipv4.js';
 import { siteAddress, siteGps, siteIps, siteKind, siteRouter } from './network-sites.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { partnersFor } from './tariff-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -101,8 +101,4 @@ export const networkSiteRouters: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(site.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/networking/routers', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { mappedExisting, proposeNew } from './existing-records.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
@@ -49,8 +49,4 @@ export const partners: EntityModule<Payload> = {
         ),
     },
   ],
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/administration/partners', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

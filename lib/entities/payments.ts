@@ -21,7 +21,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { decimal, localDatetime, wholeCents } from './sonar-values.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
@@ -109,10 +109,6 @@ export const payments: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(p.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/finance/payments', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'payment-type',

@@ -126,7 +126,7 @@ export const serviceIps: EntityModule<Payload> = {
       return null;
     }
   },
-  endpoint: 'admin/customers/customer/0/internet-services',
+  endpoint: internetServices.endpoint,
   dependsOn: ['customers', 'internet_services', 'ipv4_networks'],
   payload: payload as unknown as z.ZodType<Payload>,
   select: (a, ctx) => isCustomerStatic(a) && !carried(a, ctx),
@@ -219,6 +219,6 @@ export const serviceIps: EntityModule<Payload> = {
     };
   },
   attachTo: (p) => p.id,
-  itemPath: (sid, p) => `admin/customers/customer/${p.customer_id}/internet-services--${sid}`,
+  itemPath: (sid, p) => internetServices.itemPath!(sid, p as never),
   naturalKey: (p) => ({ key: `internet service ${p.id}`, find: async () => p.id }),
 };

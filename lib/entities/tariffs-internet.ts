@@ -15,8 +15,8 @@
  * other than monthly is refused (Splynx bills tariffs on the customer's billing period).
  */
 import { z } from 'zod';
-import { assertMonthly, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, TransformError, type EntityModule } from './types.js';
+import { assertMonthly, byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import { TransformError, type EntityModule } from './types.js';
 
 const payload = z.object({
   ...tariffBase,
@@ -54,5 +54,5 @@ export const tariffsInternet: EntityModule<Payload> = {
     };
   },
   // Titles are unique in Splynx, so a tariff made by hand with the same title is adopted, not duplicated.
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, 'admin/tariffs/internet', 'title', p.title) }),
+  naturalKey: byTitle,
 };

@@ -18,10 +18,9 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, TransformError, type EntityModule } from './types.js';
+import { byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import { TransformError, type EntityModule } from './types.js';
 
-const ENDPOINT = 'admin/tariffs/one-time';
 const { billing_types: _noBillingTypes, ...base } = tariffBase;
 
 const payload = z.object({
@@ -39,7 +38,7 @@ export const tariffsOneTime: EntityModule<Payload> = {
   name: 'tariffs_one_time',
   phase: 'foundation',
   source: 'services',
-  endpoint: ENDPOINT,
+  endpoint: 'admin/tariffs/one-time',
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'ONETIME',
@@ -65,5 +64,5 @@ export const tariffsOneTime: EntityModule<Payload> = {
     };
   },
   // Titles are unique in Splynx, so a one-time tariff made by hand with the same title is adopted.
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, ENDPOINT, 'title', p.title) }),
+  naturalKey: byTitle,
 };

@@ -3,8 +3,8 @@
  * ("custom") tariffs: the shared tariff fields (tariff-common.ts), nothing else.
  */
 import { z } from 'zod';
-import { assertMonthly, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, type EntityModule } from './types.js';
+import { assertMonthly, byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import type { EntityModule } from './types.js';
 
 const payload = z.object(tariffBase);
 type Payload = z.infer<typeof payload>;
@@ -22,5 +22,5 @@ export const tariffsRecurring: EntityModule<Payload> = {
     assertMonthly(ctx.children('recurring_service_details', 'service_id', service.id)[0]);
     return tariffFields(service, ctx);
   },
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, 'admin/tariffs/recurring', 'title', p.title) }),
+  naturalKey: byTitle,
 };

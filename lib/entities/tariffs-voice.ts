@@ -4,8 +4,8 @@
  * no place on a Splynx tariff (they live in its rate tables) and stay in Sonar's export.
  */
 import { z } from 'zod';
-import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, type EntityModule } from './types.js';
+import { byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import type { EntityModule } from './types.js';
 
 const payload = z.object({ ...tariffBase, type: z.enum(['voip', 'fix', 'mobile']) });
 type Payload = z.infer<typeof payload>;
@@ -23,5 +23,5 @@ export const tariffsVoice: EntityModule<Payload> = {
     const detail = ctx.children('voice_service_details', 'service_id', service.id)[0];
     return { ...tariffFields(service, ctx), type: detail?.sub_type === 'VOICE' || !detail ? 'fix' : 'voip' };
   },
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, 'admin/tariffs/voice', 'title', p.title) }),
+  naturalKey: byTitle,
 };

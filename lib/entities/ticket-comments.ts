@@ -20,6 +20,7 @@ import {
   ticketMessagePayload,
   type TicketMessagePayload,
 } from './ticket-common.js';
+import { ticketReplies } from './ticket-replies.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketComments: EntityModule<TicketMessagePayload> = {
@@ -27,7 +28,7 @@ export const ticketComments: EntityModule<TicketMessagePayload> = {
   phase: 'support',
   source: 'ticket_comments',
   accountOf: supportAccountOf,
-  endpoint: 'admin/support/ticket-messages',
+  endpoint: ticketReplies.endpoint,
   dependsOn: ['tickets', 'customers'],
   after: [ADMIN_ENTITY],
   payload: ticketMessagePayload,

@@ -33,7 +33,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { localDatetime, splitDatetime } from './sonar-values.js';
 import { ADMIN_ENTITY, adminRef, messageDate, messageTime, ticketCustomer } from './ticket-common.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -186,10 +186,6 @@ export const tickets: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(ticket.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/support/tickets', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'ticket-status',
