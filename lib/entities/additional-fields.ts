@@ -12,7 +12,7 @@
  * | `type` DATE                    | `type = date`                    |                                                           |
  * | `unique`                       | `is_unique`                      | Splynx then refuses a duplicate value (an error row)      |
  * | `required`                     | `is_required = 0`, always        | customers are created before their values are attached, and older accounts may have none: switch it on in Splynx after cutover |
- * | (none)                         | `is_add = 1`, `searchable = 1`, the other flags 0 | sent in full: the blueprint marks them all required |
+ * | (none)                         | `is_add = 1`, `searchable = 1`; `show_in_list`, `readonly`, `disabled`, `hidden` = 0 | sent in full: the blueprint marks them all required |
  *
  * Custom fields of other Sonar entities have no place on a Splynx customer: Contact fields are
  * written into the other-contacts note (customer-contacts.ts) for non-primary contacts; Address,

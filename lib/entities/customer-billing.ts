@@ -4,7 +4,7 @@
  *
  * | Sonar `account_billing_parameters`    | Splynx customer billing         | note                                                     |
  * |---------------------------------------|---------------------------------|----------------------------------------------------------|
- * | `account_id`                          | the customer PUT to             | via the migrated customers                               |
+ * | `account_id`                          | `customer_id`, the customer PUT to | via the migrated customers                               |
  * | `bill_day` (else `invoice_day`)       | `billing_date`                  | Splynx bills on days 1–28: a later day is refused        |
  * | `due_days`                            | `billing_due`                   | days to pay                                              |
  * | `grace_days`                          | `grace_period`                  | days past due before Splynx acts                         |

@@ -5,6 +5,7 @@
  *
  * | Sonar                                        | Splynx note        | note                                                 |
  * |----------------------------------------------|--------------------|------------------------------------------------------|
+ * | (always)                                     | `type = comment`, `is_pinned = 0` | Splynx's kind of customer note       |
  * | `contacts.contactable_id` (Account)          | `customer_id`      | via the migrated customers                           |
  * | each other contact's `name`, `role`          | a block of `comment` | "Jane Doe — Billing contact"                       |
  * | its `email_address`                          | (in `comment`)     | as cleaned                                           |

@@ -4,8 +4,8 @@
  *
  * | Sonar                                    | Splynx                                   | note                                       |
  * |------------------------------------------|------------------------------------------|--------------------------------------------|
- * | `customfielddataable_id` (Account)       | the customer PUT to                      | via the migrated customers                 |
- * | `custom_field_id`                        | the attribute's name                     | the migrated definition (customer_fields)  |
+ * | `customfielddataable_id` (Account)       | `customer_id`, the customer PUT to       | via the migrated customers                 |
+ * | `custom_field_id`                        | the attribute's name in `additional_attributes` | the migrated definition (customer_fields)  |
  * | `value` of a TEXT field                  | the value as written, trimmed            |                                            |
  * | `value` of a TEXT field with options     | the option, matched ignoring case        | anything else is a transformation error    |
  * | `value` of a BOOLEAN field               | `1` / `0`                                | from true/false, yes/no, 1/0; else an error |

@@ -3,6 +3,7 @@
  *
  * | Sonar                                             | Splynx            | note                                  |
  * |---------------------------------------------------|-------------------|---------------------------------------|
+ * | `accounts.id`                                     | `customer_id` (the record PUT to) | via the migrated customers   |
  * | the primary contact's name, for a company account | `contact_person`  | a person's account needs none         |
  * | `contacts.role` of that contact                   | (in `contact_person`) | "Jane Doe (CFO)"                   |
  *

@@ -3,6 +3,7 @@
  *
  * | Sonar                          | Splynx          | note                                               |
  * |--------------------------------|-----------------|----------------------------------------------------|
+ * | (always)                       | `type = comment` | Splynx's kind of customer note                   |
  * | `noteable_id` (Account)        | `customer_id`   | via the migrated customers                         |
  * | `message`                      | `comment`       |                                                    |
  * | `created_at`                   | `datetime`      | naive local time in the configured timezone        |

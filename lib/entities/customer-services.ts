@@ -12,6 +12,8 @@
  * | (none: Sonar services have no end)     | `end_date = 0000-00-00`   | "endless" in Splynx                            |
  * | the account archived                   | `status = disabled`       | otherwise `active`                             |
  * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
+ * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
+ * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.

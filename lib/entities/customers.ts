@@ -9,6 +9,7 @@
  * | `archived_at` set                       | `status = disabled`    | archived accounts are kept, switched off                |
  * | `account_type_id`                       | `category`             | mapping table `account-type` (person/company)           |
  * | `company_id`                            | `partner_id`           | via the migrated partners                               |
+ * | (none)                                  | `location_id = 1`      | Splynx's location "Main": Sonar has no location on an account |
  * | `parent_account_id`                     | `parent_id`            | parents are loaded first                                |
  * | `activation_date`                       | `date_add`             | `YYYY-MM-DD`                                            |
  * | primary contact `email_address`         | `email`, `billing_email` | cleaned; the other contacts go to a customer note     |

@@ -3,6 +3,7 @@
  *
  * | Sonar                        | Splynx                 | note                                      |
  * |------------------------------|------------------------|-------------------------------------------|
+ * | `id`                         | `invoice_id`, the invoice PUT to | via the migrated invoices        |
  * | `void`, `remaining_due`      | `status` (PUT)         | paid / not_paid / deleted, as `invoices` |
  *
  * `invoices` cannot be updated (a PUT of its lines would add them again), so an invoice paid or

@@ -11,6 +11,8 @@
  * | `due_date`                              | `date_till`                     |                                                         |
  * | `date` … `end_date`                     | each periodic line's `period_from`/`period_to` | one-time lines carry no period           |
  * | `message`                               | `note`                          | printed on the invoice                                  |
+ * | (always)                                | `use_transactions = 1`, `is_sent = 1` | the invoice books its lines as transactions; it was sent from Sonar |
+ * | `id`, the period                        | `memo`                          | "Sonar invoice N, period … to …": internal             |
  * | debits: `description` (else `service_name`) | `items[].description`       |                                                         |
  * | debits: `amount` (cents, line total), `quantity` | `items[].price` × `items[].quantity` | unit price when the total divides evenly, else quantity 1 at the line total, so the total stays exact |
  * | `total_taxes` (cents)                   | one `items[]` line "Sales tax"  | Sonar's tax is per invoice here, not a rate per line: a percentage on each line could not reproduce it to the cent |

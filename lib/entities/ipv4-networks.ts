@@ -13,6 +13,7 @@
  * | an `ip_pools` row on it        | `type_of_usage = pool`          | whatever the subnet's type                     |
  * | `type` ACCOUNT / MIXED         | `type_of_usage = static`        | customers' static IPs are taken from it        |
  * | `type` NETWORK / EXCLUDED      | `type_of_usage = management`    | infrastructure, or nothing may be assigned     |
+ * | (the record)                   | `network_type = endnet`         | addresses are handed out from it               |
  * | pools' `name`, `ip_range`      | `comment`                       | Splynx pools are whole networks: the range does not carry over |
  * | `type`, `id`                   | `comment`                       | "Sonar ACCOUNT subnet 12"                      |
  * | (none)                         | `location_id = 1`, `network_category = 1` | see ipv4.ts                          |

@@ -9,6 +9,8 @@
  * | `data_service_details.upload_speed_…`     | `speed_upload` (kbps)   |                                        |
  * | `company_id` (null: every company)        | `partners_ids`          | via the migrated partners              |
  * | `enabled = false`                         | `hide_on_admin_portal`  | kept, hidden, so old services resolve  |
+ * | (none)                                    | `billing_types = recurring`, `with_vat = 0` | Sonar prices are net; taxes are set in Splynx |
+ * | (none)                                    | `customer_categories` both, `show_on_customer_portal = 0` | offered to people and companies, not on the portal |
  * | `id`                                      | `additional_attributes.sonar_id` |                               |
  *
  * `technology_code` and `billing_frequency` have no place on a Splynx tariff; a billing frequency

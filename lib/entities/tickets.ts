@@ -10,7 +10,7 @@
  * | `priority`                           | `priority`                     | mapping table `ticket-priority` (low/medium/high/urgent) |
  * | `ticket_group_id`                    | `group_id`                     | mapping table `ticket-group` → a Splynx group id         |
  * | (categories: a join table)           | `type_id`                      | mapping table `ticket-type`, row `default` (see below)   |
- * | `ticketable_type = Account`, `ticketable_id` | `customer_id`, `reporter_type = customer` | via the migrated customers            |
+ * | `ticketable_type = Account`, `ticketable_id` | `customer_id`, `reporter_type = customer`, `reporter_id` | via the migrated customers            |
  * | `ticketable_type = NetworkSite`      | no customer, `reporter_type = none`; the site in `note` | an internal ticket (Splynx allows tickets without customer) |
  * | `user_id` (assignee)                 | `assign_to`                    | via the migrated administrators, when they are           |
  * | `created_at`, `updated_at`           | `created_at`, `updated_at`     | naive local time in the configured timezone              |
