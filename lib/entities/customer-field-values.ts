@@ -81,6 +81,8 @@ function attributeName(field: Row, ctx: TransformContext): string {
   return NAME.test(registered) ? registered : splynxFieldName(field, ctx);
 }
 
+const valueKey = (p: Payload) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`;
+
 export const customerFieldValues: EntityModule<Payload> = {
   name: 'customer_field_values',
   phase: 'customers',
@@ -111,10 +113,11 @@ export const customerFieldValues: EntityModule<Payload> = {
     const value = fieldValue(field, d.value, d.customfielddataable_id);
     return { customer_id: ctx.ref('customers', d.customfielddataable_id), additional_attributes: { [attributeName(field, ctx)]: value } };
   },
-  attachTo: (p) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`,
+  attachTo: valueKey,
   itemPath: (_target, p) => `${customers.endpoint}/${p.customer_id}`,
+  // The record is the value on its customer, known as `{customer id}--{field name}` (as attachTo).
   naturalKey: (p) => ({
     key: `field ${Object.keys(p.additional_attributes)[0]} of customer ${p.customer_id}`,
-    find: async () => p.customer_id,
+    find: async () => valueKey(p),
   }),
 };
