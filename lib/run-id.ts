@@ -7,13 +7,16 @@ import path from 'node:path';
 import { readEnvFile } from './config.js';
 import { projectPath } from './paths.js';
 
-export function newRunId(now = new Date()): string {
+/** `20260102-030405Z`: a moment as an id, for runs, snapshots and backups alike, so folders sort by time. */
+export function timeId(now = new Date()): string {
   return now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z')
     .replace('T', '-');
 }
+
+export const newRunId = timeId;
 
 /** DATA_DIR as configured (the environment, else `.env`, else `data`), read leniently: before settings are checked. */
 export function configuredDataDir(): string {
