@@ -37,8 +37,8 @@ function checkReferences(source: TableSource, references: Record<string, Record<
     const ids = view.ids();
     for (const [field, target] of Object.entries(fields)) {
       if (!view.has(field)) continue;
-      // A polymorphic owner's table comes from its *able_type field; the target function reads only that.
-      const typeFields = typeof target === 'string' ? [] : view.columns.filter((c) => c.endsWith('_type'));
+      // A polymorphic owner's table comes from its type field (lib/sonar/relations.ts), all the target reads.
+      const typeFields = typeof target === 'string' ? [] : [target.typeField].filter((c) => view.has(c));
       view.col(field).forEach((v, i) => {
         if (v === null || v === undefined || v === '') return;
         const to = typeof target === 'string' ? target : target(view.pick(i, typeFields));
