@@ -74,6 +74,7 @@ const NATURAL_KEYS: Record<string, (r: SplynxRow) => string> = {
   ipv4_rootnets: network,
   ipv4_networks: network,
   customer_fields: (r) => String(r.name),
+  inventory_stocks: (r) => String(r.name),
   customer_notes: comment,
   customer_contacts: comment,
   ticket_replies: message,

@@ -15,6 +15,8 @@ export const SPLYNX_LIMITS = {
   tariffs: { title: 255, service_description: 255 },
   ipv4_networks: { title: 128, comment: TEXT },
   routers: { title: 128, model: 128, address: 255, gps_point: 64 },
+  // The reference gives no length for a stock's name; 255, as the other inventory names.
+  inventory_stocks: { name: 255 },
   inventory_vendors: { name: 255 },
   inventory_products: { name: 255 },
   inventory_items: { barcode: 255, serial_number: 255, notes: TEXT },

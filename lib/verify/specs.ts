@@ -138,6 +138,13 @@ export const VERIFY_SPECS: Record<string, SpecRule> = {
   // Supernets and subnets share Splynx's IPv4 list; their sonar_id says which table they came from.
   ipv4_rootnets: { census: bySonarId({ pattern: 'supernet:%' }) },
   ipv4_networks: { census: bySonarId({ pattern: 'subnet:%' }) },
+  // Stocks take no additional fields: the migration's are those the ledger holds (one made by hand, or "Main", is not).
+  inventory_stocks: {
+    census: {
+      searches: (s) => chunks(doneIds(s.ledger, 'inventory_stocks')).map((ids) => ({ main_attributes: { id: ['IN', ids] } })),
+      sonarIdOf: () => '',
+    },
+  },
   // Both item entities share Splynx's item list: equipment at a customer is the `assigned` one.
   inventory_items: { census: bySonarId({ main: { status: ['!=', 'assigned'] } }) },
   customer_equipment: { census: bySonarId({ main: { status: 'assigned' } }) },

@@ -85,6 +85,14 @@ crud('admin/support/tickets-groups', 'ticket_groups');
 crud('admin/support/tickets-types', 'ticket_types');
 crud('admin/config/labels', 'labels');
 
+// Stocks: the collection is plural, one stock is addressed in the singular (api-v2.apib, "Inventory Stock").
+const stocks = () => model('inventory_stocks');
+on('admin/config/inventory-stocks', collectionMethods(stocks));
+on(
+  'admin/config/inventory-stock/(\\d+)',
+  itemMethods(stocks, (m) => m[1]),
+);
+
 // Taxes: a single tax comes back wrapped in an array, as the blueprint documents.
 on(
   'admin/config/taxes',

@@ -4,6 +4,12 @@ import type { EntityDef } from '../entity.js';
 
 export const INVENTORY: EntityDef[] = [
   {
+    // Config / Inventory / Stock locations: "Main" is the default and cannot be removed.
+    name: 'inventory_stocks',
+    fields: fieldList({ name: str(255, { required: true }) }),
+    hooks: { beforeDelete: (row) => (Number(row.id) === 1 ? 'The default stock location "Main" cannot be removed' : undefined) },
+  },
+  {
     name: 'inventory_vendors',
     afModule: 'inventory_vendors',
     fields: fieldList({ name: str(255, { required: true }) }),
