@@ -48,8 +48,13 @@ test('secrets go to one file per kind and run in a 700 folder named secrets, 600
     'nothing the store does prints a secret',
   );
 
-  // The scan's list: every kept secret, labelled without its value; secrets outside a `secrets` folder are not the store's.
-  fs.writeFileSync(path.join(root, 'administrators-stray.csv'), fs.readFileSync(path.join(dir, 'administrators-run-2.csv')));
+  // The scan's list: every kept secret, labelled without its value; a file of the same shape outside a `secrets`
+  // folder is not the store's (its value is one nobody issued, so the test leaves no leak behind).
+  const stray = temporaryPassword();
+  fs.writeFileSync(
+    path.join(root, 'administrators-stray.csv'),
+    `issued_at,${kind.columns.join(',')}\nx,7,stray,S,s@example.com,manager,${stray}\n`,
+  );
   const issued = issuedSecrets([root]);
   assert.deepEqual(issued.map((s) => s.value).sort(), [p1, p2, p3].sort());
   assert.ok(issued.every((s) => s.label.startsWith('temporary password of administrator ') && !s.label.includes(s.value)));
