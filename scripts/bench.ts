@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the load against the latency bound (sequential baseline and ours), extraction
  * under Sonar's 400/min, and the CPU-only path. Prints the tables and writes the same figures to
- * data/bench/<timestamp>.json. The logic lives in lib/bench; README "Benchmark" explains each figure.
+ * data/bench/<timestamp>.json. The logic lives in lib/bench; docs/proof.md ("Benchmark") explains each figure.
  *
  *   npm run bench -- [--accounts N] [--concurrency C] [--latency MS] [--skip-100k] [--skip-extract] …
  */

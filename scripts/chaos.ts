@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { ensureBuilt } from '../lib/build.js';
 import { formatLine, HEADER, runChaos, SCENARIOS, type ChaosOptions } from '../lib/chaos/index.js';
 import { projectPath } from '../lib/paths.js';
-import { newRunId } from '../lib/replay/runner.js';
+import { newRunId } from '../lib/run-id.js';
 
 const USAGE =
   'usage: tsx scripts/chaos.ts [--scenarios crash-resume,faults,dirty,secrets] [--accounts N] [--kills N] [--faults-accounts N] [--dirty-accounts N] [--seed S]';

@@ -9,10 +9,10 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadCommand } from '../lib/load/commands.js';
+import { loadCommand } from '../lib/load/command.js';
 import { projectPath } from '../lib/paths.js';
 import { replayNotebooks } from '../lib/replay/cli.js';
-import { newRunId } from '../lib/replay/runner.js';
+import { newRunId } from '../lib/run-id.js';
 import { startSandboxes } from '../lib/sandbox/index.js';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' } } });

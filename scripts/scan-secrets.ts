@@ -14,7 +14,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeLeaks, scanForSecrets, temporaryPasswords } from '../lib/chaos/secrets-scan.js';
+import { describeLeaks, scanForSecrets } from '../lib/chaos/secrets-scan.js';
+import { issuedSecrets } from '../lib/secrets/index.js';
 import { readCredentialsFile } from '../lib/sandbox/credentials.js';
 
 let v;
@@ -33,7 +34,7 @@ if (!v.values.credentials || !v.positionals.length || (v.values.since && Number.
   process.exit(2);
 }
 const roots = v.positionals.map((d) => path.resolve(d));
-const credentials = [...readCredentialsFile(v.values.credentials), ...temporaryPasswords(roots)];
+const credentials = [...readCredentialsFile(v.values.credentials), ...issuedSecrets(roots)];
 const result = scanForSecrets(roots, credentials, {
   skipFiles: [v.values.credentials],
   since,

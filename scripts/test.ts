@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../lib/paths.js';
-import { newRunId } from '../lib/replay/runner.js';
+import { newRunId } from '../lib/run-id.js';
 
 const KEEP = 3;
 const runs = projectPath('data', 'test-runs');

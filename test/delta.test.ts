@@ -12,7 +12,7 @@ import { SplynxApi } from '../lib/splynx/client.js';
 import { SonarClient } from '../lib/sonar/client.js';
 import { deltaMark, readManifest, takeSnapshot } from '../lib/sonar/snapshot.js';
 import { loadRecords } from '../lib/frames/load.js';
-import type { DeltaSummary } from '../lib/load/delta.js';
+import type { DeltaSummary } from '../lib/delta/index.js';
 
 type Rec = Record<string, unknown>;
 let sb: Sandboxes;

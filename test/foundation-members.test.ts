@@ -17,13 +17,8 @@ import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
 import { partners } from '../lib/entities/partners.js';
 import { customers, MAPPING_SPECS as CUSTOMER_MAPPINGS } from '../lib/entities/customers.js';
-import {
-  administrators,
-  administratorSecrets,
-  MAPPING_SPECS as ADMIN_MAPPINGS,
-  proposeRole,
-  temporaryPassword,
-} from '../lib/entities/administrators.js';
+import { administrators, MAPPING_SPECS as ADMIN_MAPPINGS, proposeRole } from '../lib/entities/administrators.js';
+import { secrets, temporaryPassword } from '../lib/secrets/index.js';
 import { customerFields } from '../lib/entities/additional-fields.js';
 import { customerFieldValues } from '../lib/entities/customer-field-values.js';
 import { tariffsOneTime } from '../lib/entities/tariffs-one-time.js';
@@ -81,7 +76,7 @@ async function world(name: string, tables: Record<string, Row[]>): Promise<World
   await ensureSonarIdFields(api);
   const ledger = new Ledger(path.join(dir, name, 'ledger.sqlite'));
   const secretsDir = path.join(dir, name, 'secrets');
-  administratorSecrets.configure({ dir: secretsDir, runId: `${name}-r1` });
+  secrets.configure({ dir: secretsDir, runId: `${name}-r1` });
   return { name, tables, ledger, ctx: context(name, tables, ledger), secretsDir };
 }
 

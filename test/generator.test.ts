@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadDataset, saveDataset, type SonarDataset, type SonarRecord } from '../lib/sandbox/dataset.js';
 import { generateIsp, summarize } from '../lib/sandbox/generator/index.js';
-import { danglingReferences, REFERENCES } from '../lib/sandbox/generator/references.js';
+import { danglingReferences } from '../lib/sandbox/generator/references.js';
+import { REFERENCES } from '../lib/sonar/relations.js';
 import { schemaProblems } from '../lib/sandbox/generator/schema-check.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[A-Za-z]{2,}$/;

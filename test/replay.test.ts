@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Notebook } from '../lib/replay/notebook.js';
 import { declaredParameters, injectedSource } from '../lib/replay/params.js';
-import { claimRunId } from '../lib/replay/runner.js';
+import { claimRunId } from '../lib/run-id.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixtures = path.join(root, 'test/fixtures/notebooks');

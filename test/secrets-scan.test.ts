@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { runScript } from './run-script.js';
-import { describeLeaks, scanForSecrets, temporaryPasswords } from '../lib/chaos/secrets-scan.js';
+import { describeLeaks, scanForSecrets } from '../lib/chaos/secrets-scan.js';
+import { issuedSecrets } from '../lib/secrets/index.js';
 
 const fake = (what: string) => `planted-${what}-${randomBytes(8).toString('hex')}`;
 
@@ -51,7 +52,7 @@ function plantedFolder() {
 
 test('planted credentials are found in logs, reports, notebooks and the ledger, by file and line', () => {
   const { dir, token, secret, password } = plantedFolder();
-  const creds = [{ label: 'Sonar token', value: token }, { label: 'Splynx API secret', value: secret }, ...temporaryPasswords([dir])];
+  const creds = [{ label: 'Sonar token', value: token }, { label: 'Splynx API secret', value: secret }, ...issuedSecrets([dir])];
   assert.equal(creds.length, 3, 'the temporary password is read from the secrets folder');
   const r = scanForSecrets([dir], creds);
   const where = r.leaks.map((l) => `${path.relative(dir, l.file)}:${l.line} ${l.label} ${l.form}`).sort();

@@ -94,6 +94,23 @@ test('POST 201 {id}, GET strings, PUT 202 changes only sent fields, DELETE 204 t
   assert.equal((await api.get('admin/nothing/here')).status, 404);
 });
 
+test('inventory stocks: a plural collection, one stock in the singular, and "Main" that cannot be removed (api-v2.apib examples)', async () => {
+  assert.deepEqual((await api.get('admin/config/inventory-stocks')).body, [{ id: '1', name: 'Main' }]);
+  const created = await api.post('admin/config/inventory-stocks', { name: 'Stock #315955388' });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const one = `admin/config/inventory-stock/${created.body.id}`;
+  assert.equal((await api.get(one)).body.name, 'Stock #315955388');
+  assert.equal((await api.put(one, { name: 'Stock #315955389' })).status, 202);
+  assert.equal((await api.get(one)).body.name, 'Stock #315955389');
+  assert.equal((await api.get(`admin/config/inventory-stocks/${created.body.id}`)).status, 404, 'the plural path has no items');
+  assert.equal((await api.post('admin/config/inventory-stocks', {})).status, 422, 'a stock needs a name');
+  assert.equal((await api.delete(one)).status, 204);
+  assert.equal((await api.get(one)).status, 404);
+  const main = await api.delete('admin/config/inventory-stock/1');
+  assert.notEqual(main.status, 204, 'the default stock stays');
+  assert.match(JSON.stringify(main.body), /cannot be removed/);
+});
+
 test('equality and every search operator', async () => {
   assert.deepEqual(await logins('main_attributes[login]=durden'), ['durden']);
   assert.deepEqual(

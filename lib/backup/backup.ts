@@ -18,6 +18,7 @@ import { discoverTables, type Discovery, type SkippedQuery, type TablePlan } fro
 import { introspectSchema } from './introspect.js';
 import { pagesOf } from './pager.js';
 import { emptyProgress, type BackupStore, type StoredRow, type TableProgress, type TableStatus } from './store.js';
+import { timeId } from '../run-id.js';
 
 export const BACKUP_FORMAT = 'sonar-graphql-backup/1';
 
@@ -320,10 +321,4 @@ function summaryOf(p: TableProgress): TableSummary {
 }
 
 /** `20260102-030405Z`, the same shape as snapshot ids, so files sort by time. */
-export function newBackupId(at = new Date()): string {
-  return at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-    .replace('T', '-');
-}
+export const newBackupId = timeId;

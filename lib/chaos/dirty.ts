@@ -14,7 +14,7 @@
  */
 import type { Change, Issue } from '../clean/snapshot.js';
 import { customerContacts } from '../entities/customer-contacts.js';
-import { mainAddress } from '../entities/customers.js';
+import { mainAddress } from '../sonar/relations.js';
 import type { Row, TransformContext } from '../entities/types.js';
 import type { ErrorRow } from '../load/errors.js';
 import type { DirtyMark } from '../sandbox/dataset.js';
@@ -78,7 +78,7 @@ interface ClassRule {
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
-/** The rules, one per class: what a person reading the README or the entity tables is promised. */
+/** The rules, one per class: what a person reading docs/proof.md or the entity tables is promised. */
 export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
   orphan_reference: {
     rule: 'a reference to a record that is not in the snapshot is reported (data): account services under internet_services, notes and contacts under their customer modules',

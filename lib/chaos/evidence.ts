@@ -8,9 +8,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cleanSnapshot, mergeIssues, type Change, type Issue } from '../clean/snapshot.js';
+import { SERVICE_MODULES } from '../entities/customer-services.js';
+import { customers } from '../entities/customers.js';
 import { MAPPING_SPECS, type Row } from '../entities/index.js';
 import { readJsonl } from '../frames/load.js';
-import { issuesForReview } from '../frames/profile.js';
+import { issuesForReview } from '../frames/profile/index.js';
 import { Ledger } from '../ledger/index.js';
 import { transformContext } from '../load/context.js';
 import { runMigration, type RunReport } from '../load/run.js';
@@ -29,11 +31,9 @@ export async function splynxViews(api: SplynxApi): Promise<Pick<DirtyEvidence, '
   const bySonarId = (rows: SplynxRow[], prefix = '') =>
     new Map(rows.filter((r) => r.additional_attributes?.sonar_id).map((r) => [`${prefix}${r.additional_attributes!.sonar_id}`, r]));
   const services = new Map<string, Record<string, unknown>>();
-  for (const kind of ['internet', 'recurring', 'voice']) {
-    for (const [k, v] of bySonarId(await api.get<SplynxRow[]>(`admin/customers/customer/0/${kind}-services`), `${kind}_services:`))
-      services.set(k, v);
-  }
-  return { customers: bySonarId(await api.get<SplynxRow[]>('admin/customers/customer')), services };
+  for (const mod of Object.values(SERVICE_MODULES))
+    for (const [k, v] of bySonarId(await api.get<SplynxRow[]>(mod.endpoint), `${mod.name}:`)) services.set(k, v);
+  return { customers: bySonarId(await api.get<SplynxRow[]>(customers.endpoint)), services };
 }
 
 export interface InProcessRun {

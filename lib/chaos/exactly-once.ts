@@ -22,6 +22,7 @@
  */
 import { ENTITIES, type EntityModule, type Row } from '../entities/index.js';
 import { SONAR_ID_FIELD } from '../entities/sonar-id.js';
+import { ticketReplies } from '../entities/ticket-replies.js';
 import type { Ledger, LedgerRecord } from '../ledger/index.js';
 import type { ErrorRow } from '../load/errors.js';
 import type { TransformContext } from '../entities/types.js';
@@ -59,15 +60,25 @@ interface Collection {
   key?(r: SplynxRow): string;
 }
 
+const title = (r: SplynxRow) => String(r.title).toLowerCase();
+const network = (r: SplynxRow) => `${r.network}/${r.mask}`;
+const comment = (r: SplynxRow) => `${r.customer_id}|${r.title}`;
+const message = (r: SplynxRow) => `${r.ticket_id}|${r.date}|${r.time}|${r.author_type}|${r.message}`;
+
+/** By entity: what makes a record unique in its collection besides a sonar_id (the collection takes its entities' key). */
 const NATURAL_KEYS: Record<string, (r: SplynxRow) => string> = {
-  'admin/tariffs/internet': (r) => String(r.title).toLowerCase(),
-  'admin/tariffs/recurring': (r) => String(r.title).toLowerCase(),
-  'admin/tariffs/voice': (r) => String(r.title).toLowerCase(),
-  'admin/tariffs/one-time': (r) => String(r.title).toLowerCase(),
-  'admin/networking/ipv4': (r) => `${r.network}/${r.mask}`,
-  'admin/config/additional-fields/customers': (r) => String(r.name),
-  'admin/customers/customer-notes': (r) => `${r.customer_id}|${r.title}`,
-  'admin/support/ticket-messages': (r) => `${r.ticket_id}|${r.date}|${r.time}|${r.author_type}|${r.message}`,
+  tariffs_internet: title,
+  tariffs_recurring: title,
+  tariffs_voice: title,
+  tariffs_one_time: title,
+  ipv4_rootnets: network,
+  ipv4_networks: network,
+  customer_fields: (r) => String(r.name),
+  inventory_stocks: (r) => String(r.name),
+  customer_notes: comment,
+  customer_contacts: comment,
+  ticket_replies: message,
+  ticket_comments: message,
 };
 
 /** The collections the migration creates records in, from the entity modules. */
@@ -80,8 +91,8 @@ export function collections(entities: EntityModule[] = ENTITIES): Collection[] {
       path,
       entities: [],
       idOf: (r: SplynxRow) => String(path.startsWith('admin/config/additional-fields/') ? r.name : r.id),
-      key: NATURAL_KEYS[path],
     };
+    c.key ??= NATURAL_KEYS[mod.name];
     c.entities.push(mod);
     byPath.set(path, c);
   }
@@ -239,7 +250,7 @@ function checkCollection(
 /** Records Splynx makes by itself alongside a migrated one. */
 function implicit(c: Collection, r: SplynxRow, rows: SplynxRow[]): boolean {
   // A ticket's first message is saved with the ticket (the ticket's own `message`).
-  if (c.path === 'admin/support/ticket-messages') return !rows.some((o) => o.ticket_id === r.ticket_id && Number(o.id) < Number(r.id));
+  if (c.path === ticketReplies.endpoint) return !rows.some((o) => o.ticket_id === r.ticket_id && Number(o.id) < Number(r.id));
   // The migration's own `sonar_id` field definition.
   if (c.path.startsWith('admin/config/additional-fields/')) return r.name === SONAR_ID_FIELD;
   return false;

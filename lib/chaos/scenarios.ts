@@ -12,7 +12,8 @@ import { MAPPING_SPECS, type Row } from '../entities/index.js';
 import { crashAndResume, expectedEvents, type KillRecord } from './crash.js';
 import { verifyDirty, type ClassResult } from './dirty.js';
 import { baselineErrors, notebookEvidence } from './evidence.js';
-import { describeLeaks, scanForSecrets, temporaryPasswords } from './secrets-scan.js';
+import { issuedSecrets } from '../secrets/index.js';
+import { describeLeaks, scanForSecrets } from './secrets-scan.js';
 import { issuedCredentials } from '../sandbox/credentials.js';
 import { ENTITIES } from '../entities/index.js';
 import type { EntityTally } from './exactly-once.js';
@@ -279,7 +280,7 @@ export async function dirty(opts: ScenarioOptions & { rate?: number }): Promise<
  * administrator password issued; the `secrets` folders, where those passwords live on purpose, excepted.
  */
 export function secrets(opts: { dir: string; log?(line: string): void }): ScenarioResult {
-  const credentials = [...issuedCredentials(), ...temporaryPasswords([opts.dir])];
+  const credentials = [...issuedCredentials(), ...issuedSecrets([opts.dir])];
   const scan = scanForSecrets([opts.dir], credentials, { skipFiles: [path.join(opts.dir, 'chaos.json')] });
   const leaks = describeLeaks(scan);
   const note = `${t(scan.files)} files (${(scan.bytes / 1e6).toFixed(1)} MB) searched for ${scan.searched} credentials; ${leaks.length} found; left out on purpose: ${scan.excluded.length} secrets folder${scan.excluded.length === 1 ? '' : 's'}`;

@@ -5,9 +5,9 @@
  * registered as its own credential). Answers file and line of each hit and which credential it
  * was, never the value.
  *
- * Folders named `secrets` are skipped, and said so: that is where the workbook keeps the
- * administrators' temporary passwords on purpose (git-ignored, mode 600). Those passwords are
- * credentials too: `temporaryPasswords` reads them so the search looks for them everywhere else.
+ * Folders named `secrets` are skipped, and said so: that is where the workbook's secrets store
+ * (lib/secrets) keeps the secrets it issues on purpose (git-ignored, mode 600). Those are
+ * credentials too: `issuedSecrets` reads them so the search looks for them everywhere else.
  *
  * Files are read as bytes, so binary files (the ledger) are searched as well; a line is counted by
  * newlines before the hit. One pass per file whatever the number of credentials: candidates are
@@ -15,7 +15,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
 import type { IssuedCredential } from '../sandbox/credentials.js';
 
 /** Shorter values match by chance (a key "k" is in every word): they are counted, not searched. */
@@ -138,29 +137,6 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
     }
   }
   return { files: count, bytes, searched, tooShort, excluded: [...new Set(excluded)], leaks };
-}
-
-/** The temporary administrator passwords the workbook issued, from the `secrets` folders under `roots`. */
-export function temporaryPasswords(roots: string[]): IssuedCredential[] {
-  const out: IssuedCredential[] = [];
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (path.basename(dir) === 'secrets' && /^administrators-.*\.csv$/.test(e.name)) {
-        const rows = parse(fs.readFileSync(p, 'utf8'), { columns: true, skip_empty_lines: true }) as Array<{
-          temporary_password?: string;
-          login?: string;
-        }>;
-        for (const r of rows)
-          if (r.temporary_password)
-            out.push({ label: `temporary password of administrator ${r.login ?? ''}`.trim(), value: r.temporary_password });
-      }
-    }
-  };
-  for (const r of roots) walk(r);
-  return out;
 }
 
 /** One line per leak, file:line and which credential, for a report or a failing test. */

@@ -3,10 +3,12 @@
  * Splynx has `street_1` and `street_2` but no `state` text: the state is a `subdivision_id` that
  * points at Splynx's own states list, resolved at load time from the code kept here.
  */
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { fitLength, tidy } from './text.js';
 
-/** Column lengths of Splynx's `customers` table (city and zip_code are varchar(32)). */
-export const SPLYNX_LIMITS = { street_1: 255, street_2: 255, city: 32, zip_code: 32 } as const;
+const { street_1, street_2, city, zip_code } = SPLYNX_LIMITS.customers;
+/** The lengths of the address fields of Splynx's customers, which cleaning cuts to. */
+export const ADDRESS_LIMITS = { street_1, street_2, city, zip_code } as const;
 
 export interface SonarAddressLike {
   line1?: string | null;
@@ -33,8 +35,8 @@ export interface SplynxAddress {
 
 export function cleanAddress(a: SonarAddressLike): { value: SplynxAddress; issues: string[] } {
   const issues: string[] = [];
-  const fit = (v: string | null | undefined, field: keyof typeof SPLYNX_LIMITS) => {
-    const r = fitLength(v, SPLYNX_LIMITS[field], field);
+  const fit = (v: string | null | undefined, field: keyof typeof ADDRESS_LIMITS) => {
+    const r = fitLength(v, ADDRESS_LIMITS[field], field);
     if (r.issue) issues.push(r.issue);
     return r.value;
   };

@@ -4,7 +4,7 @@
  * Every change is logged, and every value that could not be used is an issue for the analyst,
  * so nothing is dropped or cut without a row saying so.
  */
-import { cleanAddress, SPLYNX_LIMITS } from './address.js';
+import { ADDRESS_LIMITS, cleanAddress } from './address.js';
 import { cleanEmail } from './email.js';
 import { cleanPhone, formatPhone } from './phone.js';
 import { tidy } from './text.js';
@@ -132,7 +132,7 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
     set(ctx, 'addresses', r, 'city', a.value.city, 'address');
     set(ctx, 'addresses', r, 'zip', a.value.zip_code, 'address');
     for (const problem of a.issues) {
-      const field = Object.keys(SPLYNX_LIMITS).find((f) => problem.startsWith(f)) ?? 'coordinates';
+      const field = Object.keys(ADDRESS_LIMITS).find((f) => problem.startsWith(f)) ?? 'coordinates';
       issue(
         ctx,
         'addresses',

@@ -12,7 +12,7 @@
  * | `type` DATE                    | `type = date`                    |                                                           |
  * | `unique`                       | `is_unique`                      | Splynx then refuses a duplicate value (an error row)      |
  * | `required`                     | `is_required = 0`, always        | customers are created before their values are attached, and older accounts may have none: switch it on in Splynx after cutover |
- * | (none)                         | `is_add = 1`, `searchable = 1`, the other flags 0 | sent in full: the blueprint marks them all required |
+ * | (none)                         | `is_add = 1`, `searchable = 1`; `show_in_list`, `readonly`, `disabled`, `hidden` = 0 | sent in full: the blueprint marks them all required |
  *
  * Custom fields of other Sonar entities have no place on a Splynx customer: Contact fields are
  * written into the other-contacts note (customer-contacts.ts) for non-primary contacts; Address,
@@ -20,6 +20,7 @@
  * Splynx answers a create with `{name}`, so the ledger's Splynx id of a field is its name.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -31,10 +32,10 @@ const NAME = /^[a-z_][a-z0-9_]*$/;
 const flag = z.enum(['0', '1']);
 
 const payload = z.object({
-  name: z.string().max(64).regex(NAME),
-  title: z.string().trim().min(1).max(128),
+  name: z.string().max(SPLYNX_LIMITS.additional_fields.name).regex(NAME),
+  title: z.string().trim().min(1).max(SPLYNX_LIMITS.additional_fields.title),
   type: z.enum(['string', 'boolean', 'date', 'select']),
-  select_values: z.string().max(2048),
+  select_values: z.string().max(SPLYNX_LIMITS.additional_fields.select_values),
   is_required: z.literal('0'),
   is_unique: flag,
   is_add: flag,
@@ -125,8 +126,8 @@ export const customerFields: EntityModule<Payload> = {
   // Names are unique per module: a field made by hand with the same name is adopted, not duplicated.
   naturalKey: (p) => ({
     key: `customers field "${p.name}"`,
-    async find(api: SplynxApi) {
-      const rows = await api.get<Array<{ name: string }>>(CUSTOMER_FIELDS_PATH, { main_attributes: { name: p.name } });
+    async find(api: SplynxApi, at: string) {
+      const rows = await api.get<Array<{ name: string }>>(at, { main_attributes: { name: p.name } });
       return rows.find((r) => r.name === p.name)?.name ?? null;
     },
   }),

@@ -26,18 +26,15 @@
  * - Passwords: each administrator created gets a strong random temporary password, sent with the
  *   create only (`createOnly`): it is not in the payload, so not in the ledger's hash, not in a dry
  *   run, not in an update (a re-run never resets it), and an adopted login never gets one. It is
- *   written, and synced to disk, *before* it is sent, to a CSV under `data/secrets/` (git-ignored,
- *   folder 700, file 600) and nowhere else. A row whose administrator then failed (see the error
+ *   written, and synced to disk, *before* it is sent, to the secrets store (lib/secrets: a CSV under
+ *   `data/secrets/`, git-ignored, folder 700, file 600) and nowhere else. A row whose administrator then failed (see the error
  *   table) was never used; the next run issues a new one.
  */
-import { randomInt } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanPhone, formatPhone } from '../clean/phone.js';
 import { tidy } from '../clean/text.js';
-import { projectPath } from '../paths.js';
+import { SECRET_KINDS, secrets, temporaryPassword } from '../secrets/index.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
 import { findBy, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
@@ -55,92 +52,16 @@ export const SPLYNX_ADMIN_ROLES = [
 /** The `role` table's row for users flagged `super_admin` (they need no Sonar role). */
 export const SUPER_ADMIN_ROW = 'super_admin';
 
-const ENDPOINT = 'admin/administration/administrators';
-
 const payload = z.object({
-  login: z.string().min(1).max(64).regex(/^\S+$/, 'a login cannot contain spaces'),
-  name: z.string().trim().min(1).max(64),
-  email: z.email().max(64),
+  login: z.string().min(1).max(SPLYNX_LIMITS.administrators.login).regex(/^\S+$/, 'a login cannot contain spaces'),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.administrators.name),
+  email: z.email().max(SPLYNX_LIMITS.administrators.email),
   role_name: z.enum(SPLYNX_ADMIN_ROLES),
-  phone: z.string().max(64),
+  phone: z.string().max(SPLYNX_LIMITS.administrators.phone),
   router_access: z.literal('none'),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
-
-// ---------------------------------------------------------------------------------------------
-// Temporary passwords and the only place they are kept.
-
-const CLASSES = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!#%*+-=?@^_'];
-
-/**
- * 20 characters from a 68-character alphabet (about 120 bits), at least one of each class so any
- * password policy accepts it, without look-alikes (0/O, 1/l/I) so it can be read out to someone.
- */
-export function temporaryPassword(length = 20): string {
-  const all = CLASSES.join('');
-  const chars = CLASSES.map((c) => c[randomInt(c.length)]);
-  while (chars.length < length) chars.push(all[randomInt(all.length)]);
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j], chars[i]];
-  }
-  return chars.join('');
-}
-
-export interface IssuedPassword {
-  sonar_user_id: string;
-  login: string;
-  name: string;
-  email: string;
-  role_name: string;
-  temporary_password: string;
-}
-
-const SECRET_COLUMNS = ['issued_at', 'sonar_user_id', 'login', 'name', 'email', 'role_name', 'temporary_password'];
-
-/**
- * The temporary-password file: `<dir>/administrators-<run>.csv`. The run is named by
- * `configure({ runId })` (a run should call it with its own id); without one, by the time of the
- * first password this process issues.
- */
-export class AdministratorSecrets {
-  private dir = projectPath('data', 'secrets');
-  private runId: string | null = null;
-  private stamp: string | null = null;
-
-  configure(opts: { dir?: string; runId?: string }): void {
-    if (opts.dir) this.dir = path.resolve(opts.dir);
-    if (opts.runId !== undefined) this.runId = opts.runId.replace(/[^A-Za-z0-9._-]/g, '_') || null;
-    this.stamp = null;
-  }
-
-  get file(): string {
-    this.stamp ??= this.runId ?? new Date().toISOString().replace(/[:.]/g, '-');
-    return path.join(this.dir, `administrators-${this.stamp}.csv`);
-  }
-
-  /** Appends one password and syncs it to disk before it is sent anywhere. */
-  record(entry: IssuedPassword): void {
-    // A folder we make is 700 whatever the umask; one that exists keeps its mode (it may be shared), the file is 600 anyway.
-    if (!fs.existsSync(this.dir)) {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      fs.chmodSync(this.dir, 0o700);
-    }
-    const fd = fs.openSync(this.file, 'a', 0o600);
-    try {
-      fs.fchmodSync(fd, 0o600);
-      const row = { issued_at: new Date().toISOString(), ...entry };
-      const header = fs.fstatSync(fd).size === 0;
-      fs.writeSync(fd, stringify([row], { header, columns: SECRET_COLUMNS }));
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-}
-
-export const administratorSecrets = new AdministratorSecrets();
 
 // ---------------------------------------------------------------------------------------------
 // The role mapping.
@@ -188,7 +109,7 @@ export const administrators: EntityModule<Payload> = {
   name: 'administrators',
   phase: 'foundation',
   source: 'users',
-  endpoint: ENDPOINT,
+  endpoint: 'admin/administration/administrators',
   dependsOn: [],
   payload,
   // Former staff get no login (see the header); everyone else is migrated or explained.
@@ -229,7 +150,7 @@ export const administrators: EntityModule<Payload> = {
   },
   createOnly(p, user) {
     const password = temporaryPassword();
-    administratorSecrets.record({
+    secrets.record(SECRET_KINDS.administrators, {
       sonar_user_id: String(user.id),
       login: p.login,
       name: p.name,
@@ -242,8 +163,8 @@ export const administrators: EntityModule<Payload> = {
   // The Sonar id first; then the login, which Splynx keeps unique: a login made by hand is adopted, never overwritten.
   naturalKey: (p) => ({
     key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}, else login "${p.login}"`,
-    find: async (api) =>
-      (await findBySonarId(api, ENDPOINT, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, ENDPOINT, 'login', p.login)),
+    find: async (api, at) =>
+      (await findBySonarId(api, at, p.additional_attributes[SONAR_ID_FIELD])) ?? (await findBy(api, at, 'login', p.login)),
   }),
   mappings: [
     {

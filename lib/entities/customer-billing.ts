@@ -4,7 +4,7 @@
  *
  * | Sonar `account_billing_parameters`    | Splynx customer billing         | note                                                     |
  * |---------------------------------------|---------------------------------|----------------------------------------------------------|
- * | `account_id`                          | the customer PUT to             | via the migrated customers                               |
+ * | `account_id`                          | `customer_id`, the customer PUT to | via the migrated customers                               |
  * | `bill_day` (else `invoice_day`)       | `billing_date`                  | Splynx bills on days 1–28: the 29th–31st move by the `bill-day` mapping table (1 or 28) |
  * | `due_days`                            | `billing_due`                   | days to pay                                              |
  * | `grace_days`                          | `grace_period`                  | days past due before Splynx acts                         |
@@ -26,8 +26,9 @@
  * - `aggregate_invoice_taxes`, `aggregate_linked_debits`, `default_for`, `billing_default_id`.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
-import { contactsOf } from './customers.js';
+import { contactsOf } from '../sonar/relations.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const payload = z.object({
@@ -36,10 +37,10 @@ const payload = z.object({
   billing_due: z.number().int().min(0),
   grace_period: z.number().int().min(0),
   make_invoices: z.literal('1'),
-  billing_person: z.string().max(255),
-  billing_street_1: z.string().max(255),
-  billing_zip_code: z.string().max(32),
-  billing_city: z.string().max(32),
+  billing_person: z.string().max(SPLYNX_LIMITS.customer_billing.billing_person),
+  billing_street_1: z.string().max(SPLYNX_LIMITS.customer_billing.billing_street_1),
+  billing_zip_code: z.string().max(SPLYNX_LIMITS.customer_billing.billing_zip_code),
+  billing_city: z.string().max(SPLYNX_LIMITS.customer_billing.billing_city),
 });
 type Payload = z.infer<typeof payload>;
 
@@ -113,7 +114,7 @@ export const customerBilling: EntityModule<Payload> = {
       billing_due: whole(b, 'due_days') ?? 0,
       grace_period: whole(b, 'grace_days') ?? 0,
       make_invoices: '1',
-      billing_person: payer ? String(payer.name).trim().slice(0, 255) : '',
+      billing_person: payer ? String(payer.name).trim().slice(0, SPLYNX_LIMITS.customer_billing.billing_person) : '',
       billing_street_1: address?.street ?? '',
       billing_zip_code: address?.zip ?? '',
       billing_city: address?.city ?? '',

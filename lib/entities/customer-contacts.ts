@@ -5,6 +5,7 @@
  *
  * | Sonar                                        | Splynx note        | note                                                 |
  * |----------------------------------------------|--------------------|------------------------------------------------------|
+ * | (always)                                     | `type = comment`, `is_pinned = 0` | Splynx's kind of customer note       |
  * | `contacts.contactable_id` (Account)          | `customer_id`      | via the migrated customers                           |
  * | each other contact's `name`, `role`          | a block of `comment` | "Jane Doe — Billing contact"                       |
  * | its `email_address`                          | (in `comment`)     | as cleaned                                           |
@@ -25,15 +26,17 @@
  * Splynx cannot update a note, so a contact changed after migration is reported as skipped.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
-import { contactsOf } from './customers.js';
+import { contactsOf } from '../sonar/relations.js';
+import { byTitleOfCustomer, commentPath, customerNotes } from './customer-notes.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
   type: z.literal('comment'),
-  title: z.string().max(255),
-  comment: z.string().min(1).max(65535),
+  title: z.string().max(SPLYNX_LIMITS.customer_notes.title),
+  comment: z.string().min(1).max(SPLYNX_LIMITS.customer_notes.comment),
   datetime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
   is_pinned: z.literal('0'),
 });
@@ -78,7 +81,8 @@ export const customerContacts: EntityModule<Payload> = {
   name: 'customer_contacts',
   phase: 'customers',
   source: 'contacts',
-  endpoint: 'admin/customers/customer-notes',
+  endpoint: customerNotes.endpoint,
+  itemPath: commentPath,
   dependsOn: ['customers'],
   payload,
   updatable: false,
@@ -114,13 +118,5 @@ export const customerContacts: EntityModule<Payload> = {
       is_pinned: '0',
     };
   },
-  naturalKey: (p) => ({
-    key: `title "${p.title}" of customer ${p.customer_id}`,
-    async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
-        main_attributes: { customer_id: p.customer_id, title: p.title },
-      });
-      return rows[0]?.id ?? null;
-    },
-  }),
+  naturalKey: byTitleOfCustomer,
 };

@@ -7,11 +7,21 @@
  * the one in lib/entities/inventory-items.ts (status `assigned`, `customer_id` from the address's
  * account, mark `used`, or `broken` when Sonar says FAILED).
  *
+ * | Sonar                                   | Splynx                  | note                                    |
+ * |-----------------------------------------|-------------------------|-----------------------------------------|
+ * | `inventory_model_id`                    | `product_id`            | via the migrated inventory products     |
+ * | the MAC Address field, the Serial Number field | `barcode`, `serial_number` | the model's fields' data         |
+ * | its address, other field values, `account_service_id` | `notes` | no field of their own in Splynx  |
+ * | (at a customer's address)               | `status = assigned`, `customer_id` | the address's account         |
+ * | `status` FAILED / else                  | `mark = broken` / `used` |                                        |
+ * | the purchase price (cents)              | `cost_price`            | when Sonar has one                      |
+ * | `id`                                    | `additional_attributes.sonar_id` |                               |
+ *
  * An item at an address that belongs to no account (unassigned in Sonar, or owned by a site or a
  * warehouse) is refused into the error table: there is nobody to assign it to, and putting it in
  * stock would be a guess.
  */
-import { inventoryItems, itemNaturalKey, itemPayload, itemTransform, type ItemPayload } from './inventory-items.js';
+import { inventoryItems, itemPayload, itemTransform, type ItemPayload } from './inventory-items.js';
 import type { EntityModule } from './types.js';
 
 export const customerEquipment: EntityModule<ItemPayload> = {
@@ -27,5 +37,4 @@ export const customerEquipment: EntityModule<ItemPayload> = {
     return address?.addressable_type === 'Account' ? String(address.addressable_id) : null;
   },
   transform: itemTransform,
-  naturalKey: itemNaturalKey,
 };

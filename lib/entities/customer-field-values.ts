@@ -4,8 +4,8 @@
  *
  * | Sonar                                    | Splynx                                   | note                                       |
  * |------------------------------------------|------------------------------------------|--------------------------------------------|
- * | `customfielddataable_id` (Account)       | the customer PUT to                      | via the migrated customers                 |
- * | `custom_field_id`                        | the attribute's name                     | the migrated definition (customer_fields)  |
+ * | `customfielddataable_id` (Account)       | `customer_id`, the customer PUT to       | via the migrated customers                 |
+ * | `custom_field_id`                        | the attribute's name in `additional_attributes` | the migrated definition (customer_fields)  |
  * | `value` of a TEXT field                  | the value as written, trimmed            |                                            |
  * | `value` of a TEXT field with options     | the option, matched ignoring case        | anything else is a transformation error    |
  * | `value` of a BOOLEAN field               | `1` / `0`                                | from true/false, yes/no, 1/0; else an error |
@@ -20,6 +20,7 @@
 import { z } from 'zod';
 import { checkDate } from '../clean/datetime.js';
 import { fieldOptions, splynxFieldName } from './additional-fields.js';
+import { customers } from './customers.js';
 import { MissingDependency, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const NAME = /^[a-z_][a-z0-9_]*$/;
@@ -80,11 +81,13 @@ function attributeName(field: Row, ctx: TransformContext): string {
   return NAME.test(registered) ? registered : splynxFieldName(field, ctx);
 }
 
+const valueKey = (p: Payload) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`;
+
 export const customerFieldValues: EntityModule<Payload> = {
   name: 'customer_field_values',
   phase: 'customers',
   source: 'custom_field_data',
-  endpoint: 'admin/customers/customer',
+  endpoint: customers.endpoint,
   dependsOn: ['customers', 'customer_fields'],
   payload,
   select: (d) => d.customfielddataable_type === 'Account',
@@ -110,10 +113,11 @@ export const customerFieldValues: EntityModule<Payload> = {
     const value = fieldValue(field, d.value, d.customfielddataable_id);
     return { customer_id: ctx.ref('customers', d.customfielddataable_id), additional_attributes: { [attributeName(field, ctx)]: value } };
   },
-  attachTo: (p) => `${p.customer_id}--${Object.keys(p.additional_attributes)[0]}`,
-  itemPath: (_target, p) => `admin/customers/customer/${p.customer_id}`,
+  attachTo: valueKey,
+  itemPath: (_target, p) => `${customers.endpoint}/${p.customer_id}`,
+  // The record is the value on its customer, known as `{customer id}--{field name}` (as attachTo).
   naturalKey: (p) => ({
     key: `field ${Object.keys(p.additional_attributes)[0]} of customer ${p.customer_id}`,
-    find: async () => p.customer_id,
+    find: async () => valueKey(p),
   }),
 };

@@ -3,6 +3,7 @@
  *
  * | Sonar                          | Splynx          | note                                               |
  * |--------------------------------|-----------------|----------------------------------------------------|
+ * | (always)                       | `type = comment` | Splynx's kind of customer note                   |
  * | `noteable_id` (Account)        | `customer_id`   | via the migrated customers                         |
  * | `message`                      | `comment`       |                                                    |
  * | `created_at`                   | `datetime`      | naive local time in the configured timezone        |
@@ -13,14 +14,16 @@
  * skipped rather than sent twice. Notes on other owners (network sites, tickets) are not customer notes.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
+import type { SplynxApi } from '../splynx/client.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
   type: z.literal('comment'),
-  title: z.string().max(255),
-  comment: z.string().min(1).max(65535),
+  title: z.string().max(SPLYNX_LIMITS.customer_notes.title),
+  comment: z.string().min(1).max(SPLYNX_LIMITS.customer_notes.comment),
   datetime: z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
   is_pinned: z.enum(['0', '1']),
 });
@@ -28,11 +31,27 @@ type Payload = z.infer<typeof payload>;
 
 export const noteTitle = (sonarId: unknown) => `Sonar note ${sonarId}`;
 
+/** A comment is found again by its title (it names the Sonar record) among its customer's comments. */
+export const byTitleOfCustomer = (p: { customer_id: string; title: string }) => ({
+  key: `title "${p.title}" of customer ${p.customer_id}`,
+  async find(api: SplynxApi, at: string) {
+    const rows = await api.get<Array<{ id: string; title: string }>>(at, {
+      main_attributes: { customer_id: p.customer_id, title: p.title },
+    });
+    return rows[0]?.id ?? null;
+  },
+});
+
+const COMMENTS = 'admin/customers/customer-notes';
+/** One comment is addressed by its customer and its own id. */
+export const commentPath = (id: string, p: { customer_id?: unknown }) => `${COMMENTS}/${p.customer_id}--${id}`;
+
 export const customerNotes: EntityModule<Payload> = {
   name: 'customer_notes',
   phase: 'customers',
   source: 'notes',
-  endpoint: 'admin/customers/customer-notes',
+  endpoint: COMMENTS,
+  itemPath: commentPath,
   dependsOn: ['customers'],
   payload,
   updatable: false,
@@ -45,13 +64,5 @@ export const customerNotes: EntityModule<Payload> = {
     datetime: toSplynxDatetime(note.created_at as string, ctx.timezone)!,
     is_pinned: /^STICKY/.test(String(note.priority ?? '')) ? '1' : '0',
   }),
-  naturalKey: (p) => ({
-    key: `title "${p.title}" of customer ${p.customer_id}`,
-    async find(api) {
-      const rows = await api.get<Array<{ id: string; title: string }>>('admin/customers/customer-notes', {
-        main_attributes: { customer_id: p.customer_id, title: p.title },
-      });
-      return rows[0]?.id ?? null;
-    },
-  }),
+  naturalKey: byTitleOfCustomer,
 };

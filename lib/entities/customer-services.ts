@@ -12,6 +12,8 @@
  * | (none: Sonar services have no end)     | `end_date = 0000-00-00`   | "endless" in Splynx                            |
  * | the account archived                   | `status = disabled`       | otherwise `active`                             |
  * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
+ * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
+ * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.
@@ -21,8 +23,10 @@
  * reports it in the error table (category data).
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { customers } from './customers.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 type Kind = 'internet' | 'recurring' | 'voice';
@@ -35,7 +39,7 @@ const base = {
   customer_id: id,
   tariff_id: id,
   status: z.enum(['active', 'disabled']),
-  description: z.string().trim().min(1).max(255),
+  description: z.string().trim().min(1).max(SPLYNX_LIMITS.services.description),
   quantity: z.number().int().min(1),
   unit_price: z
     .string()
@@ -46,9 +50,13 @@ const base = {
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 };
 const schemas = {
-  internet: z.object({ ...base, login: z.string().min(1).max(128), taking_ipv4: z.enum(['0', '1', '2']) }),
+  internet: z.object({
+    ...base,
+    login: z.string().min(1).max(SPLYNX_LIMITS.internet_services.login),
+    taking_ipv4: z.enum(['0', '1', '2']),
+  }),
   recurring: z.object(base),
-  voice: z.object({ ...base, phone: z.string().min(1).max(64) }),
+  voice: z.object({ ...base, phone: z.string().min(1).max(SPLYNX_LIMITS.voice_services.phone) }),
 };
 
 function startDate(as: Row, account: Row | undefined): string {
@@ -61,12 +69,13 @@ function startDate(as: Row, account: Row | undefined): string {
 
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
-  const path = (customerId: string) => `admin/customers/customer/${customerId}/${kind}-services`;
+  const path = (customerId: string) => `${customers.endpoint}/${customerId}/${kind}-services`;
   return {
     name,
     phase: 'customers',
     source: 'account_services',
-    endpoint: 'admin/customers/customer/0/' + `${kind}-services`,
+    // Customer 0 lists every customer's services.
+    endpoint: path('0'),
     dependsOn: ['customers', TARIFFS[kind]],
     payload: schemas[kind] as never,
     select: (as: Row, ctx: TransformContext) => {
@@ -109,18 +118,12 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     },
     createPath: (p) => path((p as { customer_id: string }).customer_id),
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
-    naturalKey: (p) => ({
-      key: `sonar_id ${(p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD]}`,
-      find: (api) =>
-        findBySonarId(
-          api,
-          path((p as { customer_id: string }).customer_id),
-          (p as { additional_attributes: Record<string, string> }).additional_attributes[SONAR_ID_FIELD],
-        ),
-    }),
   };
 }
 
 export const internetServices = serviceModule('internet');
 export const recurringServices = serviceModule('recurring');
 export const voiceServices = serviceModule('voice');
+
+/** The service module of each Splynx service kind. */
+export const SERVICE_MODULES = { internet: internetServices, recurring: recurringServices, voice: voiceServices };

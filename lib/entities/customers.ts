@@ -9,6 +9,7 @@
  * | `archived_at` set                       | `status = disabled`    | archived accounts are kept, switched off                |
  * | `account_type_id`                       | `category`             | mapping table `account-type` (person/company)           |
  * | `company_id`                            | `partner_id`           | via the migrated partners                               |
+ * | (none)                                  | `location_id = 1`      | Splynx's location "Main": Sonar has no location on an account |
  * | `parent_account_id`                     | `parent_id`            | parents are loaded first                                |
  * | `activation_date`                       | `date_add`             | `YYYY-MM-DD`                                            |
  * | primary contact `email_address`         | `email`, `billing_email` | cleaned; the other contacts go to a customer note     |
@@ -19,8 +20,10 @@
  * billing dates go to customer billing, and the rest is left in Sonar's export.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { contactsOf, mainAddress } from '../sonar/relations.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 export const CUSTOMER_STATUSES = ['new', 'active', 'blocked', 'disabled'] as const;
@@ -30,21 +33,21 @@ export const DEFAULT_LOCATION_ID = '1';
 
 const id = z.string().regex(/^\d+$/);
 const payload = z.object({
-  login: z.string().min(1).max(128),
-  name: z.string().trim().min(1).max(255),
+  login: z.string().min(1).max(SPLYNX_LIMITS.customers.login),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.customers.name),
   status: z.enum(CUSTOMER_STATUSES),
   category: z.enum(CUSTOMER_CATEGORIES),
   partner_id: id,
   location_id: id,
   parent_id: id.optional(),
-  email: z.union([z.literal(''), z.email().max(255)]),
-  billing_email: z.union([z.literal(''), z.email().max(255)]),
-  phone: z.string().max(255),
-  street_1: z.string().max(255),
-  street_2: z.string().max(255),
-  city: z.string().max(32),
-  zip_code: z.string().max(32),
-  gps: z.string().max(64),
+  email: z.union([z.literal(''), z.email().max(SPLYNX_LIMITS.customers.email)]),
+  billing_email: z.union([z.literal(''), z.email().max(SPLYNX_LIMITS.customers.billing_email)]),
+  phone: z.string().max(SPLYNX_LIMITS.customers.phone),
+  street_1: z.string().max(SPLYNX_LIMITS.customers.street_1),
+  street_2: z.string().max(SPLYNX_LIMITS.customers.street_2),
+  city: z.string().max(SPLYNX_LIMITS.customers.city),
+  zip_code: z.string().max(SPLYNX_LIMITS.customers.zip_code),
+  gps: z.string().max(SPLYNX_LIMITS.customers.gps),
   date_add: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
@@ -52,19 +55,6 @@ const payload = z.object({
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
-
-/** The account's contacts, primary first. */
-export function contactsOf(account: Row, ctx: TransformContext): Row[] {
-  return [...ctx.children('contacts', 'contactable_id', account.id, 'contactable_type', 'Account')].sort(
-    (a, b) => Number(!!b.primary) - Number(!!a.primary) || Number(a.id) - Number(b.id),
-  );
-}
-
-/** The address a customer record carries: the serviceable one if there is one. */
-export function mainAddress(account: Row, ctx: TransformContext): Row | undefined {
-  const all = ctx.children('addresses', 'addressable_id', account.id, 'addressable_type', 'Account');
-  return all.find((a) => a.serviceable) ?? all.find((a) => a.type === 'PHYSICAL') ?? all[0];
-}
 
 export const customers: EntityModule<Payload> = {
   name: 'customers',
@@ -116,10 +106,6 @@ export const customers: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(account.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/customers/customer', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'account-status',

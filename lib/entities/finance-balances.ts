@@ -11,8 +11,9 @@
  */
 import { decimalToCents } from '../clean/money.js';
 import type { SplynxApi } from '../splynx/client.js';
-import { invoiceTotalCents } from './invoices.js';
-import { paymentCounts } from './payments.js';
+import { customers as customerModule } from './customers.js';
+import { invoiceTotalCents, invoices as invoiceModule } from './invoices.js';
+import { paymentCounts, payments as paymentModule } from './payments.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { decimal, wholeCents } from './sonar-values.js';
 import type { Row } from './types.js';
@@ -93,9 +94,9 @@ export async function listAll<T>(api: SplynxApi, path: string, pageSize = 500): 
 /** Splynx: per customer id, the invoices that are not deleted minus every payment. */
 export async function splynxOpeningBalances(api: SplynxApi): Promise<Map<string, number>> {
   const out = new Map<string, number>();
-  const invoices = await listAll<{ customer_id: string; status: string; total: string }>(api, 'admin/finance/invoices');
+  const invoices = await listAll<{ customer_id: string; status: string; total: string }>(api, invoiceModule.endpoint);
   for (const inv of invoices) if (inv.status !== 'deleted') add(out, String(inv.customer_id), decimalToCents(inv.total));
-  const payments = await listAll<{ customer_id: string; amount: string }>(api, 'admin/finance/payments');
+  const payments = await listAll<{ customer_id: string; amount: string }>(api, paymentModule.endpoint);
   for (const p of payments) add(out, String(p.customer_id), -decimalToCents(p.amount));
   return out;
 }
@@ -109,7 +110,7 @@ export async function compareOpeningBalances(api: SplynxApi, tables: Record<stri
   const { balances: sonar, notes } = sonarSide(tables);
   const uninvoiced = sonarUninvoicedCharges(tables);
   const splynx = await splynxOpeningBalances(api);
-  const customers = await listAll<{ id: string; additional_attributes?: Record<string, string> }>(api, 'admin/customers/customer');
+  const customers = await listAll<{ id: string; additional_attributes?: Record<string, string> }>(api, customerModule.endpoint);
   const customerOf = new Map<string, string>();
   const accountOf = new Map<string, string>();
   for (const c of customers) {

@@ -16,6 +16,7 @@ import { internetServices, recurringServices, voiceServices } from './customer-s
 import { customers, MAPPING_SPECS as CUSTOMER_MAPPINGS } from './customers.js';
 import { inventoryItems } from './inventory-items.js';
 import { inventoryProducts, MAPPING_SPECS as INVENTORY_MAPPINGS } from './inventory-products.js';
+import { inventoryStocks } from './inventory-stocks.js';
 import { inventoryVendors } from './inventory-vendors.js';
 import { invoiceStatusSync } from './invoice-status.js';
 import { invoices } from './invoices.js';
@@ -51,6 +52,7 @@ export const ENTITIES: EntityModule[] = [
   networkSiteLocations,
   networkSiteRouters,
   // inventory
+  inventoryStocks,
   inventoryVendors,
   inventoryProducts,
   inventoryItems,
@@ -94,3 +96,4 @@ export function entity(name: string): EntityModule {
 }
 
 export * from './types.js';
+export * from './defaults.js';

@@ -31,9 +31,9 @@
  * them on create; check one item on the real instance before the full load.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
-import type { SplynxApi } from '../splynx/client.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 export const ITEM_STATUSES = ['stock', 'internal_usage', 'sold', 'rent', 'returned', 'assigned'] as const;
@@ -42,9 +42,9 @@ export const ITEM_MARKS = ['new', 'used', 'broken'] as const;
 const id = z.string().regex(/^\d+$/);
 export const itemPayload = z.object({
   product_id: id,
-  barcode: z.string().max(255),
-  serial_number: z.string().max(255),
-  notes: z.string().max(65535),
+  barcode: z.string().max(SPLYNX_LIMITS.inventory_items.barcode),
+  serial_number: z.string().max(SPLYNX_LIMITS.inventory_items.serial_number),
+  notes: z.string().max(SPLYNX_LIMITS.inventory_items.notes),
   status: z.enum(ITEM_STATUSES),
   mark: z.enum(ITEM_MARKS),
   /** '0' when nobody has it, so an item that came back from a customer is unassigned on update. */
@@ -209,11 +209,6 @@ export function itemTransform(item: Row, ctx: TransformContext): ItemPayload {
   };
 }
 
-export const itemNaturalKey = (p: ItemPayload) => ({
-  key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-  find: (api: SplynxApi) => findBySonarId(api, 'admin/inventory/items', p.additional_attributes[SONAR_ID_FIELD]),
-});
-
 export const inventoryItems: EntityModule<ItemPayload> = {
   name: 'inventory_items',
   phase: 'inventory',
@@ -223,5 +218,4 @@ export const inventoryItems: EntityModule<ItemPayload> = {
   payload: itemPayload,
   select: (item) => item.inventoryitemable_type !== 'Address',
   transform: itemTransform,
-  naturalKey: itemNaturalKey,
 };

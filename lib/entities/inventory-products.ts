@@ -18,13 +18,14 @@
  * the purchase price per item (→ the item's `cost_price`); rent and sale prices stay 0.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { MappingRow } from '../mappings/table.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 const id = z.string().regex(/^\d+$/);
 const payload = z.object({
-  name: z.string().trim().min(1).max(255),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.inventory_products.name),
   vendor_id: id,
   category_id: id,
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
@@ -77,8 +78,4 @@ export const inventoryProducts: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(model.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/inventory/products', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -13,11 +13,12 @@
  * No place in Splynx: the manufacturer's notes (left in Sonar's export).
  */
 import { z } from 'zod';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
-  name: z.string().trim().min(1).max(255),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.inventory_vendors.name),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
@@ -30,8 +31,4 @@ export const inventoryVendors: EntityModule<Payload> = {
   dependsOn: [],
   payload,
   transform: (m) => ({ name: String(m.name ?? '').trim(), additional_attributes: { [SONAR_ID_FIELD]: String(m.id) } }),
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/inventory/vendors', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

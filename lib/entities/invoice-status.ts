@@ -3,6 +3,7 @@
  *
  * | Sonar                        | Splynx                 | note                                      |
  * |------------------------------|------------------------|-------------------------------------------|
+ * | `id`                         | `invoice_id`, the invoice PUT to | via the migrated invoices        |
  * | `void`, `remaining_due`      | `status` (PUT)         | paid / not_paid / deleted, as `invoices` |
  *
  * `invoices` cannot be updated (a PUT of its lines would add them again), so an invoice paid or
@@ -12,7 +13,7 @@
  * payments), only what the customer portal shows as due.
  */
 import { z } from 'zod';
-import { INVOICE_STATUSES, invoiceStatus } from './invoices.js';
+import { INVOICE_STATUSES, invoices, invoiceStatus } from './invoices.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
@@ -25,7 +26,7 @@ export const invoiceStatusSync: EntityModule<Payload> = {
   name: 'invoice_status',
   phase: 'finance',
   source: 'invoices',
-  endpoint: 'admin/finance/invoices',
+  endpoint: invoices.endpoint,
   // `customers` too, so a batch run picks the batch's invoices by their account_id.
   dependsOn: ['invoices', 'customers'],
   payload,

@@ -11,6 +11,8 @@
  * | `due_date`                              | `date_till`                     |                                                         |
  * | `date` … `end_date`                     | each periodic line's `period_from`/`period_to` | one-time lines carry no period           |
  * | `message`                               | `note`                          | printed on the invoice                                  |
+ * | (always)                                | `use_transactions = 1`, `is_sent = 1` | the invoice books its lines as transactions; it was sent from Sonar |
+ * | `id`, the period                        | `memo`                          | "Sonar invoice N, period … to …": internal             |
  * | debits: `description` (else `service_name`) | `items[].description`       |                                                         |
  * | debits: `amount` (cents, line total), `quantity` | `items[].price` × `items[].quantity` | unit price when the total divides evenly, else quantity 1 at the line total, so the total stays exact |
  * | `total_taxes` (cents)                   | one `items[]` line "Sales tax"  | Sonar's tax is per invoice here, not a rate per line: a percentage on each line could not reproduce it to the cent |
@@ -34,7 +36,8 @@
  * status follows through `invoice_status` (lib/entities/invoice-status.ts).
  */
 import { z } from 'zod';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { byId, decimal, sonarDate, wholeCents } from './sonar-values.js';
 import { TransformError, type EntityModule, type Row } from './types.js';
 
@@ -46,7 +49,7 @@ const id = z.string().regex(/^\d+$/);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const amount = z.string().regex(/^-?\d+\.\d{2}$/);
 const item = z.object({
-  description: z.string().trim().min(1).max(65535),
+  description: z.string().trim().min(1).max(SPLYNX_LIMITS.invoice_items.description),
   quantity: z.number().int().min(1),
   price: amount,
   tax: z.literal(0),
@@ -55,15 +58,15 @@ const item = z.object({
 });
 const payload = z.object({
   customer_id: id,
-  number: z.string().min(1).max(64),
+  number: z.string().min(1).max(SPLYNX_LIMITS.invoices.number),
   status: z.enum(INVOICE_STATUSES),
   date_created: date,
   date_till: date,
   type: z.enum(['one_time', 'recurring']),
   use_transactions: z.literal('1'),
   is_sent: z.literal('1'),
-  note: z.string().max(65535),
-  memo: z.string().max(65535),
+  note: z.string().max(SPLYNX_LIMITS.invoices.note),
+  memo: z.string().max(SPLYNX_LIMITS.invoices.memo),
   items: z.array(item).min(1),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
@@ -150,8 +153,4 @@ export const invoices: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(invoice.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/finance/invoices', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -13,6 +13,7 @@
  * | an `ip_pools` row on it        | `type_of_usage = pool`          | whatever the subnet's type                     |
  * | `type` ACCOUNT / MIXED         | `type_of_usage = static`        | customers' static IPs are taken from it        |
  * | `type` NETWORK / EXCLUDED      | `type_of_usage = management`    | infrastructure, or nothing may be assigned     |
+ * | (the record)                   | `network_type = endnet`         | addresses are handed out from it               |
  * | pools' `name`, `ip_range`      | `comment`                       | Splynx pools are whole networks: the range does not carry over |
  * | `type`, `id`                   | `comment`                       | "Sonar ACCOUNT subnet 12"                      |
  * | (none)                         | `location_id = 1`, `network_category = 1` | see ipv4.ts                          |
@@ -38,6 +39,7 @@ import {
   range,
   type NetworkPayload,
 } from './ipv4.js';
+import { ipv4Rootnets } from './ipv4-rootnets.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -53,7 +55,8 @@ export const ipv4Networks: EntityModule<NetworkPayload> = {
   name: 'ipv4_networks',
   phase: 'network',
   source: 'subnets',
-  endpoint: 'admin/networking/ipv4',
+  // Supernets and subnets share Splynx's IPv4 list.
+  endpoint: ipv4Rootnets.endpoint,
   // Not a Splynx reference (endnets do not point at rootnets), but the tree reads best built top down.
   dependsOn: ['ipv4_rootnets'],
   payload: networkPayload,

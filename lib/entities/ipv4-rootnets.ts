@@ -10,6 +10,7 @@
  * |--------------------------|---------------------------------|----------------------------------------------------|
  * | `subnet` (CIDR)          | `network`, `mask`               | must be aligned (`10.0.0.0/8`, not `10.0.0.1/8`); network/mask is the natural key |
  * | `name`                   | `title`                         | the CIDR when Sonar has no name                    |
+ * | `id`                     | `comment`                       | "Sonar supernet N"                                 |
  * | (the record)             | `network_type = rootnet`, `type_of_usage = management` | nothing is assigned from a rootnet |
  * | (none)                   | `location_id = 1`, `network_category = 1` | Sonar has neither; see ipv4.ts               |
  * | `id`                     | `additional_attributes.sonar_id = "supernet:<id>"` | supernets and subnets share Splynx's module, so the id says which table it is |

@@ -5,6 +5,7 @@
  * apart, the network address aligned to its mask, and statics on host addresses only.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { TransformError, type Row, type TransformContext } from './types.js';
@@ -121,8 +122,8 @@ const id = z.string().regex(/^\d+$/);
 export const networkPayload = z.object({
   network: z.string().regex(IPV4),
   mask: z.number().int().min(0).max(32),
-  title: z.string().trim().min(1).max(128),
-  comment: z.string().max(65535),
+  title: z.string().trim().min(1).max(SPLYNX_LIMITS.ipv4_networks.title),
+  comment: z.string().max(SPLYNX_LIMITS.ipv4_networks.comment),
   location_id: id,
   network_category: id,
   network_type: z.enum(['rootnet', 'endnet']),
@@ -138,8 +139,8 @@ export type NetworkPayload = z.infer<typeof networkPayload>;
 export function networkKey(p: NetworkPayload) {
   return {
     key: `network ${p.network}/${p.mask}`,
-    async find(api: SplynxApi): Promise<string | null> {
-      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>('admin/networking/ipv4', {
+    async find(api: SplynxApi, at: string): Promise<string | null> {
+      const rows = await api.get<Array<{ id: string; network: string; mask: string }>>(at, {
         main_attributes: { network: p.network, mask: String(p.mask) },
       });
       const same = rows.filter((r) => r.network === p.network && Number(r.mask) === p.mask);

@@ -16,12 +16,13 @@
  * `location`/`router`, so each site ends as exactly one record or one error row.
  */
 import { z } from 'zod';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { siteKind, siteMapping } from './network-sites.js';
 import { TransformError, type EntityModule } from './types.js';
 
 const payload = z.object({
-  name: z.string().trim().min(1).max(128),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.locations.name),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
@@ -42,8 +43,4 @@ export const networkSiteLocations: EntityModule<Payload> = {
     if (!name) throw new TransformError(`network site ${site.id} has no name`, 'name', 'Name the site in Sonar');
     return { name, additional_attributes: { [SONAR_ID_FIELD]: String(site.id) } };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/administration/locations', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

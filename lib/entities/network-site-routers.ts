@@ -25,9 +25,10 @@
  * site's equipment is migrated as inventory with the site's name in each item's notes.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { IPV4 } from './ipv4.js';
 import { siteAddress, siteGps, siteIps, siteKind, siteRouter } from './network-sites.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { partnersFor } from './tariff-common.js';
 import { TransformError, type EntityModule } from './types.js';
 
@@ -52,13 +53,13 @@ export const ROUTER_DEFAULTS = {
 
 const id = z.string().regex(/^\d+$/);
 const payload = z.object({
-  title: z.string().trim().min(1).max(128),
-  model: z.string().max(128),
+  title: z.string().trim().min(1).max(SPLYNX_LIMITS.routers.title),
+  model: z.string().max(SPLYNX_LIMITS.routers.model),
   partners_ids: z.array(id).min(1),
   location_id: id,
-  address: z.string().max(255),
+  address: z.string().max(SPLYNX_LIMITS.routers.address),
   ip: z.string().regex(IPV4),
-  gps_point: z.string().max(64),
+  gps_point: z.string().max(SPLYNX_LIMITS.routers.gps_point),
   nas_type: id,
   authorization_method: z.enum(AUTHORIZATION_METHODS),
   accounting_method: z.enum(ACCOUNTING_METHODS),
@@ -100,8 +101,4 @@ export const networkSiteRouters: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(site.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/networking/routers', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -14,12 +14,13 @@
  * (Splynx keeps those in the partner's configuration pages, set by hand; they stay in the backup).
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { mappedExisting, proposeNew } from './existing-records.js';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import type { EntityModule } from './types.js';
 
 const payload = z.object({
-  name: z.string().trim().min(1).max(128),
+  name: z.string().trim().min(1).max(SPLYNX_LIMITS.partners.name),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
@@ -48,8 +49,4 @@ export const partners: EntityModule<Payload> = {
         ),
     },
   ],
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/administration/partners', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
 };

@@ -20,7 +20,8 @@
  * selected. A payment still `PENDING` is refused with a suggestion rather than guessed at.
  */
 import { z } from 'zod';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { decimal, localDatetime, wholeCents } from './sonar-values.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
@@ -30,10 +31,10 @@ export const SONAR_PAYMENT_TYPES = ['CREDITCARD', 'BANKACCOUNT', 'CASH', 'WIRE',
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
   payment_type: z.string().regex(/^\d+$/),
-  receipt_number: z.string().min(1).max(64),
+  receipt_number: z.string().min(1).max(SPLYNX_LIMITS.payments.receipt_number),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   amount: z.string().regex(/^\d+\.\d{2}$/),
-  comment: z.string().max(65535),
+  comment: z.string().max(SPLYNX_LIMITS.payments.comment),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
 type Payload = z.infer<typeof payload>;
@@ -108,10 +109,6 @@ export const payments: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(p.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/finance/payments', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'payment-type',

@@ -8,6 +8,8 @@
  * | the account's first single address (`/32`)           | `ipv4`, `taking_ipv4 = 1` | a host address of its migrated subnet |
  * | the account's other statics (further /32s, blocks)    | `ipv4_route`            | comma-separated networks routed to `ipv4`; none is lost |
  * | `subnet_id`                                           | (the network must exist) | checked through the migrated ipv4_networks |
+ * | (the internet service's own payload)                 | `customer_id`, `tariff_id`, `status`, `description`, `quantity`, `unit_price`, `start_date`, `end_date`, `login`, `additional_attributes` | sent again unchanged, see below |
+ * | (the service internet_services made)                 | `id`                    | the service the PUT goes to          |
  *
  * One ledger record per service (the ledger maps one Splynx record to one Sonar record): the
  * account's first address is the record, and the account's other statics travel in it as routes
@@ -29,6 +31,7 @@
  * so the IP is sent again right after the service update, in the same run.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { internetServices } from './customer-services.js';
 import { cidrText, IPV4, isAligned, isHostOf, isIpv6, parseCidr } from './ipv4.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -44,7 +47,7 @@ const payload = (internetServices.payload as unknown as z.ZodObject<z.ZodRawShap
     z.literal(''),
     z
       .string()
-      .max(255)
+      .max(SPLYNX_LIMITS.internet_services.ipv4_route)
       .refine((v) => v.split(',').every((n) => CIDR.test(n)), 'must be comma-separated networks in CIDR form'),
   ]),
 });
@@ -92,7 +95,7 @@ function statics(accountId: string, ctx: TransformContext): { primary?: Row; rou
 }
 
 /** Ipv4_route is varchar(255) in Splynx; a longer list would be cut, so it is refused instead. */
-const ROUTE_MAX = 255;
+const ROUTE_MAX = SPLYNX_LIMITS.internet_services.ipv4_route;
 
 /**
  * The statics that travel in their account's first address's record. The ledger maps one
@@ -125,7 +128,7 @@ export const serviceIps: EntityModule<Payload> = {
       return null;
     }
   },
-  endpoint: 'admin/customers/customer/0/internet-services',
+  endpoint: internetServices.endpoint,
   dependsOn: ['customers', 'internet_services', 'ipv4_networks'],
   payload: payload as unknown as z.ZodType<Payload>,
   select: (a, ctx) => isCustomerStatic(a) && !carried(a, ctx),
@@ -218,6 +221,6 @@ export const serviceIps: EntityModule<Payload> = {
     };
   },
   attachTo: (p) => p.id,
-  itemPath: (sid, p) => `admin/customers/customer/${p.customer_id}/internet-services--${sid}`,
+  itemPath: (sid, p) => internetServices.itemPath!(sid, p as never),
   naturalKey: (p) => ({ key: `internet service ${p.id}`, find: async () => p.id }),
 };

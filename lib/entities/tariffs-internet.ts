@@ -9,14 +9,16 @@
  * | `data_service_details.upload_speed_…`     | `speed_upload` (kbps)   |                                        |
  * | `company_id` (null: every company)        | `partners_ids`          | via the migrated partners              |
  * | `enabled = false`                         | `hide_on_admin_portal`  | kept, hidden, so old services resolve  |
+ * | (none)                                    | `billing_types = recurring`, `with_vat = 0` | Sonar prices are net; taxes are set in Splynx |
+ * | (none)                                    | `customer_categories` both, `show_on_customer_portal = 0` | offered to people and companies, not on the portal |
  * | `id`                                      | `additional_attributes.sonar_id` |                               |
  *
  * `technology_code` and `billing_frequency` have no place on a Splynx tariff; a billing frequency
  * other than monthly is refused (Splynx bills tariffs on the customer's billing period).
  */
 import { z } from 'zod';
-import { assertMonthly, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, TransformError, type EntityModule } from './types.js';
+import { assertMonthly, byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import { TransformError, type EntityModule } from './types.js';
 
 const payload = z.object({
   ...tariffBase,
@@ -54,5 +56,5 @@ export const tariffsInternet: EntityModule<Payload> = {
     };
   },
   // Titles are unique in Splynx, so a tariff made by hand with the same title is adopted, not duplicated.
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, 'admin/tariffs/internet', 'title', p.title) }),
+  naturalKey: byTitle,
 };

@@ -17,15 +17,15 @@
  * from these services (`account_services` of type ONETIME, debits) belong to finance.
  */
 import { z } from 'zod';
-import { tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
-import { findBy, TransformError, type EntityModule } from './types.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { byTitle, tariffBase, tariffFields, serviceMapping } from './tariff-common.js';
+import { TransformError, type EntityModule } from './types.js';
 
-const ENDPOINT = 'admin/tariffs/one-time';
 const { billing_types: _noBillingTypes, ...base } = tariffBase;
 
 const payload = z.object({
   ...base,
-  service_description: z.string().max(255),
+  service_description: z.string().max(SPLYNX_LIMITS.tariffs.service_description),
   enabled: z.enum(['0', '1']),
   customer_categories: z.array(z.enum(['person', 'company'])).min(1),
   show_on_customer_portal: z.enum(['0', '1']),
@@ -38,7 +38,7 @@ export const tariffsOneTime: EntityModule<Payload> = {
   name: 'tariffs_one_time',
   phase: 'foundation',
   source: 'services',
-  endpoint: ENDPOINT,
+  endpoint: 'admin/tariffs/one-time',
   dependsOn: ['partners'],
   payload,
   select: (s) => s.type === 'ONETIME',
@@ -64,5 +64,5 @@ export const tariffsOneTime: EntityModule<Payload> = {
     };
   },
   // Titles are unique in Splynx, so a one-time tariff made by hand with the same title is adopted.
-  naturalKey: (p) => ({ key: `title "${p.title}"`, find: (api) => findBy(api, ENDPOINT, 'title', p.title) }),
+  naturalKey: byTitle,
 };

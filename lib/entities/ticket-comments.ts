@@ -6,6 +6,8 @@
  * | `ticket_id`  | `ticket_id`                         | via the migrated tickets                        |
  * | `body`       | `message`                           |                                                 |
  * | `user_id`    | `author_type = admin`, `admin_id`   | admin id via the migrated administrators, when they are |
+ * | (always)     | `source = administration`           | written by staff                                |
+ * | (none)       | `customer_id`, never set            | a comment is staff's, whoever the ticket is for |
  * | `created_at` | `date`, `time`                      | naive local time in the configured timezone     |
  * | (always)     | `hide_for_customer = 1`             | comments are internal: the customer never sees them |
  *
@@ -20,6 +22,7 @@ import {
   ticketMessagePayload,
   type TicketMessagePayload,
 } from './ticket-common.js';
+import { ticketReplies } from './ticket-replies.js';
 import { TransformError, type EntityModule } from './types.js';
 
 export const ticketComments: EntityModule<TicketMessagePayload> = {
@@ -27,7 +30,7 @@ export const ticketComments: EntityModule<TicketMessagePayload> = {
   phase: 'support',
   source: 'ticket_comments',
   accountOf: supportAccountOf,
-  endpoint: 'admin/support/ticket-messages',
+  endpoint: ticketReplies.endpoint,
   dependsOn: ['tickets', 'customers'],
   after: [ADMIN_ENTITY],
   payload: ticketMessagePayload,

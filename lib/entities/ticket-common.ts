@@ -3,6 +3,7 @@
  * user became, and the shape and natural key of a ticket message.
  */
 import { z } from 'zod';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { SplynxApi } from '../splynx/client.js';
 import type { Row, TransformContext } from './types.js';
 
@@ -50,7 +51,7 @@ export const ticketMessagePayload = z.object({
   hide_for_customer: z.enum(['0', '1']),
   date: messageDate,
   time: messageTime,
-  message: z.string().trim().min(1).max(16_777_215),
+  message: z.string().trim().min(1).max(SPLYNX_LIMITS.ticket_messages.message),
 });
 export type TicketMessagePayload = z.infer<typeof ticketMessagePayload>;
 
@@ -62,13 +63,10 @@ export type TicketMessagePayload = z.infer<typeof ticketMessagePayload>;
 export function findTicketMessage(p: TicketMessagePayload) {
   return {
     key: `ticket ${p.ticket_id} message at ${p.date} ${p.time} by ${p.author_type}${p.hide_for_customer === '1' ? ' (hidden)' : ''}`,
-    async find(api: SplynxApi): Promise<string | null> {
-      const rows = await api.get<Array<{ id: string; message: string; author_type: string; hide_for_customer: string }>>(
-        'admin/support/ticket-messages',
-        {
-          main_attributes: { ticket_id: p.ticket_id, date: p.date, time: p.time },
-        },
-      );
+    async find(api: SplynxApi, at: string): Promise<string | null> {
+      const rows = await api.get<Array<{ id: string; message: string; author_type: string; hide_for_customer: string }>>(at, {
+        main_attributes: { ticket_id: p.ticket_id, date: p.date, time: p.time },
+      });
       const same = rows.filter(
         (r) => r.message === p.message && r.author_type === p.author_type && String(r.hide_for_customer) === p.hide_for_customer,
       );

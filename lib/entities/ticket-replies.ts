@@ -8,6 +8,7 @@
  * | `incoming = false`, `user_id` | `author_type = admin`, `admin_id`       | admin id via the migrated administrators, when they are |
  * | `incoming = true`             | `author_type = customer`, `customer_id` | the ticket's customer                         |
  * | `incoming = true`, no customer | `author_type = system`, "From: author <email>" first line | a reply from outside on an internal ticket |
+ * | `incoming`                    | `source`                                | `incoming`, or `administration` for an admin's reply |
  * | `created_at`                  | `date`, `time`                          | naive local time in the configured timezone   |
  * | (always)                      | `hide_for_customer = 0`                 | replies are the customer-visible thread       |
  *

@@ -10,7 +10,7 @@
  * | `priority`                           | `priority`                     | mapping table `ticket-priority` (low/medium/high/urgent) |
  * | `ticket_group_id`                    | `group_id`                     | mapping table `ticket-group` → a Splynx group id         |
  * | (categories: a join table)           | `type_id`                      | mapping table `ticket-type`, row `default` (see below)   |
- * | `ticketable_type = Account`, `ticketable_id` | `customer_id`, `reporter_type = customer` | via the migrated customers            |
+ * | `ticketable_type = Account`, `ticketable_id` | `customer_id`, `reporter_type = customer`, `reporter_id` | via the migrated customers            |
  * | `ticketable_type = NetworkSite`      | no customer, `reporter_type = none`; the site in `note` | an internal ticket (Splynx allows tickets without customer) |
  * | `user_id` (assignee)                 | `assign_to`                    | via the migrated administrators, when they are           |
  * | `created_at`, `updated_at`           | `created_at`, `updated_at`     | naive local time in the configured timezone              |
@@ -32,7 +32,8 @@
  * `inbound_mailbox_id`, attachments, tasks, jobs and the ticket's custom-field data.
  */
 import { z } from 'zod';
-import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
+import { SPLYNX_LIMITS } from '../splynx/limits.js';
+import { SONAR_ID_FIELD } from './sonar-id.js';
 import { localDatetime, splitDatetime } from './sonar-values.js';
 import { ADMIN_ENTITY, adminRef, messageDate, messageTime, ticketCustomer } from './ticket-common.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -42,12 +43,12 @@ export const SONAR_TICKET_STATUSES = ['OPEN', 'PENDING_INTERNAL', 'PENDING_EXTER
 export const SONAR_TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
 /** The one `ticket-type` row every ticket uses, since a ticket's categories cannot be read. */
 export const DEFAULT_TYPE_ROW = 'default';
-const SUBJECT_MAX = 255;
+const SUBJECT_MAX = SPLYNX_LIMITS.tickets.subject;
 
 const id = z.string().regex(/^\d+$/);
 const datetime = z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 const firstMessage = z.object({
-  message: z.string().trim().min(1).max(16_777_215),
+  message: z.string().trim().min(1).max(SPLYNX_LIMITS.ticket_messages.message),
   author_type: z.enum(['admin', 'customer']),
   customer_id: id.optional(),
   hide_for_customer: z.literal('0'),
@@ -68,7 +69,7 @@ const payload = z.object({
   assign_to: id.optional(),
   created_at: datetime,
   updated_at: datetime,
-  note: z.string().max(65535),
+  note: z.string().max(SPLYNX_LIMITS.tickets.note),
   message: firstMessage.optional(),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 });
@@ -185,10 +186,6 @@ export const tickets: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(ticket.id) },
     };
   },
-  naturalKey: (p) => ({
-    key: `sonar_id ${p.additional_attributes[SONAR_ID_FIELD]}`,
-    find: (api) => findBySonarId(api, 'admin/support/tickets', p.additional_attributes[SONAR_ID_FIELD]),
-  }),
   mappings: [
     {
       name: 'ticket-status',

@@ -88,8 +88,11 @@ export interface EntityModule<P extends Row = Row> {
   /** Which source rows are this entity's (e.g. only Account-owned notes). Default: all. */
   select?(row: Row, ctx: TransformContext): boolean;
   transform(row: Row, ctx: TransformContext): P;
-  /** How to find the record in Splynx again: a human-readable key and the search that finds it. */
-  naturalKey(payload: P, row: Row): { key: string; find(api: SplynxApi): Promise<string | null> };
+  /**
+   * How to find the record in Splynx again: a human-readable key and the search that finds it in
+   * `collection` (where the record is created: lib/entities/defaults.ts). Default: its `sonar_id`.
+   */
+  naturalKey?(payload: P, row: Row): { key: string; find(api: SplynxApi, collection: string): Promise<string | null> };
   /** Mapping tables this entity reads, and how to propose them from the data. */
   mappings?: Array<{
     name: string;

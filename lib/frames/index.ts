@@ -14,5 +14,5 @@ export { isFrame, frameColumns, frameDtypes, frameLength, type DataFrame } from 
 export * from './load.js';
 export * from './show.js';
 export { inKernel } from './kernel.js';
-export * from './profile.js';
+export * from './profile/index.js';
 export { TableView } from './view.js';

@@ -18,6 +18,7 @@ import { payloadHash } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { SplynxError } from '../splynx/client.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from '../entities/types.js';
+import { createPathOf, itemPathOf, naturalKeyOf, type NaturalKey } from '../entities/defaults.js';
 import { classify, type ErrorRow } from './errors.js';
 
 export interface EntityLoadOptions {
@@ -112,7 +113,7 @@ export async function loadEntity(
           `Restore the mapping row, or remove Splynx record ${known.splynx_id} and its ledger row (rollback --entity ${mod.name}) before mapping it to ${target}`,
         );
       }
-      if (!(await splynxHas(api, mod.itemPath?.(target, {}) ?? `${mod.endpoint}/${target}`))) {
+      if (!(await splynxHas(api, itemPathOf(mod, target)))) {
         throw new TransformError(
           `the mapping table sends it to Splynx ${mod.name} ${target}, which does not exist`,
           undefined,
@@ -147,7 +148,7 @@ export async function loadEntity(
       return fail(id, e, inSplynx);
     }
     const hash = payloadHash(payload);
-    const natural = mod.naturalKey(payload, row);
+    const natural = naturalKeyOf(mod, payload, row);
     let creating = false;
 
     try {
@@ -155,7 +156,7 @@ export async function loadEntity(
         const target = mod.attachTo(payload);
         if (known && DONE.has(known.state) && known.payload_hash === hash) return void out.skipped++;
         if (opts.dryRun) return void (known && DONE.has(known.state) ? out.updated++ : out.created++);
-        await api.update(mod.itemPath?.(target, payload) ?? `${mod.endpoint}/${target}`, payload);
+        await api.update(itemPathOf(mod, target, payload), payload);
         ledger.markDone(mod.name, id, known && DONE.has(known.state) ? 'updated' : 'created', target, undefined, hash);
         if (known && DONE.has(known.state)) out.updated++;
         else out.created++;
@@ -167,7 +168,7 @@ export async function loadEntity(
           return;
         }
         if (opts.dryRun) return void out.updated++;
-        await api.update(mod.itemPath?.(known.splynx_id, payload) ?? `${mod.endpoint}/${known.splynx_id}`, payload);
+        await api.update(itemPathOf(mod, known.splynx_id, payload), payload);
         ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
         out.updated++;
         return;
@@ -285,7 +286,7 @@ async function createSettled(
   mod: EntityModule,
   payload: Row,
   body: Row,
-  natural: ReturnType<EntityModule['naturalKey']>,
+  natural: NaturalKey,
   api: SplynxApi,
   ledger: Ledger,
   id: string,
@@ -293,7 +294,7 @@ async function createSettled(
 ): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const created = await api.create(mod.createPath?.(payload) ?? mod.endpoint, body);
+      const created = await api.create(createPathOf(mod, payload), body);
       ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
       return;
     } catch (e) {

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
-import { administratorSecrets } from '../entities/administrators.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
 import type { Ledger } from '../ledger/index.js';
+import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
+import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
@@ -44,7 +45,7 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
-  /** Where temporary administrator passwords are written; default `<runDir>/../../secrets`. */
+  /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
 }
@@ -87,12 +88,7 @@ function selection(
   if (!accounts) return undefined;
   if (mod.source === 'accounts') return accounts;
   if (!CUSTOMER_PHASES.has(mod.phase)) return undefined;
-  const owner = (r: Row): string | null => {
-    if (mod.accountOf) return mod.accountOf(r, ctx);
-    if (r.account_id !== undefined && r.account_id !== null) return String(r.account_id);
-    const poly = Object.keys(r).find((k) => k.endsWith('able_type') && r[k] === 'Account');
-    return poly ? String(r[poly.replace(/_type$/, '_id')] ?? '') : null;
-  };
+  const owner = (r: Row): string | null => (mod.accountOf ? mod.accountOf(r, ctx) : accountOwner(mod.source, r));
   return new Set(
     (tables[mod.source] ?? [])
       .filter((r) => {
@@ -106,8 +102,8 @@ function selection(
 export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Record<string, Row[]>, opts: RunOptions): Promise<RunReport> {
   const started = new Date().toISOString();
   const entities = plan(opts);
-  // Temporary administrator passwords go to <DATA_DIR>/secrets (git-ignored), one file per run.
-  administratorSecrets.configure({ dir: opts.secretsDir ?? path.resolve(opts.runDir, '..', '..', 'secrets'), runId: opts.runId });
+  // Secrets the entities issue (first passwords) go to <DATA_DIR>/secrets (git-ignored), one file per kind and run.
+  secrets.configure({ dir: opts.secretsDir ?? path.resolve(opts.runDir, '..', '..', SECRETS_FOLDER), runId: opts.runId });
   ledger.startRun(opts.runId, { phases: opts.phases ?? PHASES, accountIds: opts.accountIds ?? null, dryRun: !!opts.dryRun });
   // A dry run spans notebooks (foundation, then customers): what one would create must resolve in the next.
   const dryRunFile = path.join(opts.runDir, 'dry-run-created.json');

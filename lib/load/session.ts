@@ -11,7 +11,7 @@ import { progress } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath } from '../paths.js';
 import { findSnapshot } from '../sonar/extract.js';
-import { newRunId } from '../replay/runner.js';
+import { newRunId } from '../run-id.js';
 import { SplynxApi } from '../splynx/client.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type Phase, type Row } from '../entities/index.js';
 import { transformContext } from './context.js';

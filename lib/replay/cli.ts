@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ensureBuilt } from '../build.js';
 import { parametersCellIndex, readNotebook, sourceOf } from './notebook.js';
 import { declaredParameters, parseParamArgs } from './params.js';
-import { claimRunId, replayNotebook } from './runner.js';
+import { claimRunId } from '../run-id.js';
+import { replayNotebook } from './runner.js';
 
 export async function runNotebooks(notebooks: string[], opts: { params?: string[]; runId?: string } = {}): Promise<number> {
   return (await replayNotebooks(notebooks, opts)).code;

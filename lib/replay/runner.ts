@@ -11,6 +11,10 @@ import { scrubSecrets, readEnvFile, SECRET_KEYS } from '../config.js';
 import { projectPath } from '../paths.js';
 import { parametersCellIndex, readNotebook, sourceOf, toLines, writeNotebook, type Cell, type Output } from './notebook.js';
 import { declaredParameters, injectedSource } from './params.js';
+import { claimRunId, defaultRunsDir } from '../run-id.js';
+
+/** notebooks/08-verify.ipynb takes its run id from here. */
+export { newRunId } from '../run-id.js';
 
 export interface ReplayOptions {
   notebook: string;
@@ -51,39 +55,6 @@ interface TslabHandler {
 
 /** Set while a notebook replays: its run folder, where cells that write files of the run (charts) put them. */
 export const RUN_DIR_ENV = 'WORKBOOK_RUN_DIR';
-
-export function newRunId(now = new Date()): string {
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-    .replace('T', '-');
-}
-
-/** The runs folder of the configured DATA_DIR. */
-export function defaultRunsDir(): string {
-  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-  return projectPath(dataDir, 'runs');
-}
-
-/**
- * A new run id whose folder this process has made: two commands started in the same second (a
- * cutover script, CI) must not share a run folder and merge their reports. The folder is claimed
- * with an exclusive mkdir, so the second gets `<id>-2`.
- */
-export function claimRunId(runsDir = defaultRunsDir(), now = new Date()): string {
-  fs.mkdirSync(runsDir, { recursive: true });
-  const base = newRunId(now);
-  for (let n = 1; ; n++) {
-    const id = n === 1 ? base : `${base}-${n}`;
-    try {
-      fs.mkdirSync(path.join(runsDir, id));
-      return id;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
-  }
-}
 
 /** Secrets as they are configured, read leniently: a replay must scrub even when settings are invalid. */
 export function configuredSecrets(): string[] {

@@ -10,10 +10,11 @@ import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { ledgerPath, splynxApi } from '../load/session.js';
 import { dataPath } from '../paths.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunFolder, errorCounts } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { rollback, rollbackSummary } from './index.js';
 
-export async function rollbackCommand(args: string[], usage: (message: string) => number): Promise<number> {
+export async function rollbackCommand(args: string[]): Promise<number> {
   let v;
   try {
     v = parseArgs({ args, options: { run: { type: 'string' }, entity: { type: 'string' }, 'dry-run': { type: 'boolean' } } }).values;
@@ -28,8 +29,7 @@ export async function rollbackCommand(args: string[], usage: (message: string) =
     return 2;
   }
   // Two commands in the same second must not share a run folder.
-  const runId = claimRunId(dataPath(settings.DATA_DIR, 'runs'));
-  const runDir = dataPath(settings.DATA_DIR, 'runs', runId);
+  const { runId, runDir } = claimRunFolder(dataPath(settings.DATA_DIR, 'runs'));
   const ledger = new Ledger(ledgerPath(settings));
   try {
     const dryRun = !!v['dry-run'];
@@ -50,12 +50,7 @@ export async function rollbackCommand(args: string[], usage: (message: string) =
       rows.length ? renderText(rows, { title: `${dryRun ? 'Dry run' : 'Rollback'} ${runId}`, maxRows: 0 }) : 'Nothing to roll back.',
     );
     if (report.errors.length) {
-      const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-      console.log(
-        `${report.errors.length} errors (${Object.entries(byCategory)
-          .map(([c, n]) => `${n} ${c}`)
-          .join(', ')}): see errors.csv; run rollback again after fixing them.`,
-      );
+      console.log(`${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv; run rollback again after fixing them.`);
       for (const e of report.errors.slice(0, 5)) console.log(`  ${e.message}\n    → ${e.suggestion}`);
     } else console.log('No errors.');
     console.log(runDir);

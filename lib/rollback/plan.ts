@@ -9,7 +9,8 @@
  * something the rollback must not touch (a service registered by hand, a comment made in Splynx,
  * another run's service) is blocked, with the reason, instead of deleted.
  */
-import { ENTITIES } from '../entities/index.js';
+import { SERVICE_MODULES } from '../entities/customer-services.js';
+import { ENTITIES, itemPathOf } from '../entities/index.js';
 import type { LedgerRecord } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { CASCADES, deleteRule, type ServiceKind } from './rules.js';
@@ -135,7 +136,7 @@ export async function buildPlan(api: SplynxApi, c: Candidates): Promise<PlanItem
 }
 
 export const servicePath = (kind: ServiceKind, customerId: string, serviceId: string) =>
-  `admin/customers/customer/${customerId}/${kind}-services--${serviceId}`;
+  itemPathOf(SERVICE_MODULES[kind], serviceId, { customer_id: customerId });
 
 /** Reverse load order; within an entity, the newest first. */
 function byOrder(a: PlanItem, b: PlanItem): number {

@@ -1,18 +1,21 @@
 /**
- * How each migrated entity leaves Splynx again, module by module, as the API description
- * (../shared/reference/splynx/api-v2.apib) allows:
+ * How each migrated entity leaves Splynx again, as the API description
+ * (../shared/reference/splynx/api-v2.apib) allows. By default a record is deleted on its own
+ * path, `DELETE {itemPath}` (lib/entities/defaults.ts: `{endpoint}/{id}` unless the module says
+ * otherwise); only the entities that do not leave that way are listed here:
  *
  * | entity                                   | how                                                     |
  * |------------------------------------------|---------------------------------------------------------|
- * | partners, administrators, locations, tariffs (4 kinds), IPv4 networks and root networks, routers, inventory vendors/products/items, customer equipment, customers, invoices, payments, tickets | `DELETE {collection}/{id}` |
- * | ticket replies and comments              | `DELETE admin/support/ticket-messages/{id}`             |
  * | customer_fields                          | `DELETE admin/config/additional-fields/customers--{name}`: the ledger's id of a field is its name |
  * | internet/recurring/voice services        | `DELETE admin/customers/customer/{customer}/{kind}-services--{id}`: the customer is read from Splynx |
  * | customer_notes, customer_contacts        | Splynx documents no DELETE for customer comments: they go with their customer, or are removed by hand |
  * | customer_info, customer_billing, customer_field_values, service_ips, invoice_status | attach-only (a PUT onto a record Splynx made): never deleted on their own, they go with the record they were put on |
+ *
+ * An attach-only entity, or one created under another record (`createPath`), has no default: it
+ * must be listed here, and the conformance test (test/entity-conformance.test.ts) says so.
  */
 import { CUSTOMER_FIELDS_PATH } from '../entities/additional-fields.js';
-import { ENTITIES } from '../entities/index.js';
+import { ENTITIES, itemPathOf, type EntityModule } from '../entities/index.js';
 
 export type ServiceKind = 'internet' | 'recurring' | 'voice';
 
@@ -26,24 +29,9 @@ export type DeleteRule =
   /** A customer comment: no DELETE exists, so it goes with its customer, or is a row to remove by hand. */
   | { kind: 'note' };
 
-const collection = (endpoint: string): DeleteRule => ({ kind: 'delete', path: (id) => `${endpoint}/${id}` });
-
-const RULES: Record<string, DeleteRule> = {
-  partners: collection('admin/administration/partners'),
-  administrators: collection('admin/administration/administrators'),
+/** The entities that do not leave by a plain DELETE of their own record. */
+const EXCEPTIONS: Record<string, DeleteRule> = {
   customer_fields: { kind: 'delete', path: (name) => `${CUSTOMER_FIELDS_PATH}--${name}` },
-  tariffs_internet: collection('admin/tariffs/internet'),
-  tariffs_recurring: collection('admin/tariffs/recurring'),
-  tariffs_voice: collection('admin/tariffs/voice'),
-  tariffs_one_time: collection('admin/tariffs/one-time'),
-  ipv4_rootnets: collection('admin/networking/ipv4'),
-  ipv4_networks: collection('admin/networking/ipv4'),
-  network_site_locations: collection('admin/administration/locations'),
-  network_site_routers: collection('admin/networking/routers'),
-  inventory_vendors: collection('admin/inventory/vendors'),
-  inventory_products: collection('admin/inventory/products'),
-  inventory_items: collection('admin/inventory/items'),
-  customers: collection('admin/customers/customer'),
   customer_info: { kind: 'attached', parents: (id) => [{ entity: 'customers', splynxId: id }] },
   customer_billing: { kind: 'attached', parents: (id) => [{ entity: 'customers', splynxId: id }] },
   // `{customer id}--{field name}`: gone with the customer, or with the field's definition.
@@ -63,20 +51,28 @@ const RULES: Record<string, DeleteRule> = {
   voice_services: { kind: 'service', service: 'voice' },
   customer_notes: { kind: 'note' },
   customer_contacts: { kind: 'note' },
-  customer_equipment: collection('admin/inventory/items'),
-  invoices: collection('admin/finance/invoices'),
   invoice_status: { kind: 'attached', parents: (id) => [{ entity: 'invoices', splynxId: id }] },
-  payments: collection('admin/finance/payments'),
-  tickets: collection('admin/support/tickets'),
-  ticket_replies: collection('admin/support/ticket-messages'),
-  ticket_comments: collection('admin/support/ticket-messages'),
 };
 
-/** The rule of an entity; an entity registered without one is a programming error, caught by the tests. */
-export function deleteRule(entity: string): DeleteRule {
-  const rule = RULES[entity];
-  if (!rule) throw new Error(`No rollback rule for entity ${entity}: add one to lib/rollback/rules.ts`);
-  return rule;
+const defaults = new WeakMap<EntityModule, DeleteRule>();
+
+/**
+ * The rule of an entity (a registered name, or a module): its exception above, else a DELETE of
+ * its own record. An entity that needs an exception and has none is a programming error.
+ */
+export function deleteRule(entity: string | EntityModule): DeleteRule {
+  const name = typeof entity === 'string' ? entity : entity.name;
+  const rule = EXCEPTIONS[name];
+  if (rule) return rule;
+  const mod = typeof entity === 'string' ? ENTITIES.find((e) => e.name === entity) : entity;
+  if (!mod) throw new Error(`No rollback rule for entity ${name}: it is not a registered entity`);
+  if (mod.attachTo || mod.createPath)
+    throw new Error(
+      `No rollback rule for entity ${name}: it is ${mod.attachTo ? 'attach-only' : 'created under another record'}, so say in lib/rollback/rules.ts how it leaves Splynx`,
+    );
+  let own = defaults.get(mod);
+  if (!own) defaults.set(mod, (own = { kind: 'delete', path: (id) => itemPathOf(mod, id) }));
+  return own;
 }
 
 /** Entities whose records Splynx deletes together with a customer or a ticket, as ledger entities. */

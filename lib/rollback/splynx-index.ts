@@ -4,6 +4,10 @@
  * delete along with a customer or a ticket, and which customers are sub-accounts of which. Read
  * from Splynx once per rollback, a page at a time, and only for the entities it covers.
  */
+import { customerNotes } from '../entities/customer-notes.js';
+import { SERVICE_MODULES } from '../entities/customer-services.js';
+import { customers } from '../entities/customers.js';
+import { ticketReplies } from '../entities/ticket-replies.js';
 import type { SplynxApi } from '../splynx/client.js';
 import type { ServiceKind } from './rules.js';
 
@@ -44,19 +48,17 @@ export async function readIndex(
   const kinds: ServiceKind[] = ['internet', 'recurring', 'voice'];
   const services = { internet: new Map(), recurring: new Map(), voice: new Map() } as SplynxIndex['services'];
   if (needs.services || needs.customers) {
-    for (const kind of kinds) services[kind] = byField(await listAll(api, `admin/customers/customer/0/${kind}-services`), 'customer_id');
+    for (const kind of kinds) services[kind] = byField(await listAll(api, SERVICE_MODULES[kind].endpoint), 'customer_id');
   }
   const notes =
-    needs.notes || needs.customers
-      ? byField(await listAll(api, 'admin/customers/customer-notes'), 'customer_id')
-      : new Map<string, string>();
+    needs.notes || needs.customers ? byField(await listAll(api, customerNotes.endpoint), 'customer_id') : new Map<string, string>();
   const documents = needs.customers
     ? byField(await listAll(api, 'admin/customers/customer-documents'), 'customer_id')
     : new Map<string, string>();
-  const messages = needs.tickets ? byField(await listAll(api, 'admin/support/ticket-messages'), 'ticket_id') : new Map<string, string>();
+  const messages = needs.tickets ? byField(await listAll(api, ticketReplies.endpoint), 'ticket_id') : new Map<string, string>();
   const customerParents = new Map<string, string>();
   if (needs.customers) {
-    const subAccounts = await listAll(api, 'admin/customers/customer', { main_attributes: { parent_id: ['>', '0'] } });
+    const subAccounts = await listAll(api, customers.endpoint, { main_attributes: { parent_id: ['>', '0'] } });
     for (const c of subAccounts) if (c.parent_id && c.parent_id !== '0') customerParents.set(String(c.id), String(c.parent_id));
   }
   return { services, notes, documents, messages, customerParents };

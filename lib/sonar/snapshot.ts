@@ -16,7 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SonarClient } from './client.js';
 import { ID_QUERIES, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
-import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './members.js';
+import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './relations.js';
+import { timeId } from '../run-id.js';
 
 export interface AccountSelection {
   accountIds?: string[];
@@ -124,13 +125,7 @@ export function snapshotChain(dir: string): string[] {
   return chain;
 }
 
-export function newSnapshotId(now = new Date()): string {
-  return now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')
-    .replace('T', '-');
-}
+export const newSnapshotId = timeId;
 
 export function readManifest(dir: string): SnapshotManifest {
   const file = path.join(dir, MANIFEST);

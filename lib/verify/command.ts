@@ -4,13 +4,13 @@
  * last. Exit code 0 when everything reconciles, 1 when anything does not (or the check could not
  * finish), 2 for bad usage.
  */
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderText } from '../frames/show.js';
-import { runsDir, USAGE } from '../load/commands.js';
+import { runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
 import { writeRunReport } from '../report/index.js';
 import { entitiesToVerify } from './index.js';
 import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine } from './report.js';
@@ -29,8 +29,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
     if (v.entities) entitiesToVerify(v.entities);
   } catch (e) {
-    console.error(`migrate: ${(e as Error).message}\n${USAGE}`);
-    return 2;
+    return usage((e as Error).message);
   }
   const params = [
     ...(v.sample ? [`sample=${v.sample}`] : []),
@@ -40,13 +39,13 @@ export async function verifyCommand(args: string[]): Promise<number> {
   ];
   const runId = claimRunId();
   const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });
-  await writeRunReport(path.join(runsDir(), runId));
+  await writeRunReport(runDirOf(runId));
   return printVerifySummary(runId, code);
 }
 
 /** The verdict, the first differences and the run folder (last); answers the exit code. */
 export function printVerifySummary(runId: string, replayCode: number): number {
-  const dir = path.join(runsDir(), runId);
+  const dir = runDirOf(runId);
   const result = readVerifyFile(dir);
   if (!result) {
     console.error('migrate: verify did not finish (no verify.json): see replay.log in the run folder');

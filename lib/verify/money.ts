@@ -19,7 +19,12 @@
  * claims to). An incremental snapshot is cleaned as the whole picture, so it is checked the same way.
  */
 import { decimalToCents } from '../clean/money.js';
+import { SERVICE_MODULES } from '../entities/customer-services.js';
+import { customers as customerModule } from '../entities/customers.js';
 import { compareOpeningBalances } from '../entities/finance-balances.js';
+import { tariffsInternet } from '../entities/tariffs-internet.js';
+import { tariffsRecurring } from '../entities/tariffs-recurring.js';
+import { tariffsVoice } from '../entities/tariffs-voice.js';
 import { SONAR_ID_FIELD } from '../entities/sonar-id.js';
 import { decimal } from '../entities/sonar-values.js';
 import type { Row } from '../entities/types.js';
@@ -49,9 +54,9 @@ export interface MoneyCheck {
 }
 
 const KINDS = [
-  { kind: 'internet', type: 'DATA', tariffs: 'admin/tariffs/internet' },
-  { kind: 'recurring', type: 'RECURRING', tariffs: 'admin/tariffs/recurring' },
-  { kind: 'voice', type: 'VOICE', tariffs: 'admin/tariffs/voice' },
+  { kind: 'internet', type: 'DATA', tariffs: tariffsInternet.endpoint },
+  { kind: 'recurring', type: 'RECURRING', tariffs: tariffsRecurring.endpoint },
+  { kind: 'voice', type: 'VOICE', tariffs: tariffsVoice.endpoint },
 ] as const;
 
 const add = (m: Map<string, number>, key: string, cents: number) => m.set(key, (m.get(key) ?? 0) + cents);
@@ -87,9 +92,7 @@ export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: M
   for (const k of KINDS) {
     const tariffs = new Map((await listAll(s.api, k.tariffs, [{}])).map((t) => [String(t.id), t]));
     // Customer 0 lists every customer's services; Splynx wants a search with it.
-    const services = await listAll(s.api, `admin/customers/customer/0/${k.kind}-services`, [
-      { main_attributes: { customer_id: ['>', 0] } },
-    ]);
+    const services = await listAll(s.api, SERVICE_MODULES[k.kind].endpoint, [{ main_attributes: { customer_id: ['>', 0] } }]);
     for (const sv of services) {
       const customer = String(sv.customer_id);
       try {
@@ -114,7 +117,7 @@ export async function checkMoney(s: VerifySession): Promise<MoneyCheck> {
   const balances = new Map(
     (await compareOpeningBalances(s.api, s.tables)).filter((b) => accounts.has(b.account_id)).map((b) => [b.account_id, b]),
   );
-  const customers = await listAll(s.api, 'admin/customers/customer', [{}]);
+  const customers = await listAll(s.api, customerModule.endpoint, [{}]);
   const customerOf = new Map<string, string>();
   for (const c of customers) {
     const sid = String((c.additional_attributes as Record<string, unknown> | undefined)?.[SONAR_ID_FIELD] ?? '');

@@ -1,7 +1,9 @@
 /**
  * What verification needs to know about each entity beyond its module (lib/entities): how its
  * migrated records are counted in Splynx, where one is read back, and which payload fields
- * Splynx does not echo. Kept here, not in the entity modules, because only verification uses it.
+ * Splynx does not echo. Kept here, not in the entity modules, because only verification uses it;
+ * and only the exceptions are: an entity whose payload carries the `sonar_id` field is counted by
+ * it in its own endpoint, and read back on its own path, unless it is listed below.
  *
  * Counting "migrated records in Splynx". A Splynx collection also holds what was there before the
  * migration (a fresh instance's partner 1 and location 1, records made by hand), so a bare
@@ -22,6 +24,8 @@
  * lists below name the payload fields Splynx does not give back as sent; `ownedElsewhere` names
  * fields of a record that a later entity overwrites on purpose (a static IP on its service).
  */
+import { commentPath } from '../entities/customer-notes.js';
+import { declaresSonarId, itemPathOf } from '../entities/defaults.js';
 import { SONAR_ID_FIELD } from '../entities/sonar-id.js';
 import type { EntityModule, Row } from '../entities/types.js';
 import type { LedgerView } from './ledger-view.js';
@@ -40,6 +44,9 @@ export interface Census {
   others?: { count(s: VerifySession): number; ids(rows: Row[], s: VerifySession): Set<string> };
 }
 
+/** A census as the exceptions below write it: in the entity's own endpoint unless told. */
+type CensusRule = Omit<Census, 'path'> & { path?: string };
+
 export interface VerifySpec {
   /** Undefined: attach-only, reconciled field by field. */
   census?: Census;
@@ -56,11 +63,15 @@ export interface VerifySpec {
   onRecordOf?: { entity: string; id(splynxId: string, payload: Row): string };
 }
 
+/** An exception below: a spec whose census may leave out its path. */
+interface SpecRule extends Omit<VerifySpec, 'census'> {
+  census?: CensusRule;
+}
+
 const claimed = (row: Row) => String((row.additional_attributes as Record<string, unknown> | undefined)?.[SONAR_ID_FIELD] ?? '');
 
 /** Records carrying a sonar_id, optionally with further conditions. */
-const bySonarId = (path: string, more: { main?: Record<string, unknown>; pattern?: string } = {}): Census => ({
-  path,
+const bySonarId = (more: { main?: Record<string, unknown>; pattern?: string } = {}): CensusRule => ({
   searches: () => [
     {
       additional_attributes: { [SONAR_ID_FIELD]: more.pattern ? ['LIKE', more.pattern] : ['!=', ''] },
@@ -70,8 +81,7 @@ const bySonarId = (path: string, more: { main?: Record<string, unknown>; pattern
   sonarIdOf: claimed,
 });
 
-const byTitle = (prefix: string): Census => ({
-  path: 'admin/customers/customer-notes',
+const byTitle = (prefix: string): CensusRule => ({
   searches: () => [{ main_attributes: { title: ['LIKE', `${prefix}%`] } }],
   sonarIdOf: (row) => String(row.title ?? '').slice(prefix.length),
 });
@@ -95,8 +105,7 @@ function withDescription(s: VerifySession): Map<string, string> {
   return out;
 }
 
-const ticketMessages = (hidden: '0' | '1', others?: Census['others']): Census => ({
-  path: 'admin/support/ticket-messages',
+const ticketMessages = (hidden: '0' | '1', others?: Census['others']): CensusRule => ({
   searches: (s) =>
     chunks(doneIds(s.ledger, 'tickets')).map((ids) => ({ main_attributes: { ticket_id: ['IN', ids], hide_for_customer: hidden } })),
   sonarIdOf: () => '',
@@ -116,62 +125,50 @@ const firstMessages: Census['others'] = {
   },
 };
 
-const noteAt = (id: string, p: Row) => `admin/customers/customer-notes/${p.customer_id}--${id}`;
-
-export const VERIFY_SPECS: Record<string, VerifySpec> = {
-  partners: { census: bySonarId('admin/administration/partners') },
-  administrators: { census: bySonarId('admin/administration/administrators') },
+/** The entities verification cannot take from their module alone. */
+export const VERIFY_SPECS: Record<string, SpecRule> = {
   customer_fields: {
     // Definitions are keyed by name (the ledger's Splynx id): one made by hand is not the migration's.
     census: {
-      path: 'admin/config/additional-fields/customers',
       searches: (s) => chunks(doneIds(s.ledger, 'customer_fields')).map((names) => ({ main_attributes: { name: ['IN', names] } })),
       sonarIdOf: () => '',
       keyOf: (row) => String(row.name),
     },
   },
-  tariffs_internet: { census: bySonarId('admin/tariffs/internet') },
-  tariffs_recurring: { census: bySonarId('admin/tariffs/recurring') },
-  tariffs_voice: { census: bySonarId('admin/tariffs/voice') },
-  tariffs_one_time: { census: bySonarId('admin/tariffs/one-time') },
   // Supernets and subnets share Splynx's IPv4 list; their sonar_id says which table they came from.
-  ipv4_rootnets: { census: bySonarId('admin/networking/ipv4', { pattern: 'supernet:%' }) },
-  ipv4_networks: { census: bySonarId('admin/networking/ipv4', { pattern: 'subnet:%' }) },
-  network_site_locations: { census: bySonarId('admin/administration/locations') },
-  network_site_routers: { census: bySonarId('admin/networking/routers') },
-  inventory_vendors: { census: bySonarId('admin/inventory/vendors') },
-  inventory_products: { census: bySonarId('admin/inventory/products') },
+  ipv4_rootnets: { census: bySonarId({ pattern: 'supernet:%' }) },
+  ipv4_networks: { census: bySonarId({ pattern: 'subnet:%' }) },
+  // Stocks take no additional fields: the migration's are those the ledger holds (one made by hand, or "Main", is not).
+  inventory_stocks: {
+    census: {
+      searches: (s) => chunks(doneIds(s.ledger, 'inventory_stocks')).map((ids) => ({ main_attributes: { id: ['IN', ids] } })),
+      sonarIdOf: () => '',
+    },
+  },
   // Both item entities share Splynx's item list: equipment at a customer is the `assigned` one.
-  inventory_items: { census: bySonarId('admin/inventory/items', { main: { status: ['!=', 'assigned'] } }) },
-  customer_equipment: { census: bySonarId('admin/inventory/items', { main: { status: 'assigned' } }) },
-  customers: { census: bySonarId('admin/customers/customer') },
+  inventory_items: { census: bySonarId({ main: { status: ['!=', 'assigned'] } }) },
+  customer_equipment: { census: bySonarId({ main: { status: 'assigned' } }) },
   customer_info: { skip: { customer_id: 'the record is addressed by its customer id, not a field of it' } },
-  customer_billing: {},
   customer_field_values: {
     skip: { customer_id: 'the values are read from the customer record itself' },
     onRecordOf: { entity: 'customers', id: (_sid, p) => String(p.customer_id) },
   },
   internet_services: {
-    // Customer 0 lists every customer's services (Splynx wants a search with it; the sonar_id is one).
-    census: bySonarId('admin/customers/customer/0/internet-services'),
+    // Its endpoint, customer 0, lists every customer's services (Splynx wants a search with it; the sonar_id is one).
     ownedElsewhere: (sid, s) => (serviceIpTargets(s).has(sid) ? ['taking_ipv4', 'ipv4', 'ipv4_route'] : []),
   },
   service_ips: {
     skip: { id: 'the service the address is attached to, not a field Splynx stores' },
     onRecordOf: { entity: 'internet_services', id: (sid) => sid },
   },
-  recurring_services: { census: bySonarId('admin/customers/customer/0/recurring-services') },
-  voice_services: { census: bySonarId('admin/customers/customer/0/voice-services') },
-  customer_notes: { census: byTitle('Sonar note '), readPath: noteAt },
-  customer_contacts: { census: byTitle('Sonar contacts of account '), readPath: noteAt },
-  invoices: { census: bySonarId('admin/finance/invoices') },
+  // A comment is addressed through its customer (commentPath): without its payload there is no telling where it is.
+  customer_notes: { census: byTitle('Sonar note '), readPath: commentPath },
+  customer_contacts: { census: byTitle('Sonar contacts of account '), readPath: commentPath },
   invoice_status: {
     skip: { invoice_id: 'the record is addressed by the invoice id' },
     onRecordOf: { entity: 'invoices', id: (sid) => sid },
   },
-  payments: { census: bySonarId('admin/finance/payments') },
   tickets: {
-    census: bySonarId('admin/support/tickets'),
     skip: {
       message: 'the first message is stored as a ticket message (counted under tickets, not echoed on the ticket)',
       updated_at: 'Splynx stamps it itself whenever the ticket changes',
@@ -189,13 +186,26 @@ function serviceIpTargets(s: VerifySession): Set<string> {
   return t;
 }
 
+const specs = new WeakMap<EntityModule, VerifySpec>();
+
+/**
+ * An entity's spec: its exception above, over the default. Attach-only entities (`attachTo`) have
+ * no census unless one is given; an entity with neither a `sonar_id` nor a census here cannot be
+ * counted, which is a programming error.
+ */
 export function specOf(mod: EntityModule): VerifySpec {
-  const spec = VERIFY_SPECS[mod.name];
-  if (!spec) throw new Error(`lib/verify/specs.ts has nothing for entity ${mod.name}: say how it is counted and read back`);
+  let spec = specs.get(mod);
+  if (spec) return spec;
+  const own = VERIFY_SPECS[mod.name] ?? {};
+  if (!own.census && !mod.attachTo && !declaresSonarId(mod))
+    throw new Error(`lib/verify/specs.ts has nothing for entity ${mod.name}, and its payload carries no sonar_id: say how it is counted`);
+  const census = own.census ?? (mod.attachTo ? undefined : bySonarId());
+  spec = { ...own, census: census && { ...census, path: census.path ?? mod.endpoint } };
+  specs.set(mod, spec);
   return spec;
 }
 
 /** Where one record is read back from Splynx. */
 export function readPath(mod: EntityModule, splynxId: string, payload: Row): string {
-  return specOf(mod).readPath?.(splynxId, payload) ?? mod.itemPath?.(splynxId, payload) ?? `${mod.endpoint}/${splynxId}`;
+  return specOf(mod).readPath?.(splynxId, payload) ?? itemPathOf(mod, splynxId, payload);
 }

@@ -11,7 +11,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { defaultRunsDir, RUN_DIR_ENV } from '../../replay/runner.js';
+import { defaultRunsDir } from '../../run-id.js';
+import { RUN_DIR_ENV } from '../../replay/runner.js';
 import { displayBundle, inKernel } from '../kernel.js';
 import { renderText } from '../show.js';
 import { renderSvg, type VegaLiteSpec } from './render.js';

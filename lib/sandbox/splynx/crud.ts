@@ -9,7 +9,7 @@ import type { EntityDef, FieldError, HookContext } from './entity.js';
 import { fieldTitle, type FieldDef } from './fields.js';
 import { orderAndPage, QueryError, search, type ListParams, type Searchable } from './query.js';
 import { accepted, badInput, created, errorReply, invalid, noContent, notFound, ok } from './replies.js';
-import { ENTITIES, entity } from './resources.js';
+import { model, SPLYNX_MODEL } from './model/index.js';
 import type { Row, SplynxStore } from './store.js';
 import { buildRow } from './validate.js';
 
@@ -57,7 +57,7 @@ export class CrudEngine {
       store: this.store,
       now: this.clock(),
       create: (name, input, fixed) => {
-        const r = this.insert(entity(name), input, fixed ?? {}, ctx);
+        const r = this.insert(model(name), input, fixed ?? {}, ctx);
         if ('errors' in r) throw new Error(`sandbox built an invalid ${name}: ${JSON.stringify(r.errors)}`);
         return r.row;
       },
@@ -123,7 +123,7 @@ export class CrudEngine {
         .filter((f) => !f.virtual)
         .map((f) => ({ name: f.name, title: fieldTitle(f), type: OPTION_TYPES[f.type], required: !!(f.required || f.requiredOnCreate) })),
     ];
-    const afDef = entity('additional_fields');
+    const afDef = model('additional_fields');
     const additional = def.afModule ? afDefinitions(this.store, def.afModule).map((a) => this.present(afDef, a)) : [];
     return ok({ attributes, additional_attributes: additional });
   }
@@ -175,7 +175,7 @@ export class CrudEngine {
   /** Rows elsewhere that point at `row` through a reference field. */
   private referrers(def: EntityDef, row: Row): Array<{ entity: EntityDef; field: FieldDef; rows: Row[] }> {
     const found = [];
-    for (const other of ENTITIES.values()) {
+    for (const other of SPLYNX_MODEL.values()) {
       for (const f of other.fields.filter((x) => x.ref === def.name)) {
         const rows = this.store.where(other.name, (r) =>
           Array.isArray(r[f.name]) ? (r[f.name] as unknown[]).includes(row.id) : r[f.name] === row.id,
@@ -201,7 +201,7 @@ export class CrudEngine {
     if (own) return own;
     for (const child of def.cascade ?? []) {
       for (const r of this.store.where(child, () => true)) {
-        const childDef = entity(child);
+        const childDef = model(child);
         if (!childDef.fields.some((f) => f.ref === def.name && r[f.name] === row.id)) continue;
         const reason = this.deletionRefusal(childDef, r, ctx);
         if (reason) return reason;
@@ -219,12 +219,12 @@ export class CrudEngine {
 
   private deleteRow(def: EntityDef, row: Row, ctx: HookContext): void {
     for (const child of def.cascade ?? []) {
-      const childDef = entity(child);
+      const childDef = model(child);
       const refFields = childDef.fields.filter((f) => f.ref === def.name);
       for (const r of this.store.where(child, (c) => refFields.some((f) => c[f.name] === row.id))) this.deleteRow(childDef, r, ctx);
     }
     for (const other of def.detach ?? []) {
-      const refFields = entity(other).fields.filter((f) => f.ref === def.name);
+      const refFields = model(other).fields.filter((f) => f.ref === def.name);
       for (const r of this.store.where(other, (c) => refFields.some((f) => c[f.name] === row.id))) {
         const copy = { ...r };
         for (const f of refFields) if (copy[f.name] === row.id) copy[f.name] = 0;

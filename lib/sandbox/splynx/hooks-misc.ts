@@ -1,7 +1,7 @@
 /** Finance, ticket and additional-field-definition rules that are not about a single field. */
 import type { EntityHooks, FieldError } from './entity.js';
 import { buildRow, coerce, isBlank } from './validate.js';
-import { entity } from './resources.js';
+import { model } from './model/index.js';
 import type { FieldDef } from './fields.js';
 import type { Row } from './store.js';
 import { transactionServiceErrors } from './billing/transaction-rules.js';
@@ -120,7 +120,7 @@ export const ticketHooks: EntityHooks = {
     if (isBlank(m.message)) return [{ field: 'message', message: 'Message cannot be blank.' }];
     // The first message is saved with the ticket, so a message Splynx would refuse refuses the
     // ticket (422), instead of a stored ticket without its message and a 500.
-    const { errors } = buildRow(entity('ticket_messages'), { customer_id: row.customer_id, ...m }, ctx);
+    const { errors } = buildRow(model('ticket_messages'), { customer_id: row.customer_id, ...m }, ctx);
     return errors.filter((e) => e.field !== 'ticket_id').map((e) => ({ field: `message[${e.field}]`, message: e.message }));
   },
   afterCreate(row, ctx, input) {

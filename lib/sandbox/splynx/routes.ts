@@ -9,7 +9,7 @@ import type { CrudEngine, Scope } from './crud.js';
 import type { EntityDef } from './entity.js';
 import type { ListParams } from './query.js';
 import { accepted, invalid, methodNotAllowed, notFound, ok } from './replies.js';
-import { entity, entityOfModule } from './resources.js';
+import { model, modelOfModule } from './model/index.js';
 import { toBill } from './billing/to-bill.js';
 
 export interface RouteRequest {
@@ -52,7 +52,7 @@ function itemMethods(def: () => EntityDef, idOf: (m: string[]) => string, scopeO
 }
 
 function crud(path: string, name: string) {
-  const def = () => entity(name);
+  const def = () => model(name);
   const writable = !def().readOnly;
   on(path, collectionMethods(def, undefined, writable));
   on(
@@ -91,14 +91,22 @@ on('admin/finance/to-bill/(\\d+)--(preview|generate)', {
   POST: (m, r) => toBill(r.engine, Number(m[1]), m[2] as 'preview' | 'generate', fields(r)),
 });
 
+// Stocks: the collection is plural, one stock is addressed in the singular (api-v2.apib, "Inventory Stock").
+const stocks = () => model('inventory_stocks');
+on('admin/config/inventory-stocks', collectionMethods(stocks));
+on(
+  'admin/config/inventory-stock/(\\d+)',
+  itemMethods(stocks, (m) => m[1]),
+);
+
 // Taxes: a single tax comes back wrapped in an array, as the blueprint documents.
 on(
   'admin/config/taxes',
-  collectionMethods(() => entity('taxes'), undefined, false),
+  collectionMethods(() => model('taxes'), undefined, false),
 );
 on('admin/config/taxes/(\\d+)', {
   GET: (m, r) => {
-    const reply = r.engine.read(entity('taxes'), m[1]);
+    const reply = r.engine.read(model('taxes'), m[1]);
     return reply.status === 200 ? ok([reply.body]) : reply;
   },
 });
@@ -108,7 +116,7 @@ for (const [path, name] of [
   ['customer-info', 'customer_info'],
   ['customer-billing', 'customer_billing'],
 ] as const) {
-  const def = () => entity(name);
+  const def = () => model(name);
   on(`admin/customers/${path}`, collectionMethods(def, undefined, false));
   on(`admin/customers/${path}/(\\d+)`, {
     GET: (m, r) => r.engine.read(def(), m[1]),
@@ -118,7 +126,7 @@ for (const [path, name] of [
 
 // Services; customer 0 means "all customers" when listing.
 for (const kind of ['internet', 'recurring', 'voice']) {
-  const def = () => entity(`${kind}_services`);
+  const def = () => model(`${kind}_services`);
   const scope = (m: string[]): Scope => (m[1] === '0' ? {} : { customer_id: Number(m[1]) });
   const fixed = (m: string[]): Scope => ({ customer_id: Number(m[1]) });
   on(`admin/customers/customer/(\\d+)/${kind}-services`, {
@@ -133,7 +141,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Notes: no PUT in Splynx; DELETE is a sandbox convenience so tests and rollbacks can clean up.
 {
-  const def = () => entity('customer_notes');
+  const def = () => model('customer_notes');
   on('admin/customers/customer-notes', collectionMethods(def));
   on('admin/customers/customer-notes/(\\d+)--(\\d+)', {
     GET: (m, r) => r.engine.read(def(), m[2], { customer_id: Number(m[1]) }),
@@ -143,7 +151,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Documents: GET by *customer* id lists that customer's documents; PUT/DELETE take the document id.
 {
-  const def = () => entity('customer_documents');
+  const def = () => model('customer_documents');
   on('admin/customers/customer-documents', collectionMethods(def));
   on('admin/customers/customer-documents/(\\d+)', {
     GET: (m, r) => r.engine.list(def(), r.params, { customer_id: Number(m[1]) }),
@@ -169,14 +177,14 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // IPv4 addresses exist only as members of a network: no POST or DELETE.
 {
-  const def = () => entity('ipv4_ips');
-  const network = (r: RouteRequest, id: string) => r.engine.find(entity('ipv4_networks'), id);
+  const def = () => model('ipv4_ips');
+  const network = (r: RouteRequest, id: string) => r.engine.find(model('ipv4_networks'), id);
   on('admin/networking/ipv4-ip', collectionMethods(def, undefined, false));
   on('admin/networking/ipv4-ip/(\\d+)', {
     GET: (m, r) =>
       network(r, m[1])
         ? r.engine.list(def(), r.params, { ipv4_networks_id: Number(m[1]) })
-        : r.engine.missing(entity('ipv4_networks'), m[1]),
+        : r.engine.missing(model('ipv4_networks'), m[1]),
     HEAD: (m, r) => r.engine.count(def(), r.params, { ipv4_networks_id: Number(m[1]) }),
   });
   on('admin/networking/ipv4-ip/(\\d+)--(\\d+)', {
@@ -187,7 +195,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
 
 // Additional-field definitions, addressed by module and name rather than id.
 {
-  const def = () => entity('additional_fields');
+  const def = () => model('additional_fields');
   const byName = (r: RouteRequest, module: string, name: string) =>
     r.engine.store.find('additional_fields', (a) => a.module === module && a.name === name);
   const notDefined = (module: string, name: string) => notFound(`Additional field "${name}" not found in module "${module}"`);
@@ -208,7 +216,7 @@ for (const kind of ['internet', 'recurring', 'voice']) {
       const af = byName(r, m[1], m[2]);
       if (!af) return notDefined(m[1], m[2]);
       const reply = r.engine.remove(def(), af.id);
-      const owner = entityOfModule(m[1]);
+      const owner = modelOfModule(m[1]);
       if (owner)
         for (const row of r.engine.store.all(owner.name)) {
           const values = { ...((row.additional_attributes as Record<string, string>) ?? {}) };

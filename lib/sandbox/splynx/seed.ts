@@ -23,6 +23,7 @@ export const ADMIN_ROLES = [
 export function seedFreshInstance(store: SplynxStore, opts: SeedOptions): void {
   store.insert('partners', { id: 1, name: 'Main' });
   store.insert('locations', { id: 1, name: 'Main' });
+  store.insert('inventory_stocks', { id: 1, name: 'Main' });
 
   ADMIN_ROLES.forEach((name, i) => store.insert('admin_roles', { id: i + 1, name, title: name }));
   store.insert('administrators', {

@@ -8,7 +8,7 @@ import type { Reply } from '../../http.js';
 import type { CrudEngine } from '../crud.js';
 import type { FieldError } from '../entity.js';
 import { created, invalid } from '../replies.js';
-import { entity } from '../resources.js';
+import { model } from '../model/index.js';
 import type { Row, SplynxStore } from '../store.js';
 import { isBlank } from '../validate.js';
 import { formatDay, parseDay } from './calendar.js';
@@ -151,7 +151,7 @@ function generate(engine: CrudEngine, customerId: number, request: ChargeRequest
 }
 
 export function toBill(engine: CrudEngine, customerId: number, action: 'preview' | 'generate', body: Record<string, unknown>): Reply {
-  const customers = entity('customers');
+  const customers = model('customers');
   if (!engine.find(customers, customerId)) return engine.missing(customers, customerId);
   const parsed = parseToBill(body);
   if ('errors' in parsed) return invalid(parsed.errors);

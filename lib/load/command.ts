@@ -1,32 +1,30 @@
 /**
- * The parts of `scripts/migrate.ts` that are not a notebook: the summary printed after a run,
- * and register-external (a record made by hand in Splynx, mapped to its Sonar source).
+ * The load's commands (`migrate.ts single|batch|all`, and register-external): the load notebooks
+ * replayed under one run id, the summary printed after a run, and register-external (a record
+ * made by hand in Splynx, mapped to its Sonar source).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSettings, readEnvFile } from '../config.js';
+import { loadSettings } from '../config.js';
 import { entity } from '../entities/index.js';
 import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
-import { dataPath, projectPath } from '../paths.js';
+import { projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId } from '../run-id.js';
+import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
 import { writeRunReport } from '../report/index.js';
 import { SplynxError } from '../splynx/client.js';
 import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 
-export function runsDir(): string {
-  const dataDir = process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-  return dataPath(dataDir, 'runs');
-}
-
 /** Prints the run's summary and error count, the run folder last; answers the exit code. */
 export function printRunSummary(runId: string, replayCode: number): number {
-  const dir = path.join(runsDir(), runId);
+  const dir = runDirOf(runId);
   const file = path.join(dir, 'report.json');
   if (!fs.existsSync(file)) {
     console.error(`migrate: run ${runId} wrote no report`);
@@ -40,14 +38,7 @@ export function printRunSummary(runId: string, replayCode: number): number {
       maxRows: 0,
     }),
   );
-  const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(
-    report.errors.length
-      ? `${report.errors.length} errors (${Object.entries(byCategory)
-          .map(([c, n]) => `${n} ${c}`)
-          .join(', ')}): see errors.csv`
-      : 'No errors.',
-  );
+  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
@@ -103,34 +94,6 @@ export async function registerExternalCommand(args: string[]): Promise<number> {
   } finally {
     ledger.close();
   }
-}
-
-export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
-  check                          test both connections (notebooks/00-setup)
-  snapshot [options]             take a Sonar snapshot (notebooks/01-extract)
-      --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
-      --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
-  single --customer-id ID        migrate one customer (notebooks 04–07)
-  batch --customer-ids "1,2,3"   migrate these customers
-  all [--status S] [--active-only|--include-inactive] [--limit N]
-                                 migrate every customer (or those filtered)
-      load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
-                    --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
-                    --snapshot-id ID  --log-level error|warn|info|debug  --verbose
-  delta --since SNAPSHOT_ID [load options]
-                                 cutover: snapshot what changed in Sonar since that snapshot, create what is
-                                 new and update what changed in Splynx (load options as for all)
-  register-external --entity E --sonar-id S --splynx-id T
-                                 record that Sonar record S already exists in Splynx as T
-  verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
-                                 reconcile Splynx with Sonar: counts, fields, money (notebooks/08-verify)
-  rollback [--run RUN_ID] [--entity E] [--dry-run]
-                                 delete from Splynx what the migration (or one run) created
-  backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;
-
-function loadUsage(message: string): number {
-  console.error(`migrate: ${message}\n${USAGE}`);
-  return 2;
 }
 
 /** Each load notebook and the phases it runs. */
@@ -228,7 +191,7 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
 
 /** Replays the load notebooks of the invocation's phases under one run id; answers the replay's exit code. */
 export async function replayLoad(runId: string, inv: LoadInvocation): Promise<number> {
-  if (!(await preflightReplay(runId, path.join(runsDir(), runId), inv))) return 1;
+  if (!(await preflightReplay(runId, runDirOf(runId), inv))) return 1;
   let code = 0;
   for (const nb of LOAD_NOTEBOOKS) {
     const own = nb.phases.filter((p) => inv.phases.includes(p));
@@ -241,14 +204,14 @@ export async function replayLoad(runId: string, inv: LoadInvocation): Promise<nu
     code = result.code;
     if (code !== 0) break;
   }
-  await writeRunReport(path.join(runsDir(), runId));
+  await writeRunReport(runDirOf(runId));
   return code;
 }
 
 /** single, batch and all: the load notebooks, one run id, then the summary. */
 export async function loadCommand(command: 'single' | 'batch' | 'all', args: string[]): Promise<number> {
   const inv = parseLoadArgs(command, args);
-  if ('problem' in inv) return loadUsage(inv.problem);
-  const runId = claimRunId(runsDir());
+  if ('problem' in inv) return usage(inv.problem);
+  const runId = claimRunId();
   return printRunSummary(runId, await replayLoad(runId, inv));
 }

@@ -1,118 +1,29 @@
 /**
- * The cutover delta: `migrate.ts delta --since SNAPSHOT_ID [load options]`.
- *
- * Between the rehearsal and cutover day Sonar keeps changing. The delta takes an incremental
- * snapshot of what was updated since the rehearsal's snapshot, cleans it as part of the whole
- * picture (lib/frames/load.ts lays it over the snapshots it builds on), and runs the load
- * notebooks on that picture. Nothing here decides what to send: the ledger's payload hashes do.
- * A record whose payload did not change is skipped (no write), a changed one is updated (PUT), a
- * new one is created (POST), through the same exactly-once loader as the first run.
- *
- * Like every migrating command, it only replays the analyst's notebooks (01 with `since`, 02,
- * then 04–07 as `all` does), so the interactive and the headless paths are the same code.
+ * `migrate.ts delta --since SNAPSHOT_ID [load options]` from the command line: checks the options,
+ * replays the notebooks (01 with `since`, 02, then 04–07 as `all` does), and prints what the delta
+ * did. What the delta is and how it decides what to send: lib/delta/index.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSettings, readEnvFile } from '../config.js';
+import { loadSettings } from '../config.js';
 import { renderText } from '../frames/show.js';
 import { Ledger } from '../ledger/index.js';
 import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
-import { claimRunId } from '../replay/runner.js';
+import { claimRunId, configuredDataDir } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
-import { parseLoadArgs, replayLoad, USAGE } from './commands.js';
-import type { RunReport } from './run.js';
-import { ledgerPath } from './session.js';
-
-/** The Splynx entities a deleted Sonar record of a checked table may have become. */
-const DELETED_AS: Record<string, string[]> = {
-  accounts: ['customers'],
-  account_services: ['internet_services', 'recurring_services', 'voice_services'],
-};
-
-export interface DeltaEntityRow {
-  entity: string;
-  created: number;
-  updated: number;
-  /** The loader's `skipped`: same payload as last sent (or not updatable), so nothing was written. */
-  unchanged: number;
-  adopted: number;
-  failed: number;
-}
-
-export interface DeletedRow {
-  table: string;
-  sonar_id: string;
-  entity: string;
-  splynx_id: string;
-  what_to_do: string;
-}
-
-export interface DeltaSummary {
-  since: string;
-  snapshot: string;
-  run_id: string;
-  /** Records the incremental snapshot read, per table (changed ones, and a few at the boundary). */
-  changed_in_sonar: Record<string, number>;
-  entities: DeltaEntityRow[];
-  deleted_in_sonar: DeletedRow[];
-  errors: number;
-}
-
-function dataDir(): string {
-  return process.env.DATA_DIR ?? readEnvFile(projectPath('.env')).DATA_DIR ?? 'data';
-}
-
-function usage(message: string): number {
-  console.error(`migrate: ${message}\n${USAGE}`);
-  return 2;
-}
+import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { usage } from '../cli/usage.js';
+import { parseLoadArgs, replayLoad } from '../load/command.js';
+import type { RunReport } from '../load/run.js';
+import { ledgerPath } from '../load/session.js';
+import { deltaSummary, type DeltaSummary } from './index.js';
 
 /** A snapshot id not taken yet: the time, with a suffix if a snapshot of that second exists. */
 function freshSnapshotId(root: string): string {
   const id = newSnapshotId();
   if (!fs.existsSync(path.join(root, id))) return id;
   for (let n = 2; ; n++) if (!fs.existsSync(path.join(root, `${id}-${n}`))) return `${id}-${n}`;
-}
-
-/** The per-entity counts of a run, with the deletions the snapshot found and what Splynx holds for them. */
-export function deltaSummary(report: RunReport, manifest: SnapshotManifest, ledger: Ledger | null): DeltaSummary {
-  const deleted: DeletedRow[] = [];
-  for (const [table, ids] of Object.entries(manifest.deleted ?? {})) {
-    for (const id of ids) {
-      const hits = (DELETED_AS[table] ?? []).map((e) => ({ entity: e, rec: ledger?.get(e, id) })).filter((h) => h.rec?.splynx_id);
-      if (!hits.length) deleted.push({ table, sonar_id: id, entity: '', splynx_id: '', what_to_do: 'never migrated: nothing to do' });
-      for (const h of hits) {
-        deleted.push({
-          table,
-          sonar_id: id,
-          entity: h.entity,
-          splynx_id: h.rec!.splynx_id!,
-          what_to_do: `still in Splynx: delete or disable ${h.entity} ${h.rec!.splynx_id} there if it should go too`,
-        });
-      }
-    }
-  }
-  return {
-    since: manifest.since ?? '',
-    snapshot: manifest.id,
-    run_id: report.run_id,
-    changed_in_sonar: Object.fromEntries(
-      Object.entries(manifest.tables)
-        .filter(([, t]) => t.count > 0)
-        .map(([t, p]) => [t, p.count]),
-    ),
-    entities: Object.entries(report.entities).map(([entity, c]) => ({
-      entity,
-      created: c.created,
-      updated: c.updated,
-      unchanged: c.skipped,
-      adopted: c.adopted,
-      failed: c.failed,
-    })),
-    deleted_in_sonar: deleted,
-    errors: report.errors.length,
-  };
 }
 
 /** Splits `--since ID` off the arguments; the rest are load options. */
@@ -135,7 +46,7 @@ export async function deltaCommand(args: string[]): Promise<number> {
   const inv = parseLoadArgs('all', rest);
   if ('problem' in inv) return usage(inv.problem);
 
-  const root = dataPath(dataDir(), 'snapshots');
+  const root = dataPath(configuredDataDir(), 'snapshots');
   let base: SnapshotManifest;
   try {
     base = readManifest(path.join(root, since));
@@ -160,7 +71,7 @@ export async function deltaCommand(args: string[]): Promise<number> {
       params: [`snapshotId=${snapshotId}`, `since=${since}`],
     },
   );
-  const runDir = dataPath(dataDir(), 'runs', runId);
+  const runDir = runDirOf(runId);
   if (prepared.code !== 0) {
     console.error(
       `migrate: the delta stopped before loading (snapshot ${snapshotId}); run the same command again: an unfinished snapshot is not reused, a new one is taken`,
@@ -219,14 +130,7 @@ function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: numb
     );
   }
   if (gone.length) console.log(`${gone.length} record(s) deleted in Sonar are still in Splynx: see the table above (also in delta.json).`);
-  const byCategory = report.errors.reduce<Record<string, number>>((m, e) => ((m[e.category] = (m[e.category] ?? 0) + 1), m), {});
-  console.log(
-    report.errors.length
-      ? `${report.errors.length} errors (${Object.entries(byCategory)
-          .map(([c, n]) => `${n} ${c}`)
-          .join(', ')}): see errors.csv`
-      : 'No errors.',
-  );
+  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
   if (report.stopped)
     console.log(
       `Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`,
