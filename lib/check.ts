@@ -9,6 +9,7 @@ import { SonarClient, SonarError } from './sonar/client.js';
 import { SNAPSHOT_QUERIES } from './sonar/queries.js';
 import { SplynxApi, SplynxError } from './splynx/client.js';
 import { preflightEverything } from './load/preflight.js';
+import { customers as customerEntity } from './entities/customers.js';
 
 export interface CheckResult {
   service: 'Sonar' | 'Splynx';
@@ -71,7 +72,7 @@ export async function checkSplynx(settings: Settings): Promise<CheckResult> {
   const base = { service: 'Splynx' as const, url: settings.SPLYNX_URL, api: '', records: '' };
   try {
     const check = await api.check();
-    const customers = await api.count('admin/customers/customer');
+    const customers = await api.count(customerEntity.endpoint);
     const records = `${customers} customers`;
     // What every phase's load and a rollback will ask of the key, asked now (lib/load/preflight.ts).
     // Splynx answered, so its thirty-odd probes get the load's own retries: one slow answer

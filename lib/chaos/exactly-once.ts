@@ -21,7 +21,7 @@
  * billing) cannot duplicate; for them only `missing` is counted.
  */
 import { ENTITIES, type EntityModule, type Row } from '../entities/index.js';
-import { SONAR_ID_FIELD } from '../entities/sonar-id.js';
+import { ADDITIONAL_FIELDS, SONAR_ID_FIELD } from '../entities/sonar-id.js';
 import { ticketReplies } from '../entities/ticket-replies.js';
 import type { Ledger, LedgerRecord } from '../ledger/index.js';
 import type { ErrorRow } from '../load/errors.js';
@@ -90,7 +90,7 @@ export function collections(entities: EntityModule[] = ENTITIES): Collection[] {
     const c = byPath.get(path) ?? {
       path,
       entities: [],
-      idOf: (r: SplynxRow) => String(path.startsWith('admin/config/additional-fields/') ? r.name : r.id),
+      idOf: (r: SplynxRow) => String(path.startsWith(`${ADDITIONAL_FIELDS}/`) ? r.name : r.id),
     };
     c.key ??= NATURAL_KEYS[mod.name];
     c.entities.push(mod);
@@ -252,6 +252,6 @@ function implicit(c: Collection, r: SplynxRow, rows: SplynxRow[]): boolean {
   // A ticket's first message is saved with the ticket (the ticket's own `message`).
   if (c.path === ticketReplies.endpoint) return !rows.some((o) => o.ticket_id === r.ticket_id && Number(o.id) < Number(r.id));
   // The migration's own `sonar_id` field definition.
-  if (c.path.startsWith('admin/config/additional-fields/')) return r.name === SONAR_ID_FIELD;
+  if (c.path.startsWith(`${ADDITIONAL_FIELDS}/`)) return r.name === SONAR_ID_FIELD;
   return false;
 }

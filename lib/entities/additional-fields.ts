@@ -22,10 +22,10 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import type { SplynxApi } from '../splynx/client.js';
-import { SONAR_ID_FIELD } from './sonar-id.js';
+import { additionalFieldsPath, SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
-export const CUSTOMER_FIELDS_PATH = 'admin/config/additional-fields/customers';
+export const CUSTOMER_FIELDS_PATH = additionalFieldsPath('customers');
 
 const SPLYNX_TYPE = { TEXT: 'string', BOOLEAN: 'boolean', DATE: 'date' } as const;
 const NAME = /^[a-z_][a-z0-9_]*$/;

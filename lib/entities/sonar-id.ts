@@ -7,6 +7,10 @@ import { SplynxError, type SplynxApi } from '../splynx/client.js';
 
 export const SONAR_ID_FIELD = 'sonar_id';
 
+/** Where Splynx keeps a module's additional-field definitions. */
+export const ADDITIONAL_FIELDS = 'admin/config/additional-fields';
+export const additionalFieldsPath = (module: string) => `${ADDITIONAL_FIELDS}/${module}`;
+
 /** The Splynx additional-field modules the entities write a `sonar_id` into. */
 export const SONAR_ID_MODULES = [
   'partners',
@@ -36,7 +40,7 @@ export async function ensureSonarIdFields(api: SplynxApi, modules: readonly stri
   // flight), so a fresh load does not open with some forty round trips one after another.
   const created = await Promise.all(
     modules.map(async (module) => {
-      const path = `admin/config/additional-fields/${module}`;
+      const path = additionalFieldsPath(module);
       const defined = async () => (await api.get<Array<{ name: string }>>(path)).some((d) => d.name === SONAR_ID_FIELD);
       if (await defined()) return null;
       for (let attempt = 1; ; attempt++) {

@@ -11,7 +11,7 @@
  * - a rollback deletes by its rules (lib/rollback/rules.ts).
  */
 import { ENTITIES, type EntityModule } from '../entities/index.js';
-import { SONAR_ID_MODULES } from '../entities/sonar-id.js';
+import { additionalFieldsPath, SONAR_ID_MODULES } from '../entities/sonar-id.js';
 import { LOOKUP_MAPPINGS } from '../entities/splynx-lookups.js';
 import { deleteRule } from '../rollback/rules.js';
 import type { SplynxApi } from '../splynx/client.js';
@@ -36,9 +36,9 @@ function pattern(make: (() => string) | undefined, fallback: string): string {
 export function loadNeeds(entities: EntityModule[], opts: { sonarIdFields?: boolean } = {}): PermissionNeed[] {
   const needs: PermissionNeed[] = [];
   if (opts.sonarIdFields ?? true) {
-    const path = 'admin/config/additional-fields/{module}';
+    const path = additionalFieldsPath('{module}');
     // All modules' definitions are one section of Splynx (Config → Additional fields): one probe for them.
-    needs.push({ by: SONAR_ID_SETUP, action: 'view', path, probe: `admin/config/additional-fields/${SONAR_ID_MODULES[0]}` });
+    needs.push({ by: SONAR_ID_SETUP, action: 'view', path, probe: additionalFieldsPath(SONAR_ID_MODULES[0]) });
     needs.push({ by: SONAR_ID_SETUP, action: 'add', path });
   }
   for (const e of entities) {
