@@ -46,6 +46,7 @@ export function printRunSummary(runId: string, replayCode: number): number {
           .join(', ')}): see errors.csv`
       : 'No errors.',
   );
+  if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
@@ -115,6 +116,7 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
       load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
                     --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
                     --snapshot-id ID  --log-level error|warn|info|debug  --verbose
+                    --handover-date YYYY-MM-DD (the first day Splynx bills; default HANDOVER_DATE, else the snapshot's date)
   delta --since SNAPSHOT_ID [load options]
                                  cutover: snapshot what changed in Sonar since that snapshot, create what is
                                  new and update what changed in Splynx (load options as for all)
@@ -155,6 +157,7 @@ const LOAD_OPTIONS = {
   'active-only': { type: 'boolean' },
   'include-inactive': { type: 'boolean' },
   limit: { type: 'string' },
+  'handover-date': { type: 'string' },
 } as const;
 
 const parseLoad = (args: string[]) => parseArgs({ args, options: LOAD_OPTIONS }).values;
@@ -191,6 +194,9 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
     (v['active-only'] && v['include-inactive'] ? '--active-only and --include-inactive contradict each other' : null) ??
     (v['stop-on-error'] && v['no-stop-on-error'] ? '--stop-on-error and --no-stop-on-error contradict each other' : null) ??
     (v.limit !== undefined && !/^\d+$/.test(v.limit) ? `--limit must be a whole number, got "${v.limit}"` : null) ??
+    (v['handover-date'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v['handover-date'])
+      ? `--handover-date must be a date, YYYY-MM-DD, got "${v['handover-date']}"`
+      : null) ??
     (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level'])
       ? `--log-level must be error, warn, info or debug`
       : null);
@@ -219,6 +225,7 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
     ...(v.status ? [`statuses=${v.status}`] : []),
     ...(v['active-only'] ? ['activeOnly=true'] : []),
     ...(v.limit ? [`limit=${v.limit}`] : []),
+    ...(v['handover-date'] ? [`handoverDate=${v['handover-date']}`] : []),
   ];
   const echo = (v['log-level'] ?? (v.verbose ? 'debug' : 'info')) === 'info' || v.verbose || v['log-level'] === 'debug';
   return { phases, params, customerParams, echo: !!echo };

@@ -5,6 +5,7 @@
  * | entity                                   | how                                                     |
  * |------------------------------------------|---------------------------------------------------------|
  * | partners, administrators, locations, tariffs (4 kinds), IPv4 networks and root networks, routers, inventory vendors/products/items, customer equipment, customers, invoices, payments, tickets | `DELETE {collection}/{id}` |
+ * | billing_coverage                         | `DELETE admin/finance/transactions/{id}`: taken before the customer and services it names (it depends on them; Splynx does not delete a customer with transactions) |
  * | ticket replies and comments              | `DELETE admin/support/ticket-messages/{id}`             |
  * | customer_fields                          | `DELETE admin/config/additional-fields/customers--{name}`: the ledger's id of a field is its name |
  * | internet/recurring/voice services        | `DELETE admin/customers/customer/{customer}/{kind}-services--{id}`: the customer is read from Splynx |
@@ -64,6 +65,7 @@ const RULES: Record<string, DeleteRule> = {
   customer_notes: { kind: 'note' },
   customer_contacts: { kind: 'note' },
   customer_equipment: collection('admin/inventory/items'),
+  billing_coverage: collection('admin/finance/transactions'),
   invoices: collection('admin/finance/invoices'),
   invoice_status: { kind: 'attached', parents: (id) => [{ entity: 'invoices', splynxId: id }] },
   payments: collection('admin/finance/payments'),

@@ -126,6 +126,15 @@ export class SplynxApi {
     return { id: String(out.id ?? out.name) };
   }
 
+  /**
+   * A POST that only reads (`to-bill/{id}--preview`): nothing lands, so an unanswered one is sent
+   * again like a GET.
+   */
+  async ask<T = unknown>(path: string, body: Record<string, unknown>): Promise<T> {
+    const res = await this.send('POST', path, { body }, true);
+    return res.data as T;
+  }
+
   update(path: string, body: Record<string, unknown>): Promise<void> {
     return this.call<void>('PUT', path, { body });
   }
@@ -148,13 +157,18 @@ export class SplynxApi {
    * Each attempt takes a request slot; the wait before a retry does not. A request backing off
    * after a 429 or a timeout would otherwise hold its slot idle and starve the others.
    */
-  private async send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
+  private async send(
+    method: Method,
+    path: string,
+    req: { params?: Record<string, unknown>; body?: unknown },
+    readsOnly = SAFE.has(method),
+  ): Promise<AxiosResponse> {
     // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
     // renewed under us) is not a failure of the service, so it has its own, generous, cap.
     for (let attempt = 0, resigned = 0; ;) {
       const outcome = await this.limit(() => this.attempt(method, path, req));
       if (!(outcome instanceof SplynxError)) return outcome;
-      const retryable = this.retryable(method, outcome);
+      const retryable = this.retryable(readsOnly ? 'GET' : method, outcome);
       if (!retryable) throw outcome;
       if (retryable === 'now') {
         if (++resigned > MAX_RESIGN) throw outcome;

@@ -164,6 +164,8 @@ export const VERIFY_SPECS: Record<string, VerifySpec> = {
   voice_services: { census: bySonarId('admin/customers/customer/0/voice-services') },
   customer_notes: { census: byTitle('Sonar note '), readPath: noteAt },
   customer_contacts: { census: byTitle('Sonar contacts of account '), readPath: noteAt },
+  // Only the coverage transactions carry a sonar_id: Splynx's own charges (to-bill --generate) do not.
+  billing_coverage: { census: bySonarId('admin/finance/transactions') },
   invoices: { census: bySonarId('admin/finance/invoices') },
   invoice_status: {
     skip: { invoice_id: 'the record is addressed by the invoice id' },

@@ -7,6 +7,7 @@ import { bool, date, datetime, fieldList, int, list, money, nowStamp, oneOf, ref
 import type { EntityDef } from './entity.js';
 import { customerHooks, tariffHooks } from './hooks-customers.js';
 import { internetServiceHooks, ipv4NetworkHooks } from './hooks-networking.js';
+import { composeHooks, servicePriceHooks } from './billing/service-price.js';
 import { invoiceHooks, transactionHooks, ticketHooks, afDefinitionHooks } from './hooks-misc.js';
 
 const BILLING_TYPES = ['recurring', 'prepaid', 'prepaid_monthly'] as const;
@@ -55,7 +56,8 @@ const serviceBase: FieldMap = {
   description: str(255, { required: true }),
   quantity: int({ required: true, min: 0 }),
   unit: str(64),
-  unit_price: money(),
+  // Unset on create: the tariff's price (billing/service-price.ts).
+  unit_price: money({ default: undefined }),
   start_date: date({ required: true }),
   end_date: date({ required: true, allowZeroDate: true }),
   discount: bool(0),
@@ -316,7 +318,7 @@ const defs: EntityDef[] = [
       top_up_tariff_id: int({ default: 0 }),
       type: str(16, { readOnly: true, default: 'internet' }),
     }),
-    hooks: internetServiceHooks,
+    hooks: composeHooks(servicePriceHooks('tariffs_internet'), internetServiceHooks),
   },
   {
     name: 'recurring_services',
@@ -326,6 +328,7 @@ const defs: EntityDef[] = [
       tariff_id: ref('tariffs_recurring', { required: true, default: undefined }),
       type: str(16, { readOnly: true, default: 'custom' }),
     }),
+    hooks: servicePriceHooks('tariffs_recurring'),
   },
   {
     name: 'voice_services',
@@ -338,6 +341,7 @@ const defs: EntityDef[] = [
       direction: oneOf(['incoming', 'outgoing'], 'outgoing'),
       type: str(16, { readOnly: true, default: 'voice' }),
     }),
+    hooks: servicePriceHooks('tariffs_voice'),
   },
   {
     name: 'customer_notes',

@@ -84,7 +84,8 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     faults: opts.faults,
     observe: opts.observe,
     handler,
-    isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method),
+    // A charge preview is a POST that stores nothing (billing/to-bill.ts): a read, with nothing to commit.
+    isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method) && !/--preview$/.test(req.path),
     tooManyRequests: () => errorReply(429, 'TOO_MANY_REQUESTS', 'Too many requests', { 'Retry-After': '1' }),
     serverError: (status) => errorReply(status, 'SERVER_ERROR', 'Internal server error'),
     control: (sub, req) => {
