@@ -27,7 +27,7 @@ import { ledgerPath } from './session.js';
 /** The Splynx entities a deleted Sonar record of a checked table may have become. */
 const DELETED_AS: Record<string, string[]> = {
   accounts: ['customers'],
-  account_services: ['internet_services', 'recurring_services', 'voice_services'],
+  account_services: ['internet_services', 'recurring_services', 'voice_services', 'billing_coverage'],
 };
 
 export interface DeltaEntityRow {

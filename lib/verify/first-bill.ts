@@ -319,6 +319,7 @@ async function checkAccount(account: Row, api: SplynxApi, ctx: TransformContext,
     const est = tax.estimate(
       accountId,
       atDate.map((p) => ({ serviceId: String(p.as.service_id), cents: p.full })),
+      Math.round((gap + splynxTax) / months),
     );
     const sonarTax = est ? est.cents * months : null;
     // Splynx's own tax (none, as the tariffs are migrated) already stands against Sonar's in the gap.

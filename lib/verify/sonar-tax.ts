@@ -9,7 +9,10 @@
  *   (such an invoice taxed none of its lines);
  * - an account's rate is its latest taxed invoice's `total_taxes` over the taxed lines on it; an
  *   account without one takes the rate most common among accounts whose main address is in the
- *   same state or province (the same rule Sonar's location taxes follow);
+ *   same state or province (the same rule Sonar's location taxes follow); failing that, the rates
+ *   seen on the ISP's invoices are candidates, and one must account for the whole difference;
+ *   failing that too, the rate the difference itself implies is taken if it is one a sales tax can
+ *   be (above 0, at most 15 %), and the report says so;
  * - a tax-exempt account (`account_billing_parameters.tax_exempt`) pays none.
  *
  * The estimate is each taxed line times the rate, rounded to the cent. A rate read back from
@@ -18,6 +21,9 @@
  */
 import { mainAddress } from '../entities/customers.js';
 import type { Row, TransformContext } from '../entities/types.js';
+
+/** The highest sales tax the check believes without an invoice to show it: 15 %. */
+const MAX_RATE = 0.15;
 
 export interface TaxEstimate {
   cents: number;
@@ -29,8 +35,12 @@ export interface TaxEstimate {
 }
 
 export interface SonarTax {
-  /** Sonar's tax on these monthly lines of the account, or null when no rate is known and a line is taxed. */
-  estimate(accountId: string, lines: Array<{ serviceId: string; cents: number }>): TaxEstimate | null;
+  /**
+   * Sonar's tax on these monthly lines of the account, or null when no rate is known and a line is
+   * taxed. Where the account has no rate of its own or of its state, the ISP's other rates are
+   * tried and the one nearest `observed` (the difference to explain) is taken.
+   */
+  estimate(accountId: string, lines: Array<{ serviceId: string; cents: number }>, observed?: number): TaxEstimate | null;
 }
 
 export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformContext): SonarTax {
@@ -79,14 +89,30 @@ export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformConte
     return { rate: Number(key) / 100, source: `the usual rate of accounts in ${state}` };
   };
 
+  // One rate per state (its most common), as candidates for an account that shows none.
+  const isp = [...byState.keys()].map((state) => ({ ...stateRate(state)!, source: `a rate Sonar charges in ${state}` }));
+
   return {
-    estimate(accountId, lines) {
+    estimate(accountId, lines, observed) {
       const taxed = lines.filter((l) => !untaxed.has(l.serviceId) && l.cents !== 0);
       if (exempt.has(accountId) || !taxed.length) return { cents: 0, taxedLines: 0, ratePercent: 0, source: 'no taxed line' };
+      const at = (r: { rate: number; source: string }): TaxEstimate => ({
+        cents: taxed.reduce((s, l) => s + Math.round(l.cents * r.rate), 0),
+        taxedLines: taxed.length,
+        ratePercent: Math.round(r.rate * 100_000) / 1000,
+        source: r.source,
+      });
       const r = rates.get(accountId) ?? stateRate(stateOf(accountId));
-      if (!r) return null;
-      const cents = taxed.reduce((s, l) => s + Math.round(l.cents * r.rate), 0);
-      return { cents, taxedLines: taxed.length, ratePercent: Math.round(r.rate * 100_000) / 1000, source: r.source };
+      if (r) return at(r);
+      if (observed === undefined) return null;
+      const nearest = isp.map(at).sort((a, b) => Math.abs(a.cents - observed) - Math.abs(b.cents - observed))[0];
+      if (nearest && Math.abs(nearest.cents - observed) <= taxed.length) return nearest;
+      // No invoice shows a rate that fits: the rate the difference implies, if a sales tax could be that.
+      const base = taxed.reduce((s, l) => s + l.cents, 0);
+      const implied = base > 0 ? observed / base : 0;
+      if (implied > 0 && implied <= MAX_RATE)
+        return { ...at({ rate: implied, source: '' }), source: 'the difference itself (no Sonar invoice shows a rate for this account or its state)' };
+      return null;
     },
   };
 }
