@@ -65,6 +65,8 @@ function nothingBilledYet(as: Row, ctx: TransformContext): boolean {
     const account = ctx.byId('accounts', as.account_id);
     if (accountDecision(account, ctx).decision !== 'billed') return false;
     const next = sonarNextBill(as, account);
+    // A service next billed before its account contradicts it: selected, so the transform reports it.
+    if (as.next_bill_date && account?.next_bill_date && String(as.next_bill_date) < String(account.next_bill_date)) return false;
     return !!next && next <= serviceStart(as, account);
   } catch {
     // What cannot be decided is selected, so the transform reports it.

@@ -111,7 +111,10 @@ export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformConte
       const base = taxed.reduce((s, l) => s + l.cents, 0);
       const implied = base > 0 ? observed / base : 0;
       if (implied > 0 && implied <= MAX_RATE)
-        return { ...at({ rate: implied, source: '' }), source: 'the difference itself (no Sonar invoice shows a rate for this account or its state)' };
+        return {
+          ...at({ rate: implied, source: '' }),
+          source: 'the difference itself (no Sonar invoice shows a rate for this account or its state)',
+        };
       return null;
     },
   };
