@@ -7,12 +7,12 @@
  *
  * - a service is taxed unless it is on an invoice without tax of an account that is not tax exempt
  *   (such an invoice taxed none of its lines);
- * - an account's rate is its latest taxed invoice's `total_taxes` over the taxed lines on it; an
- *   account without one takes the rate most common among accounts whose main address is in the
- *   same state or province (the same rule Sonar's location taxes follow); failing that, the rates
- *   seen on the ISP's invoices are candidates, and one must account for the whole difference;
- *   failing that too, the rate the difference itself implies is taken if it is one a sales tax can
- *   be (above 0, at most 15 %), and the report says so;
+ * - the rates Sonar charges: an account's own (its latest taxed invoice's `total_taxes` over the
+ *   taxed lines on it), its state's or province's (the taxes of the accounts whose main address is
+ *   there, over their taxed lines: the rule Sonar's location taxes follow), or, when neither is
+ *   known, every state's; the first that accounts for the difference is the one named. If none
+ *   does and the account has no rate of its own or of its state, the rate the difference implies
+ *   is taken when a sales tax can be that (above 0, at most 15 %), and the report says so;
  * - a tax-exempt account (`account_billing_parameters.tax_exempt`) pays none.
  *
  * The estimate is each taxed line times the rate, rounded to the cent. A rate read back from
@@ -59,6 +59,8 @@ export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformConte
       for (const d of debitsOf.get(String(inv.id)) ?? []) untaxed.add(String(d.service_id));
 
   const rates = new Map<string, { rate: number; source: string }>();
+  /** Per account, its latest taxed invoice's taxes and taxed lines, so a state's rate pools them. */
+  const taxedBase = new Map<string, { taxes: number; base: number }>();
   const latest = [...invoices].sort((a, b) => String(a.date).localeCompare(String(b.date)) || Number(a.id) - Number(b.id));
   for (const inv of latest) {
     const taxes = Number(inv.total_taxes);
@@ -66,27 +68,27 @@ export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformConte
     const base = (debitsOf.get(String(inv.id)) ?? [])
       .filter((d) => !untaxed.has(String(d.service_id)))
       .reduce((s, d) => s + Number(d.amount), 0);
-    if (base > 0) rates.set(String(inv.account_id), { rate: taxes / base, source: `Sonar invoice ${inv.id} of ${inv.date}` });
+    if (base <= 0) continue;
+    rates.set(String(inv.account_id), { rate: taxes / base, source: `Sonar invoice ${inv.id} of ${inv.date}` });
+    taxedBase.set(String(inv.account_id), { taxes, base });
   }
 
   const stateOf = (accountId: string) => {
     const account = ctx.byId('accounts', accountId);
     return account ? String(mainAddress(account, ctx)?.subdivision ?? '') : '';
   };
-  const byState = new Map<string, Map<string, number>>();
-  for (const [account, r] of rates) {
+  // A state's rate pools its accounts' taxes over their taxed lines: a small line's rounded tax (0.43
+  // on 5.00) then weighs as little as it should.
+  const byState = new Map<string, { taxes: number; base: number }>();
+  for (const [account, t] of taxedBase) {
     const state = stateOf(account);
     if (!state) continue;
-    const key = (r.rate * 100).toFixed(3);
-    const counts = byState.get(state) ?? new Map<string, number>();
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-    byState.set(state, counts);
+    const sum = byState.get(state) ?? { taxes: 0, base: 0 };
+    byState.set(state, { taxes: sum.taxes + t.taxes, base: sum.base + t.base });
   }
   const stateRate = (state: string) => {
-    const counts = byState.get(state);
-    if (!counts) return null;
-    const [key] = [...counts].sort((a, b) => b[1] - a[1])[0];
-    return { rate: Number(key) / 100, source: `the usual rate of accounts in ${state}` };
+    const sum = byState.get(state);
+    return sum ? { rate: sum.taxes / sum.base, source: `the rate Sonar's invoices show for accounts in ${state}` } : null;
   };
 
   // One rate per state (its most common), as candidates for an account that shows none.
@@ -102,11 +104,15 @@ export function learnSonarTax(tables: Record<string, Row[]>, ctx: TransformConte
         ratePercent: Math.round(r.rate * 100_000) / 1000,
         source: r.source,
       });
-      const r = rates.get(accountId) ?? stateRate(stateOf(accountId));
-      if (r) return at(r);
-      if (observed === undefined) return null;
-      const nearest = isp.map(at).sort((a, b) => Math.abs(a.cents - observed) - Math.abs(b.cents - observed))[0];
-      if (nearest && Math.abs(nearest.cents - observed) <= taxed.length) return nearest;
+      // The account's own rate first, then its state's, then any the ISP charges: the first that accounts for the difference.
+      const own = rates.get(accountId);
+      const state = stateRate(stateOf(accountId));
+      // Other states' rates only stand in for an account whose own and whose state's are unknown.
+      const candidates = (own || state ? [own, state] : isp).filter((r): r is { rate: number; source: string } => !!r).map(at);
+      if (observed === undefined) return candidates[0] ?? null;
+      const fits = candidates.find((c) => Math.abs(c.cents - observed) <= taxed.length);
+      if (fits) return fits;
+      if (own || state) return candidates[0];
       // No invoice shows a rate that fits: the rate the difference implies, if a sales tax could be that.
       const base = taxed.reduce((s, l) => s + l.cents, 0);
       const implied = base > 0 ? observed / base : 0;
