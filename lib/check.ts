@@ -8,6 +8,7 @@ import type { Settings } from './config.js';
 import { SonarClient, SonarError } from './sonar/client.js';
 import { SNAPSHOT_QUERIES } from './sonar/queries.js';
 import { SplynxApi, SplynxError } from './splynx/client.js';
+import { preflightEverything } from './load/preflight.js';
 
 export interface CheckResult {
   service: 'Sonar' | 'Splynx';
@@ -72,12 +73,29 @@ export async function checkSplynx(settings: Settings): Promise<CheckResult> {
     const check = await api.check();
     const customers = await api.count('admin/customers/customer');
     const records = `${customers} customers`;
+    // What every phase's load and a rollback will ask of the key, asked now (lib/load/preflight.ts).
+    // Splynx answered, so its thirty-odd probes get the load's own retries: one slow answer
+    // among them is a hiccup, not a failed check.
+    const permissions = await preflightEverything(
+      new SplynxApi({
+        url: settings.SPLYNX_URL,
+        key: settings.SPLYNX_API_KEY,
+        secret: settings.SPLYNX_API_SECRET,
+        auth: settings.SPLYNX_AUTH,
+        timeoutMs: quick(settings).timeoutMs,
+        maxRetries: settings.MAX_RETRIES,
+        retryBaseMs: settings.RETRY_BASE_MS,
+      }),
+    );
+    const verdict = permissions.ok
+      ? `The API key may do everything every phase and a rollback need (${permissions.requests} requests; writes judged by ${permissions.writes === 'token permissions' ? "the token's permissions" : 'nothing: see below'}).`
+      : permissions.missing.map((m) => m.sentence).join(' ');
     return {
       ...base,
-      ok: true,
+      ok: permissions.ok,
       api: `REST v2.0 (${check.message})`,
       records,
-      message: `Splynx: connected, ${settings.SPLYNX_AUTH} auth accepted, ${records}.`,
+      message: [`Splynx: connected, ${settings.SPLYNX_AUTH} auth accepted, ${records}.`, verdict, ...permissions.notes].join(' '),
     };
   } catch (e) {
     return { ...base, ok: false, message: e instanceof SplynxError ? e.message : `Splynx: ${(e as Error).message}` };

@@ -35,9 +35,12 @@ export const settingsSchema = z.object({
   SPLYNX_URL: url('SPLYNX_URL'),
   SPLYNX_API_KEY: secret('SPLYNX_API_KEY'),
   SPLYNX_API_SECRET: secret('SPLYNX_API_SECRET'),
-  SPLYNX_AUTH: z
-    .enum(['signature', 'token', 'basic'], { error: 'SPLYNX_AUTH must be one of signature, token, basic' })
-    .default('signature'),
+  /**
+   * Access tokens by default: one nonce per token (about every 30 minutes), where signatures take
+   * one per request and a long load pushes a centisecond nonce minutes ahead of the clock, locking
+   * other integrations on the key out until it catches up (figures in the README, "Splynx auth").
+   */
+  SPLYNX_AUTH: z.enum(['signature', 'token', 'basic'], { error: 'SPLYNX_AUTH must be one of signature, token, basic' }).default('token'),
   /** Requests in flight against Splynx. */
   SPLYNX_CONCURRENCY: int('SPLYNX_CONCURRENCY', 8, 1, 64),
   /** Requests in flight against Sonar. */

@@ -4,6 +4,7 @@
  *   npx tsx scripts/sandbox.ts [--accounts N] [--seed S] [--dirty RATE] [--fixture FILE]
  *     [--latency-ms L] [--faults SPEC] [--sonar-port P] [--splynx-port Q] [--host H]
  *     [--unsecure-basic] [--sonar-rate-limit N] [--sonar-max-per-page N]
+ *     [--splynx-permissions SPEC] [--splynx-nonce-counter per-key|per-channel]
  *
  * When both are up it prints the connection settings as KEY=value lines on stdout (ready to
  * paste into .env) and a human summary on stderr. SIGTERM or Ctrl-C stops it cleanly.
@@ -13,11 +14,16 @@
 import { parseArgs } from 'node:util';
 import { startSandboxes } from '../lib/sandbox/index.js';
 import { summarize } from '../lib/sandbox/generator/index.js';
+import { parsePermissionSpec } from '../lib/sandbox/splynx/permissions.js';
 
 const USAGE = `usage: tsx scripts/sandbox.ts [--accounts N] [--seed S] [--dirty RATE] [--fixture FILE]
   [--latency-ms L] [--faults SPEC] [--sonar-port P] [--splynx-port Q] [--host H]
   [--unsecure-basic] [--sonar-rate-limit N] [--sonar-max-per-page N]
-faults SPEC: e.g. "5xx=0.05,429=0.02,hang=0.01,drop=0.01,commit-drop=0.01" (prefix a key with sonar: or splynx: to scope it)`;
+  [--splynx-permissions SPEC] [--splynx-nonce-counter per-key|per-channel]
+faults SPEC: e.g. "5xx=0.05,429=0.02,hang=0.01,drop=0.01,commit-drop=0.01" (prefix a key with sonar: or splynx: to scope it)
+splynx-permissions SPEC: what the API key may do, e.g. "*;finance=view,edit,delete" (everything but adding in Finance);
+  modules customers, tariffs, finance, networking, inventory, support, administration, config, scheduling, crm, voice;
+  actions view, add, edit, delete; default everything`;
 
 function fail(message: string): never {
   console.error(`sandbox: ${message}\n${USAGE}`);
@@ -47,6 +53,8 @@ try {
       'unsecure-basic': { type: 'boolean' },
       'sonar-rate-limit': { type: 'string' },
       'sonar-max-per-page': { type: 'string' },
+      'splynx-permissions': { type: 'string' },
+      'splynx-nonce-counter': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }).values;
@@ -56,6 +64,16 @@ try {
 if (parsed.help) {
   console.log(USAGE);
   process.exit(0);
+}
+const nonceCounter = parsed['splynx-nonce-counter'];
+if (nonceCounter !== undefined && nonceCounter !== 'per-key' && nonceCounter !== 'per-channel')
+  fail(`--splynx-nonce-counter must be per-key or per-channel, got "${nonceCounter}"`);
+if (parsed['splynx-permissions'] !== undefined) {
+  try {
+    parsePermissionSpec(parsed['splynx-permissions']);
+  } catch (e) {
+    fail((e as Error).message);
+  }
 }
 
 try {
@@ -72,6 +90,8 @@ try {
     splynxUnsecureBasic: parsed['unsecure-basic'] ?? false,
     sonarRateLimitPerMinute: num('sonar-rate-limit', parsed['sonar-rate-limit'], 1),
     sonarMaxRecordsPerPage: num('sonar-max-per-page', parsed['sonar-max-per-page'], 1),
+    splynxPermissions: parsed['splynx-permissions'],
+    splynxNonceCounter: nonceCounter as 'per-key' | 'per-channel' | undefined,
     sonarToken: process.env.SANDBOX_SONAR_TOKEN,
     splynxKey: process.env.SANDBOX_SPLYNX_KEY,
     splynxSecret: process.env.SANDBOX_SPLYNX_SECRET,
@@ -80,6 +100,7 @@ try {
   const summary = summarize(sandboxes.dataset);
   console.error(`Sonar sandbox:  ${sandboxes.sonar.url}/api/graphql`);
   console.error(`Splynx sandbox: ${sandboxes.splynx.url}/api/2.0/`);
+  if (parsed['splynx-permissions']) console.error(`Splynx API key permissions: ${parsed['splynx-permissions']}`);
   console.error(
     `Dataset: ${summary.tables.accounts ?? 0} accounts, ${Object.values(summary.tables).reduce((a, b) => a + b, 0)} records, ` +
       `${Object.values(summary.dirty).reduce((a, b) => a + b, 0)} dirty on purpose`,

@@ -25,14 +25,14 @@ test('both sides answer: credentials accepted, API recognised, records counted',
   assert.match(sonar.message, new RegExp(`Sonar: connected, token accepted, ${sb.dataset.tables.accounts.length} accounts`));
   assert.match(sonar.message, /snapshot queries valid/);
   assert.match(sonar.api, /GraphQL v2/);
-  assert.match(splynx.message, /Splynx: connected, signature auth accepted, 0 customers/);
+  assert.match(splynx.message, /Splynx: connected, token auth accepted, 0 customers/);
   assert.doesNotThrow(() => assertConnected(results));
 });
 
-test('token auth works too', async () => {
-  const [, splynx] = await checkConnections(settings({ SPLYNX_AUTH: 'token' }));
+test('signature auth works too', async () => {
+  const [, splynx] = await checkConnections(settings({ SPLYNX_AUTH: 'signature' }));
   assert.ok(splynx.ok, splynx.message);
-  assert.match(splynx.message, /token auth accepted/);
+  assert.match(splynx.message, /signature auth accepted/);
 });
 
 test('wrong credentials are named in plain words, and never shown', async () => {

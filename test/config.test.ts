@@ -17,7 +17,7 @@ const noFile = path.join(os.tmpdir(), 'does-not-exist.env');
 test('valid settings load with defaults, and URLs lose their trailing slash', () => {
   const s = loadSettings({ envFile: noFile, env: GOOD });
   assert.equal(s.SONAR_URL, 'https://isp.sonar.software');
-  assert.equal(s.SPLYNX_AUTH, 'signature');
+  assert.equal(s.SPLYNX_AUTH, 'token');
   assert.equal(s.SPLYNX_CONCURRENCY, 8);
   assert.equal(s.SONAR_RATE_LIMIT_PER_MINUTE, 400);
 });

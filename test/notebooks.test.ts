@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Notebook } from '../lib/replay/notebook.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
+import { assertCharts } from './chart-outputs.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -86,6 +87,8 @@ test('Jupyter executes every notebook with the tslab kernel against the sandboxe
   );
   const nbs = Object.fromEntries(NOTEBOOKS.map((n) => [n, read(path.join(out, n))]));
   assertOutcome(nbs, 'jupyter');
+  // JupyterLab draws the Vega-Lite output itself; nbconvert kept it, with the SVG beside it.
+  assertCharts(nbs['02-explore-clean.ipynb'], ['account-statuses', 'data-quality'], 'jupyter');
   const snapshots = fs.readdirSync(path.join(work, 'data', 'snapshots'));
   assert.equal(snapshots.length, 1);
   const accounts = fs
@@ -106,6 +109,12 @@ test('the headless replay runs the same notebooks to the same outcome', { timeou
   const runDir = path.join(work, 'data', 'runs', 'nb-test');
   const nbs = Object.fromEntries(NOTEBOOKS.map((n) => [n, read(path.join(runDir, n))]));
   assertOutcome(nbs, 'replay');
+  assertCharts(nbs['02-explore-clean.ipynb'], ['account-statuses', 'data-quality'], 'replay');
+  assert.deepEqual(
+    fs.readdirSync(path.join(runDir, 'charts')).sort(),
+    ['account-statuses.svg', 'data-quality.svg'],
+    'the SVGs in the run folder',
+  );
   for (const s of secrets()) assert.ok(!stdout.includes(s) && !stderr.includes(s), 'no secret on the terminal');
   assert.match(stdout, /Sonar: connected/);
   // --param limit=30 reached notebook 01 only: the newest snapshot holds 30 accounts.

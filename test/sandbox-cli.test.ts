@@ -102,3 +102,53 @@ test('a bad fault spec is refused before anything starts', async () => {
   assert.equal(child.exitCode, 2);
   assert.match(stderr(), /Unknown fault "meteor"/);
 });
+
+test('--splynx-permissions starts Splynx with a restricted API key: 403 outside it', async () => {
+  const { child, settings, stderr } = startCli([
+    '--accounts',
+    '5',
+    '--sonar-port',
+    '0',
+    '--splynx-port',
+    '0',
+    '--splynx-permissions',
+    '*;finance=view',
+  ]);
+  try {
+    const s = await settings;
+    assert.match(stderr(), /Splynx API key permissions: \*;finance=view/);
+    const headers = (nonce: number) => ({
+      authorization: splynxSignature(s.SPLYNX_API_KEY, s.SPLYNX_API_SECRET, nonce),
+      'content-type': 'application/json',
+    });
+    const nonce = Math.round(Date.now() / 10);
+    const read = await fetch(`${s.SPLYNX_URL}/api/2.0/admin/finance/payments`, { headers: headers(nonce) });
+    assert.equal(read.status, 200);
+    const write = await fetch(`${s.SPLYNX_URL}/api/2.0/admin/finance/payment-methods`, {
+      method: 'POST',
+      headers: headers(nonce + 1),
+      body: JSON.stringify({ name: 'Cash', is_active: '1' }),
+    });
+    assert.equal(write.status, 403);
+    assert.equal(((await write.json()) as { error: { internal_code: string } }).error.internal_code, 'FORBIDDEN');
+    const other = await fetch(`${s.SPLYNX_URL}/api/2.0/admin/administration/locations`, {
+      method: 'POST',
+      headers: headers(nonce + 2),
+      body: JSON.stringify({ name: 'Allowed' }),
+    });
+    assert.equal(other.status, 201);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+});
+
+test('a bad --splynx-permissions or --splynx-nonce-counter is refused before anything starts', async () => {
+  const bad = startCli(['--splynx-permissions', 'billing=view', '--sonar-port', '0', '--splynx-port', '0']);
+  await assert.rejects(bad.settings);
+  assert.equal(bad.child.exitCode, 2);
+  assert.match(bad.stderr(), /Unknown Splynx permission module "billing"/);
+  const counter = startCli(['--splynx-nonce-counter', 'shared', '--sonar-port', '0', '--splynx-port', '0']);
+  await assert.rejects(counter.settings);
+  assert.match(counter.stderr(), /--splynx-nonce-counter must be per-key or per-channel/);
+});

@@ -62,6 +62,7 @@ export function instantSplynx(): SplynxApi {
     update: () => counted(undefined),
     remove: () => counted(undefined),
     check: () => counted({ status: 'ok', message: 'instant' }),
+    tokenPermissions: () => counted(null),
   };
   return api as unknown as SplynxApi;
 }

@@ -104,7 +104,7 @@ export async function inProcessEvidence(
     tables: run.cleaned,
     ledger: run.ledger,
     timezone: 'UTC',
-    handoverDate: run.report.handover.date,
+    handoverDate: run.report.handover?.date,
     mappingsDir,
     mappingSpecs: MAPPING_SPECS,
   });

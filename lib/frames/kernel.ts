@@ -9,14 +9,15 @@
  *
  * Writing through `lastWriteDisplayData` (as `display.raw` does) lets one output carry both
  * `text/html`, which Jupyter shows, and `text/plain`, which the replay echoes to the terminal and
- * text-only viewers fall back on; the public API sends one MIME type per output.
+ * text-only viewers fall back on; the public API sends one MIME type per output. A JSON MIME type
+ * (a chart's Vega-Lite spec) goes as the object itself, as Jupyter expects.
  */
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
 type WriteDisplayData = (
-  data: { data: Record<string, string>; metadata: Record<string, unknown>; transient: { display_id?: string } },
+  data: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } },
   update: boolean,
 ) => void;
 
@@ -46,7 +47,7 @@ export function inKernel(): boolean {
  * Sends one display output with several MIME types. With `displayId`, later calls with the same
  * id and `update: true` replace it in place. False when there is no kernel to send it to.
  */
-export function displayBundle(bundle: Record<string, string>, opts: { displayId?: string; update?: boolean } = {}): boolean {
+export function displayBundle(bundle: Record<string, unknown>, opts: { displayId?: string; update?: boolean } = {}): boolean {
   const write = jupyterModule()?.lastWriteDisplayData;
   if (typeof write !== 'function') return false;
   write({ data: bundle, metadata: {}, transient: opts.displayId ? { display_id: opts.displayId } : {} }, !!opts.update);

@@ -13,7 +13,9 @@ import { dataPath, projectPath } from '../paths.js';
 import { PHASES } from '../entities/types.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../replay/runner.js';
+import { writeRunReport } from '../report/index.js';
 import { SplynxError } from '../splynx/client.js';
+import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 
@@ -233,6 +235,7 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
 
 /** Replays the load notebooks of the invocation's phases under one run id; answers the replay's exit code. */
 export async function replayLoad(runId: string, inv: LoadInvocation): Promise<number> {
+  if (!(await preflightReplay(runId, path.join(runsDir(), runId), inv))) return 1;
   let code = 0;
   for (const nb of LOAD_NOTEBOOKS) {
     const own = nb.phases.filter((p) => inv.phases.includes(p));
@@ -245,6 +248,7 @@ export async function replayLoad(runId: string, inv: LoadInvocation): Promise<nu
     code = result.code;
     if (code !== 0) break;
   }
+  await writeRunReport(path.join(runsDir(), runId));
   return code;
 }
 

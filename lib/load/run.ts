@@ -14,6 +14,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
 import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
@@ -59,8 +60,8 @@ export interface RunReport {
   started_at: string;
   finished_at: string;
   stopped: boolean;
-  /** The first day Splynx bills instead of Sonar, and where that date came from. */
-  handover: { date: string; source: string };
+  /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
+  handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
 }
@@ -129,7 +130,10 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     dryRunCreated,
   });
   for (const e of entities) for (const m of e.mappings ?? []) ctx.mapping(m.name).propose(m.propose(ctx));
-  if (!opts.dryRun) await ensureSonarIdFields(api);
+  // The key's permissions, before the first write: a run that would stop half-way writes nothing.
+  const denied = await preflightLoad(api, entities, { dryRun: opts.dryRun });
+  const blocked = denied.length > 0 && !opts.dryRun;
+  if (!opts.dryRun && !blocked) await ensureSonarIdFields(api);
 
   // With dependencies included, a batch's parents come along too.
   let accounts = opts.accountIds ? new Set(opts.accountIds.map(String)) : null;
@@ -152,7 +156,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   let outcomes: EntityOutcome[];
   try {
     outcomes = await runScheduled(
-      entities,
+      blocked ? [] : entities,
       (mod) =>
         loadEntity(mod, tables[mod.source] ?? [], ctx, api, ledger, {
           dryRun: opts.dryRun,
@@ -171,9 +175,10 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   } finally {
     ledger.stopGrouping();
   }
-  const stopped = halt.signal.aborted || outcomes.some((o) => o.stopped);
+  const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
-  const errors: ErrorRow[] = outcomes.flatMap((o) => o.errors).map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
+  const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
+  const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
   const report: RunReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,

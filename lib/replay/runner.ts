@@ -49,6 +49,9 @@ interface TslabHandler {
   ): Promise<{ status: 'ok' | 'error' | 'abort'; execution_count?: number }>;
 }
 
+/** Set while a notebook replays: its run folder, where cells that write files of the run (charts) put them. */
+export const RUN_DIR_ENV = 'WORKBOOK_RUN_DIR';
+
 export function newRunId(now = new Date()): string {
   return now
     .toISOString()
@@ -83,7 +86,7 @@ export function claimRunId(runsDir = defaultRunsDir(), now = new Date()): string
 }
 
 /** Secrets as they are configured, read leniently: a replay must scrub even when settings are invalid. */
-function configuredSecrets(): string[] {
+export function configuredSecrets(): string[] {
   const file = readEnvFile(projectPath('.env'));
   return SECRET_KEYS.flatMap((k) => [process.env[k], file[k]]).filter((v): v is string => !!v && v.length >= 4);
 }
@@ -135,6 +138,8 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
   let failed: ReplayResult['failed'];
   // Jupyter starts the kernel in the notebook's folder; relative paths in cells must mean the same here.
   process.chdir(notebookDir);
+  const previousRunDir = process.env[RUN_DIR_ENV];
+  process.env[RUN_DIR_ENV] = runDir;
   try {
     const handler = tslabHandler(notebookDir);
     for (const [index, cell] of nb.cells.entries()) {
@@ -163,7 +168,13 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
         d: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } },
         update: boolean,
       ) => {
-        const data = Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]));
+        // A JSON output (a chart's Vega-Lite spec) is scrubbed as its text, like every other one.
+        const data = Object.fromEntries(
+          Object.entries(d.data).map(([k, v]) => [
+            k,
+            typeof v === 'string' ? scrub(v) : v === undefined ? v : JSON.parse(scrub(JSON.stringify(v))),
+          ]),
+        );
         const out: Output = { output_type: 'display_data', data, metadata: d.metadata ?? {} };
         const id = d.transient?.display_id;
         // An update replaces the display in place, as Jupyter would show it.
@@ -213,6 +224,8 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
     }
   } finally {
     process.chdir(previousCwd);
+    if (previousRunDir === undefined) delete process.env[RUN_DIR_ENV];
+    else process.env[RUN_DIR_ENV] = previousRunDir;
   }
   nb.metadata.replay = { run_id: runId, finished_at: new Date().toISOString(), ok: !failed, params: opts.params ?? {} };
   writeNotebook(executed, nb);

@@ -15,6 +15,8 @@ import { ENTITIES, entity as entityModule } from '../entities/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { ErrorRow } from '../load/errors.js';
 import type { SplynxApi } from '../splynx/client.js';
+import { deleteNeeds, preflightRows } from '../load/preflight.js';
+import { preflight } from '../splynx/preflight.js';
 import { executePlan, type ExecuteOptions, type Result, type RollbackRow } from './execute.js';
 import { buildPlan } from './plan.js';
 import { withDependants } from './rules.js';
@@ -57,7 +59,12 @@ export async function rollback(api: SplynxApi, ledger: Ledger, opts: RollbackOpt
   const entities = opts.entity ? withDependants(opts.entity) : null;
   const plan = await buildPlan(api, candidates(ledger, { run: opts.run, entities: entities ? new Set(entities) : undefined }));
   if (!opts.dryRun) ledger.startRun(opts.runId, { command: 'rollback', run: opts.run ?? null, entity: opts.entity ?? null });
-  const { rows, errors } = await executePlan(api, ledger, plan, opts);
+  // The key's delete permissions, before the first delete: a rollback that would stop half-way deletes nothing.
+  const denied = preflightRows(await preflight(api, deleteNeeds(plan), { generateToken: !opts.dryRun }));
+  const blocked = denied.length > 0 && !opts.dryRun;
+  const done = blocked ? { rows: [], errors: [] } : await executePlan(api, ledger, plan, opts);
+  const { rows } = done;
+  const errors = [...denied, ...done.errors];
   const report: RollbackReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,

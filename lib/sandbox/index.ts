@@ -29,6 +29,10 @@ export interface SandboxOptions {
   /** Allow HTTP Basic for the API key (Splynx's "unsecure access" checkbox). */
   splynxUnsecureBasic?: boolean;
   splynxAdmin?: { login: string; password: string };
+  /** What the Splynx API key may do (lib/sandbox/splynx/permissions.ts), e.g. `*;finance=view,edit,delete`. Default: everything. */
+  splynxPermissions?: string;
+  /** Splynx nonce counters: one per key (default) or one per channel. */
+  splynxNonceCounter?: 'per-key' | 'per-channel';
   sonarRateLimitPerMinute?: number;
   sonarMaxRecordsPerPage?: number;
 }
@@ -72,6 +76,8 @@ export async function startSandboxes(opts: SandboxOptions = {}) {
     apiSecret: splynxSecret,
     unsecureBasic: opts.splynxUnsecureBasic ?? false,
     admin: opts.splynxAdmin,
+    permissions: opts.splynxPermissions,
+    nonceCounter: opts.splynxNonceCounter,
     port: opts.splynxPort ?? 0,
     host: opts.host,
     faults: new FaultController(parseFaultSpec(opts.faults, 'splynx', base)),

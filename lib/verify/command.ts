@@ -11,6 +11,7 @@ import { runsDir, USAGE } from '../load/commands.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../replay/runner.js';
+import { writeRunReport } from '../report/index.js';
 import { entitiesToVerify } from './index.js';
 import { firstBillLines } from './first-bill.js';
 import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
@@ -40,6 +41,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   ];
   const runId = claimRunId();
   const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });
+  await writeRunReport(path.join(runsDir(), runId));
   return printVerifySummary(runId, code);
 }
 

@@ -44,7 +44,7 @@ export interface VerifyResult {
   differences: Difference[];
   money: { customers: number; differing: number; skipped?: string; rows: MoneyRow[] };
   /** Splynx's first bill per customer against Sonar's next (lib/verify/first-bill.ts): the figures, and the rows that are not plainly ok. */
-  first_bill: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
+  first_bill?: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
 }

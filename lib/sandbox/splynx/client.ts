@@ -1,6 +1,7 @@
 /**
  * A bare Splynx HTTP client for tests and scripts that talk to the sandbox (or a real Splynx):
- * it signs each request with a fresh, increasing nonce and returns status, headers and body as is.
+ * it signs each request with a fresh, increasing centisecond nonce (the blueprint's unit) and
+ * returns status, headers and body as is.
  */
 import { signature } from './auth.js';
 
@@ -15,8 +16,31 @@ export function signatureHeader(key: string, secret: string, nonce: number): str
   return `Splynx-EA (key=${encodeURIComponent(key)}&nonce=${nonce}&signature=${signature(secret, nonce, key)})`;
 }
 
+/**
+ * The header exactly as the blueprint's PHP example makes it (api-v2.apib, "By signature"): a
+ * fresh `round(microtime(true) * 100)` nonce, centiseconds now, for each new client. Another
+ * integration on the same key, as Splynx's own clients sign.
+ */
+export function blueprintExampleHeader(key: string, secret: string, nowMs = Date.now()): { header: string; nonce: number } {
+  const nonce = Math.round(nowMs / 10);
+  return { header: signatureHeader(key, secret, nonce), nonce };
+}
+
+/** One GET signed as the blueprint's example signs: the status and Splynx's error message, if any. */
+export async function blueprintExampleGet(
+  baseUrl: string,
+  key: string,
+  secret: string,
+  path: string,
+): Promise<{ status: number; nonce: number; message?: string }> {
+  const { header, nonce } = blueprintExampleHeader(key, secret);
+  const res = await fetch(`${baseUrl}/api/2.0/${path}`, { headers: { authorization: header } });
+  const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+  return { status: res.status, nonce, message: body && !Array.isArray(body) ? body.error?.message : undefined };
+}
+
 export class SplynxClient {
-  private nonce = Date.now() * 10;
+  private nonce = 0;
 
   constructor(
     private readonly baseUrl: string,
@@ -26,7 +50,8 @@ export class SplynxClient {
 
   /** A nonce strictly greater than every earlier one from this client. */
   nextNonce(): number {
-    return ++this.nonce;
+    this.nonce = Math.max(this.nonce + 1, Math.round(Date.now() / 10));
+    return this.nonce;
   }
 
   authHeader(): string {

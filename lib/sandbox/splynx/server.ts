@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { startSandboxServer, type RunningServer, type SandboxRequest, type SandboxServerOptions } from '../http.js';
 import { FaultController } from '../faults.js';
-import { SplynxAuth } from './auth.js';
+import { SplynxAuth, type Caller, type NonceCounter } from './auth.js';
+import { checkPermission, parsePermissionSpec, type KeyPermissions } from './permissions.js';
 import { BodyError, parseBody, type ParsedBody } from './body.js';
 import { CrudEngine } from './crud.js';
 import { parseQuery } from './query.js';
@@ -30,9 +31,31 @@ export interface SplynxSandboxOptions {
   now?: () => Date;
   /** Sees every request carried out, with its reply, in the order they were carried out (see http.ts). */
   observe?: SandboxServerOptions['observe'];
+  /**
+   * What the API key may do, per module (see permissions.ts): a spec such as
+   * `"*;finance=view,edit,delete"`, or the parsed form. Default: everything.
+   */
+  permissions?: string | KeyPermissions;
+  /** One nonce counter per key (default) or one per channel (header signatures, token requests). */
+  nonceCounter?: NonceCounter;
 }
 
-export type SplynxSandbox = RunningServer & { store: SplynxStore; admin: { login: string; password: string } };
+/**
+ * Requests to the token endpoints: they change no record, yet POST and DELETE count among the
+ * shell's writes (and 201 among its statuses), so tests counting records' writes subtract these.
+ */
+export interface TokenStats {
+  /** POST and DELETE on `admin/auth/tokens…`, as the shell counts writes (faulted ones too). */
+  writes: number;
+  /** Tokens created (201). */
+  created: number;
+}
+
+export type SplynxSandbox = RunningServer & {
+  store: SplynxStore;
+  admin: { login: string; password: string };
+  tokenStats: () => TokenStats;
+};
 
 const API_PREFIX = '/api/2.0/';
 const TOKENS = /^admin\/auth\/tokens(?:\/([^/]+))?\/?$/;
@@ -46,30 +69,48 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
   registerCredential('Splynx administrator password', admin.password);
   const store = new SplynxStore((s) => seedFreshInstance(s, { admin }));
   const engine = new CrudEngine(store, now);
-  const auth = new SplynxAuth({ apiKey: opts.apiKey, apiSecret: opts.apiSecret, unsecureBasic: opts.unsecureBasic ?? false, store, now });
+  const auth = new SplynxAuth({
+    apiKey: opts.apiKey,
+    apiSecret: opts.apiSecret,
+    unsecureBasic: opts.unsecureBasic ?? false,
+    store,
+    now,
+    permissions: typeof opts.permissions === 'string' ? parsePermissionSpec(opts.permissions) : opts.permissions,
+    nonceCounter: opts.nonceCounter,
+  });
+
+  const tokenStats: TokenStats = { writes: 0, created: 0 };
+  const isTokenPath = (p: string) => p.startsWith(API_PREFIX) && TOKENS.test(p.slice(API_PREFIX.length));
 
   function handler(req: SandboxRequest) {
     if (!req.path.startsWith(API_PREFIX)) return notFound(`Unknown path "${req.path}"`);
     const path = req.path.slice(API_PREFIX.length);
+    const caller: Caller = { ip: req.ip, userAgent: String(req.headers['user-agent'] ?? '') };
     let parsed: ParsedBody | undefined;
     const body = () => (parsed ??= parseBody(req));
     try {
       // Token endpoints are how a client gets credentials, so they take none.
       const token = TOKENS.exec(path);
       if (token) {
-        if (req.method === 'POST' && !token[1]) return auth.createToken(body().fields);
-        if (req.method === 'GET' && token[1]) return auth.renew(token[1]);
+        if (req.method === 'POST' && !token[1]) {
+          const reply = auth.createToken(body().fields, caller);
+          if (reply.status === 201) tokenStats.created++;
+          return reply;
+        }
+        if (req.method === 'GET' && token[1]) return auth.renew(token[1], caller);
         if (req.method === 'DELETE' && token[1]) return auth.remove(token[1]);
         return errorReply(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed here`);
       }
       // `admin/api/check` answers without credentials unless asked to check them (checkAuth=true).
       if (/^admin\/api\/check\/?$/.test(path) && req.method === 'GET') {
         const checkAuth = /^(1|true)$/i.test(new URLSearchParams(req.query).get('checkAuth') ?? '');
-        const denied = checkAuth ? auth.check(req.headers.authorization) : undefined;
+        const denied = checkAuth ? auth.check(req.headers.authorization, caller) : undefined;
         return denied ?? { status: 200, body: { status: 'ok', message: 'API is valid', same_server: false } };
       }
-      const refused = auth.check(req.headers.authorization);
-      if (refused) return refused;
+      const who = auth.authorize(req.headers.authorization, caller);
+      if (who.refused) return who.refused;
+      const forbidden = checkPermission(who.permissions, path.replace(/\/+$/, '') + '/', req.method);
+      if (forbidden) return forbidden;
       return dispatch(path, { method: req.method, params: parseQuery(req.query), body, engine });
     } catch (e) {
       if (e instanceof BodyError) return errorReply(400, 'BAD_REQUEST', e.message);
@@ -85,7 +126,11 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     observe: opts.observe,
     handler,
     // A charge preview is a POST that stores nothing (billing/to-bill.ts): a read, with nothing to commit.
-    isWrite: (req) => ['POST', 'PUT', 'DELETE'].includes(req.method) && !/--preview$/.test(req.path),
+    isWrite: (req) => {
+      const write = ['POST', 'PUT', 'DELETE'].includes(req.method) && !/--preview$/.test(req.path);
+      if (write && isTokenPath(req.path)) tokenStats.writes++;
+      return write;
+    },
     tooManyRequests: () => errorReply(429, 'TOO_MANY_REQUESTS', 'Too many requests', { 'Retry-After': '1' }),
     serverError: (status) => errorReply(status, 'SERVER_ERROR', 'Internal server error'),
     control: (sub, req) => {
@@ -105,5 +150,5 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
       return undefined;
     },
   });
-  return { ...server, store, admin };
+  return { ...server, store, admin, tokenStats: () => ({ ...tokenStats }) };
 }
