@@ -54,6 +54,12 @@ export const settingsSchema = z.object({
   /** The timezone Splynx's naive datetimes are written in. */
   TIMEZONE: z.string().default('UTC'),
   DATA_DIR: z.string().default('data'),
+  /** The first day Splynx bills instead of Sonar; unset: the day the loaded snapshot was taken (lib/billing/handover.ts). */
+  HANDOVER_DATE: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'HANDOVER_DATE must be a date, YYYY-MM-DD')
+    .optional(),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

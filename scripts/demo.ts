@@ -2,8 +2,8 @@
  * `npm run demo`: the whole migration of a generated ISP, headless, against fresh local sandboxes.
  * Starts a Sonar and a Splynx, then runs the analyst's notebooks exactly as cutover would: the
  * connection check, a snapshot, cleaning, mapping proposals with a dry run, and every load
- * phase (going on past dirty records, which end in the error table). Prints the summary and
- * leaves the data folder to look at.
+ * phase (going on past dirty records, which end in the error table), then verify (08-verify).
+ * Prints the summaries, ends with the first-bill verdict, and leaves the data folder to look at.
  *
  *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE]
  */
@@ -12,8 +12,11 @@ import { parseArgs } from 'node:util';
 import { loadCommand } from '../lib/load/command.js';
 import { projectPath } from '../lib/paths.js';
 import { replayNotebooks } from '../lib/replay/cli.js';
-import { newRunId } from '../lib/run-id.js';
+import { defaultRunsDir, newRunId } from '../lib/run-id.js';
 import { startSandboxes } from '../lib/sandbox/index.js';
+import { verifyCommand, verifyFirstBillLines } from '../lib/verify/command.js';
+import { readVerifyFile } from '../lib/verify/report.js';
+import fs from 'node:fs';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' } } });
 const accounts = Number(values.accounts ?? 300);
@@ -45,6 +48,21 @@ try {
     code = await loadCommand('all', ['--no-stop-on-error', '--log-level', 'warn']);
     // Dirty records in the error table are the point of the demo, not a failure of it.
     if (code === 1) code = 0;
+    if (code === 0) {
+      console.error('Demo: loaded; verifying (counts, fields, money, the first bill)');
+      const verified = await verifyCommand([]);
+      const newest = fs
+        .readdirSync(defaultRunsDir())
+        .filter((d) => fs.existsSync(path.join(defaultRunsDir(), d, 'verify.json')))
+        .sort()
+        .pop();
+      const result = newest ? readVerifyFile(path.join(defaultRunsDir(), newest)) : null;
+      console.log('');
+      for (const line of result ? verifyFirstBillLines(result) : ['First bill: verify wrote no verify.json (see its run folder)'])
+        console.log(line);
+      // Dirt makes differences on purpose; an ISP generated clean must reconcile.
+      if (dirty === 0 && verified !== 0) code = 1;
+    }
   }
 } finally {
   await sandboxes.close();

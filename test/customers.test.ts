@@ -73,7 +73,8 @@ test('every clean account becomes one customer, findable by its Sonar id, childr
   if (archived) assert.equal(rows.find((r) => r.login === String(archived.id))!.status, 'disabled');
   assert.match(
     fs.readFileSync(path.join(dir, 'clean', 'account-status.csv'), 'utf8'),
-    /^sonar_id,sonar_value,splynx_value,reason,records\n/,
+    // The account-status table also carries the services' billing decision, with its own reason.
+    /^sonar_id,sonar_value,splynx_value,reason,services,services_reason,records\n/,
   );
 });
 

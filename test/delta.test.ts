@@ -106,7 +106,17 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   await sonar('records', { table: 'contacts', record: { id: primaryOf(emailed.id)!.id, email_address: 'moved.at.cutover@example.net' } });
   await sonar('archive', { account_id: archived.id });
   const price = dataServicesOf(repriced.id)[0];
+  const priceWas = Number(price.price_override ?? rows('services').find((x) => String(x.id) === String(price.service_id))!.amount);
   await sonar('records', { table: 'account_services', record: { id: price.id, price_override: 4321 } });
+  // Sonar's stated next charge follows the new price, as Sonar recomputes it.
+  await sonar('records', {
+    table: 'accounts',
+    record: {
+      id: repriced.id,
+      next_recurring_charge_amount:
+        Number(repriced.next_recurring_charge_amount) - priceWas * Number(price.quantity) + 4321 * Number(price.quantity),
+    },
+  });
   const gone = dataServicesOf(deleted.id)[0];
   await sonar('records', { table: 'account_services', id: gone.id }, 'DELETE');
   // A new account with a contact, an internet service and a note.
@@ -184,9 +194,12 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   // A deletion leaves no updated_at; the id listing finds it, and the delta says what Splynx still holds.
   assert.deepEqual(
     d.deleted_in_sonar.map((x) => [x.table, x.sonar_id, x.entity]),
-    [['account_services', String(gone.id), 'internet_services']],
+    [
+      ['account_services', String(gone.id), 'internet_services'],
+      ['account_services', String(gone.id), 'billing_coverage'],
+    ],
   );
-  assert.match(d.deleted_in_sonar[0].what_to_do, /still in Splynx/);
+  assert.ok(d.deleted_in_sonar.every((x) => /still in Splynx/.test(x.what_to_do)));
   assert.match(delta.stdout, /\d+ created, \d+ updated, \d+ unchanged/);
   assert.ok(!delta.stdout.includes(sb.settings.SPLYNX_API_SECRET) && !delta.stdout.includes(sb.settings.SONAR_API_KEY));
 
@@ -196,7 +209,8 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   assert.equal(picture.account_services.length, rows('account_services').length, 'the deleted service is gone from the picture');
 
   // Verify over the delta's picture: Splynx holds what Sonar holds, except the service deleted in
-  // Sonar, which the delta never deletes (and so the money of that one account).
+  // Sonar, which the delta never deletes (and so its billing coverage, and the money and the first
+  // bill of that one account).
   const check = await migrate('verify', '--snapshot-id', d.snapshot);
   assert.equal(check.code, 1, 'the deleted service does not reconcile');
   const verified = JSON.parse(fs.readFileSync(path.join(check.stdout.trim().split('\n').pop()!, 'verify.json'), 'utf8')) as {
@@ -204,7 +218,8 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
   };
   const unexplained = verified.differences.filter(
     (x) =>
-      !(x.entity === 'internet_services' && x.sonar_id === String(gone.id)) && !(x.entity === 'money' && x.sonar_id === String(deleted.id)),
+      !(['internet_services', 'billing_coverage'].includes(x.entity) && x.sonar_id === String(gone.id)) &&
+      !(['money', 'first_bill'].includes(x.entity) && x.sonar_id === String(deleted.id)),
   );
   assert.ok(
     verified.differences.some((x) => x.sonar_id === String(gone.id)),

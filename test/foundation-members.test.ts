@@ -476,7 +476,12 @@ test('dirty data becomes error rows with the right category and a fix; everythin
   }
   assert.equal(category('tariffs_one_time', '960'), 'transformation');
   assert.equal(category('customer_billing', String(t.account_billing_parameters[1].id)), 'transformation');
-  assert.equal(category('customer_billing', String(t.account_billing_parameters[2].id)), 'transformation');
+  // months_to_bill 3: the billing-cycle table proposes "refuse", a data row with what to choose instead.
+  assert.equal(category('customer_billing', String(t.account_billing_parameters[2].id)), 'data');
+  assert.match(
+    out.customer_billing.errors.find((e) => e.source_id === String(t.account_billing_parameters[2].id))!.suggestion,
+    /billing-cycle\.csv/,
+  );
   // Billing and notes of accounts that did not become customers, and contacts of accounts that do not exist.
   const failedAccounts = new Set(out.customers.errors.map((e) => e.source_id));
   assert.ok(failedAccounts.size > 0);

@@ -105,7 +105,10 @@ test('check names a missing permission in one sentence, with the module and the 
     const [, splynx] = await checkConnections(settingsOf(sb, { SPLYNX_AUTH: auth }));
     assert.equal(splynx.ok, false, splynx.message);
     assert.match(splynx.message, /Splynx: connected/);
-    assert.match(splynx.message, /The API key may not add records in Finance \(admin\/finance\/…\): invoices, payments need it\./);
+    assert.match(
+      splynx.message,
+      /The API key may not add records in Finance \(admin\/finance\/…\): billing_coverage, invoices, payments need it\./,
+    );
     assert.doesNotMatch(splynx.message, /may not (read|edit|delete)/);
   }
 });
@@ -130,7 +133,7 @@ test('a load of every phase with a key that may not add in Finance writes nothin
   assert.deepEqual(report.entities, {});
   assert.deepEqual(
     report.errors.map((e) => [e.category, e.message]),
-    [['authentication', 'The API key may not add records in Finance (admin/finance/…): invoices, payments need it.']],
+    [['authentication', 'The API key may not add records in Finance (admin/finance/…): billing_coverage, invoices, payments need it.']],
   );
   assert.match(report.errors[0].suggestion, /Grant the API key "add" in Finance/);
   assert.match(
@@ -152,7 +155,10 @@ test('a load of every phase with a key that may not add in Finance writes nothin
     });
     assert.equal(go, false);
     const written = JSON.parse(fs.readFileSync(path.join(runDir, 'report.json'), 'utf8'));
-    assert.equal(written.errors[0].message, 'The API key may not add records in Finance (admin/finance/…): invoices, payments need it.');
+    assert.equal(
+      written.errors[0].message,
+      'The API key may not add records in Finance (admin/finance/…): billing_coverage, invoices, payments need it.',
+    );
     // Phases that need nothing from Finance may go.
     assert.equal(
       await preflightReplay('cli2', path.join(dir, 'runs', 'cli2'), { phases: ['foundation'], params: [], customerParams: [] }),
@@ -218,7 +224,7 @@ test('a rollback with a key that may not delete in Finance deletes nothing, and 
     [
       [
         'authentication',
-        'The API key may not delete records in Finance (admin/finance/…): rollback of payments, rollback of invoices need it.',
+        'The API key may not delete records in Finance (admin/finance/…): rollback of payments, rollback of invoices, rollback of billing_coverage need it.',
       ],
     ],
   );

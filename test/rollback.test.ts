@@ -43,7 +43,7 @@ async function counts(): Promise<Record<string, number>> {
 }
 const writes = () => sb.splynx.stats().writes;
 /** The `sonar_id` field definitions a load makes outside the ledger (one per module); rollback leaves them. */
-const SONAR_ID_FIELDS = 19;
+const SONAR_ID_FIELDS = 20; // billing_transactions too, for the billing coverage
 
 async function fresh(name: string) {
   await fetch(`${sb.splynx.url}/__sandbox/reset`, { method: 'POST' });

@@ -386,3 +386,25 @@ test('transactions keep service_id, service_type, period_from and period_to, and
   assert.equal((await api.put(`admin/finance/transactions/${id}`, { service_id: theirs })).status, 422);
   assert.equal((await api.put(`admin/finance/transactions/${id}`, { description: 'January' })).status, 202);
 });
+
+test("a service's own price: unset takes the tariff's when created, 0 is free, and a tariff's new price does not reach it", async () => {
+  // customer_services.md: "Price - the price of the tariff (custom prices can be set that differ from
+  // service price in the tariff configuration)"; internet_plans.md: existing services keep their price
+  // unless the update is forced; radius_customization.md: service.unit_price "can differ from the tariff.price".
+  const c = await newCustomer(1);
+  const tariff = await newTariff('internet', 30);
+  const unset = await newService(c, 'internet', tariff);
+  const free = await newService(c, 'internet', tariff, { unit_price: 0 });
+  const own = await newService(c, 'internet', tariff, { unit_price: 12.5 });
+  const read = async (s: number) => (await api.get(`admin/customers/customer/${c}/internet-services--${s}`)).body as { unit_price: string };
+  assert.equal((await read(unset)).unit_price, '30.0000', 'the tariff price, written on the service');
+  assert.equal((await read(free)).unit_price, '0.0000');
+  assert.equal((await api.put(`admin/tariffs/internet/${tariff}`, { price: 40 })).status, 202);
+  const res = await preview(c, '2024-01-01', 1);
+  assert.deepEqual(spans(res, 'internet', unset), [['2024-01-01', '2024-01-31', 31, 30]], 'the price it was created with');
+  assert.deepEqual(spans(res, 'internet', free), [['2024-01-01', '2024-01-31', 31, 0]], 'an explicit 0 is free');
+  assert.deepEqual(spans(res, 'internet', own), [['2024-01-01', '2024-01-31', 31, 12.5]]);
+  // A service created after the change takes the new price.
+  const later = await newService(c, 'internet', tariff);
+  assert.equal((await read(later)).unit_price, '40.0000');
+});

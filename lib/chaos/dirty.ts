@@ -41,6 +41,16 @@ export interface DirtyEvidence {
   services: Map<string, Record<string, unknown>>;
   /** The error table of the same ISP without dirt: records that fail for reasons of their own. */
   baselineErrors: Array<Pick<ErrorRow, 'entity' | 'source_id'>>;
+  /** Verify's first-bill check over the same Splynx, by Sonar account id (lib/verify/first-bill.ts). */
+  firstBill: Map<string, FirstBillFinding>;
+}
+
+/** What the first-bill check found for one account: its decision and verdict, the fields it names, its note. */
+export interface FirstBillFinding {
+  decision: string;
+  verdict: string;
+  fields: string[];
+  note: string;
 }
 
 export interface ClassResult {
@@ -78,6 +88,26 @@ interface ClassRule {
 
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 
+/** The account's services as Splynx holds them (those that were migrated). */
+function servicesOfAccount(ev: DirtyEvidence, accountId: string): Array<{ id: string; entity: string; row: Record<string, unknown> }> {
+  return (ev.raw.account_services ?? [])
+    .filter((as) => String(as.account_id) === accountId)
+    .flatMap((as) =>
+      Object.values(SERVICE_ENTITY).flatMap((entity) => {
+        const row = ev.services.get(`${entity}:${as.id}`);
+        return row ? [{ id: String(as.id), entity, row }] : [];
+      }),
+    );
+}
+
+/** Why a Splynx service would still be billed, or null: stopped and hidden are not, disabled only without an end date. */
+function stillBilled(row: Record<string, unknown>): string | null {
+  const status = text(row.status);
+  if (status === 'stopped' || status === 'hidden') return null;
+  if (status === 'disabled' && /^\d{4}-\d{2}-\d{2}$/.test(text(row.end_date)) && text(row.end_date) !== '0000-00-00') return null;
+  return `status ${status}, end date ${text(row.end_date) || '(none)'}`;
+}
+
 /** The rules, one per class: what a person reading docs/proof.md or the entity tables is promised. */
 export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
   orphan_reference: {
@@ -86,23 +116,42 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     categories: ['data'],
   },
   archived_account: {
-    rule: 'an archived account becomes a disabled customer, even in a status that activates it and with a next bill date (lib/entities/customers.ts)',
+    rule: 'an archived account becomes a disabled customer, even in a status that activates it and with a next bill date (lib/entities/customers.ts); its services are not billed: disabled with an end date, covered through its billing period, and the first-bill check finds Splynx charging it nothing',
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation', 'validation'],
     check: (m, ev) => {
       const c = ev.customers.get(m.id);
-      return c && c.status === 'disabled'
+      if (!c || c.status !== 'disabled')
+        return `customer for account ${m.id} is ${c ? `status ${text(c.status)}` : 'not in Splynx'}, not disabled`;
+      for (const s of servicesOfAccount(ev, m.id)) {
+        const billed = stillBilled(s.row);
+        if (billed) return `${s.entity} ${s.id} of archived account ${m.id} is still billed by Splynx (${billed})`;
+      }
+      const f = ev.firstBill.get(m.id);
+      if (!f) return `the first-bill check did not check account ${m.id}`;
+      return f.verdict === 'not billed'
         ? null
-        : `customer for account ${m.id} is ${c ? `status ${text(c.status)}` : 'not in Splynx'}, not disabled`;
+        : `the first-bill check finds archived account ${m.id} ${f.verdict} (${f.fields.join(', ')})`;
     },
   },
   billing_mismatch: {
-    rule: "the services load as Sonar holds them (each service's own next_bill_date first); the first-bill check names the account whose stated next charge disagrees",
+    rule: "the services load as Sonar holds them (each service's own next_bill_date first); the first-bill check names the account: its stated next charge differs from Splynx's first bill, or (not billed) the charge Sonar still states is named",
     outcomes: ['kept', 'reported'],
     categories: ['data'],
     check: (m, ev, t) => {
-      if (m.table === 'accounts') return ev.customers.has(m.id) ? null : `customer for account ${m.id} is not in Splynx`;
-      return t && !ev.loaded(t.entity, t.id) ? `${t.entity} ${t.id} is not in Splynx` : null;
+      const account = m.table === 'accounts' ? m.id : text(ev.raw.account_services?.find((r) => String(r.id) === m.id)?.account_id);
+      if (m.table === 'accounts' && !ev.customers.has(m.id)) return `customer for account ${m.id} is not in Splynx`;
+      if (m.table !== 'accounts' && t && !ev.loaded(t.entity, t.id)) return `${t.entity} ${t.id} is not in Splynx`;
+      const f = ev.firstBill.get(account);
+      if (!f) return `the first-bill check did not check account ${account}`;
+      if (f.decision !== 'billed')
+        return /still states a next charge/.test(f.note)
+          ? null
+          : `the first-bill row of account ${account} does not name Sonar's next charge`;
+      if (f.fields.includes('next_recurring_charge_amount')) return null;
+      // A service on a later cycle that costs nothing changes no total: the row names its own date.
+      if (m.table === 'account_services' && f.note.includes(` ${m.id} on `)) return null;
+      return `the first-bill check does not name account ${account} (verdict ${f.verdict})`;
     },
   },
   zero_price_service: {
@@ -118,10 +167,17 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     },
   },
   edge_date: {
-    rule: 'dates are carried as the valid dates they are (1970-01-01, 2099-12-31, 29 February); a past next_bill_date is not migrated (Splynx bills on its own schedule)',
+    rule: 'dates are carried as the valid dates they are (1970-01-01, 2099-12-31, 29 February); a billed service next billed before its account is reported (data) on its billing coverage, since Splynx would charge every day since at once',
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation'],
     check: (m, ev, t) => {
+      if (m.table === 'account_services') {
+        if (t && !ev.loaded(t.entity, t.id)) return `${t.entity} ${t.id} is not in Splynx`;
+        const account = text(ev.raw.account_services?.find((r) => String(r.id) === m.id)?.account_id);
+        if (ev.firstBill.get(account)?.decision !== 'billed') return null;
+        const e = ev.errors.find((x) => x.entity === 'billing_coverage' && x.source_id === m.id);
+        return e?.category === 'data' ? null : `billing_coverage ${m.id} is ${e ? `a ${e.category} error` : 'not reported'}`;
+      }
       if (m.table !== 'accounts') return t && !ev.loaded(t.entity, t.id) ? `${t.entity} ${t.id} is not in Splynx` : null;
       const c = ev.customers.get(m.id);
       const raw = ev.raw.accounts.find((a) => String(a.id) === m.id);
@@ -332,6 +388,8 @@ function blockedByNeighbours(ev: DirtyEvidence): string[] {
   for (const m of ev.marks) {
     const t = targetOf(m, ev);
     if (t) dirty.add(`${t.entity}:${t.id}`);
+    // A spoiled account service feeds its billing coverage too.
+    if (m.table === 'account_services') dirty.add(`billing_coverage:${m.id}`);
     if (t?.entity === 'customers') dirtyAccounts.add(t.id);
     const freed = /addresses\/(\d+) was unassigned/.exec(m.detail);
     if (freed) freedAddresses.add(freed[1]);

@@ -20,7 +20,9 @@ import { generateIsp } from '../sandbox/generator/index.js';
 import { startSplynxSandbox } from '../sandbox/splynx/server.js';
 import { SplynxApi } from '../splynx/client.js';
 import type { ErrorRow } from '../load/errors.js';
-import type { DirtyEvidence } from './dirty.js';
+import type { DirtyEvidence, FirstBillFinding } from './dirty.js';
+import { checkFirstBill } from '../verify/first-bill.js';
+import type { TransformContext } from '../entities/types.js';
 import type { SonarDataset } from '../sandbox/dataset.js';
 import { randomBytes } from 'node:crypto';
 
@@ -34,6 +36,19 @@ export async function splynxViews(api: SplynxApi): Promise<Pick<DirtyEvidence, '
   for (const mod of Object.values(SERVICE_MODULES))
     for (const [k, v] of bySonarId(await api.get<SplynxRow[]>(mod.endpoint), `${mod.name}:`)) services.set(k, v);
   return { customers: bySonarId(await api.get<SplynxRow[]>(customers.endpoint)), services };
+}
+
+/** Verify's first-bill check over Splynx as the run left it, by Sonar account id. */
+export async function firstBillFindings(
+  api: SplynxApi,
+  tables: Record<string, Row[]>,
+  ctx: TransformContext,
+): Promise<Map<string, FirstBillFinding>> {
+  const check = await checkFirstBill({ api, tables, ctx });
+  const out = new Map<string, FirstBillFinding>();
+  for (const r of check.rows) out.set(r.account_id, { decision: r.decision, verdict: r.verdict, fields: [], note: r.note });
+  for (const d of check.differences) out.get(d.sonar_id)?.fields.push(d.field);
+  return out;
 }
 
 export interface InProcessRun {
@@ -85,7 +100,14 @@ export async function inProcessEvidence(
   baseline: RunReport['errors'],
   mappingsDir: string,
 ): Promise<DirtyEvidence> {
-  const ctx = transformContext({ tables: run.cleaned, ledger: run.ledger, timezone: 'UTC', mappingsDir, mappingSpecs: MAPPING_SPECS });
+  const ctx = transformContext({
+    tables: run.cleaned,
+    ledger: run.ledger,
+    timezone: 'UTC',
+    handoverDate: run.report.handover?.date,
+    mappingsDir,
+    mappingSpecs: MAPPING_SPECS,
+  });
   return {
     marks: dataset.dirty,
     raw: dataset.tables as unknown as Record<string, Row[]>,
@@ -96,6 +118,7 @@ export async function inProcessEvidence(
     loaded: (entity, id) => run.ledger.splynxId(entity, id),
     ...(await splynxViews(api)),
     baselineErrors: baseline,
+    firstBill: await firstBillFindings(api, run.cleaned, ctx),
   };
 }
 
@@ -114,6 +137,7 @@ export async function notebookEvidence(opts: {
     tables: opts.cleaned,
     ledger: opts.ledger,
     timezone: 'UTC',
+    handoverDate: opts.report.handover?.date,
     mappingsDir: opts.mappingsDir,
     mappingSpecs: MAPPING_SPECS,
   });
@@ -127,5 +151,6 @@ export async function notebookEvidence(opts: {
     loaded: (entity, id) => opts.ledger.splynxId(entity, id),
     ...(await splynxViews(opts.api)),
     baselineErrors: opts.baseline,
+    firstBill: await firstBillFindings(opts.api, opts.cleaned, ctx),
   };
 }

@@ -11,6 +11,7 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
       load options: --phases foundation,network,inventory,customers,finance,support  --dry-run
                     --stop-on-error (default) | --no-stop-on-error  --include-dependencies  --include-members
                     --snapshot-id ID  --log-level error|warn|info|debug  --verbose
+                    --handover-date YYYY-MM-DD (the first day Splynx bills; default HANDOVER_DATE, else the snapshot's date)
   delta --since SNAPSHOT_ID [load options]
                                  cutover: snapshot what changed in Sonar since that snapshot, create what is
                                  new and update what changed in Splynx (load options as for all)

@@ -18,7 +18,7 @@ import type { SnapshotManifest } from '../sonar/snapshot.js';
 /** The Splynx entities a deleted Sonar record of a checked table may have become. */
 const DELETED_AS: Record<string, string[]> = {
   accounts: ['customers'],
-  account_services: ['internet_services', 'recurring_services', 'voice_services'],
+  account_services: ['internet_services', 'recurring_services', 'voice_services', 'billing_coverage'],
 };
 
 export interface DeltaEntityRow {

@@ -7,10 +7,10 @@
  * | `service_id` (by the service's type)   | `tariff_id`               | DATA → internet, RECURRING → recurring, VOICE → voice |
  * | `name_override` or the service's name  | `description`             |                                                |
  * | `quantity`                             | `quantity`                |                                                |
- * | `price_override` (cents)               | `unit_price`              | only when overridden; otherwise the tariff's price |
- * | `addition_prorate_date`, else the account's `activation_date` | `start_date` |                               |
- * | (none: Sonar services have no end)     | `end_date = 0000-00-00`   | "endless" in Splynx                            |
- * | the account archived                   | `status = disabled`       | otherwise `active`                             |
+ * | `price_override` (cents), else the service's `amount` (negative for a CREDIT service) | `unit_price` | always sent: the price Sonar bills, whatever the tariff's (an override of 0 is a free service) |
+ * | `addition_prorate_date`, else the account's `activation_date` | `start_date` | the real start, kept: what Sonar already billed is the billing coverage's (billing-coverage.ts) |
+ * | the account's status (`activates_account`, name) through the `account-status` table's `services` column; `archived_at` | `status`, `end_date` | billed: `active`, `0000-00-00`; paused: `stopped`, `0000-00-00`; ended (always when archived): `disabled`, the day before the handover (service-billing.ts) |
+ * | `next_bill_date` (else the account's)  | (the billing coverage's `period_to` + 1) | where Splynx starts charging the service |
  * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
  * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
  * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
@@ -26,27 +26,47 @@ import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { customers } from './customers.js';
+import { serviceStart, serviceStatus } from './service-billing.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
 type Kind = 'internet' | 'recurring' | 'voice';
 const SONAR_TYPE: Record<Kind, string> = { internet: 'DATA', recurring: 'RECURRING', voice: 'VOICE' };
 const TARIFFS: Record<Kind, string> = { internet: 'tariffs_internet', recurring: 'tariffs_recurring', voice: 'tariffs_voice' };
+/** How Splynx names each kind in a transaction's `service_type` and in a to-bill answer. */
+export const SPLYNX_SERVICE_TYPE: Record<Kind, 'internet' | 'custom' | 'voice'> = {
+  internet: 'internet',
+  recurring: 'custom',
+  voice: 'voice',
+};
+
+/** The Splynx service an account service becomes: its entity and kind, or null (a one-time charge, an orphan). */
+export function serviceKindOf(
+  as: Row,
+  ctx: TransformContext,
+): { kind: Kind; entity: string; serviceType: 'internet' | 'custom' | 'voice' } | null {
+  const type = ctx.byId('services', as.service_id)?.type;
+  const kind = (Object.keys(SONAR_TYPE) as Kind[]).find((k) => SONAR_TYPE[k] === type);
+  return kind ? { kind, entity: `${kind}_services`, serviceType: SPLYNX_SERVICE_TYPE[kind] } : null;
+}
+
+/** What Sonar bills for one unit of the account service each month, in cents: its override, else its service's amount. */
+export function sonarUnitCents(as: Row, service: Row): number {
+  if (as.price_override !== null && as.price_override !== undefined) return Number(as.price_override);
+  return Number(service.amount ?? 0) * (service.application === 'CREDIT' ? -1 : 1);
+}
 
 const id = z.string().regex(/^\d+$/);
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const base = {
   customer_id: id,
   tariff_id: id,
-  status: z.enum(['active', 'disabled']),
+  status: z.enum(['active', 'stopped', 'disabled']),
   description: z.string().trim().min(1).max(SPLYNX_LIMITS.services.description),
   quantity: z.number().int().min(1),
-  unit_price: z
-    .string()
-    .regex(/^-?\d+\.\d{2}$/)
-    .optional(),
+  unit_price: z.string().regex(/^-?\d+\.\d{2}$/),
   start_date: date,
-  end_date: z.literal('0000-00-00'),
+  end_date: z.union([z.literal('0000-00-00'), date]),
   additional_attributes: z.object({ [SONAR_ID_FIELD]: z.string() }),
 };
 const schemas = {
@@ -58,14 +78,6 @@ const schemas = {
   recurring: z.object(base),
   voice: z.object({ ...base, phone: z.string().min(1).max(SPLYNX_LIMITS.voice_services.phone) }),
 };
-
-function startDate(as: Row, account: Row | undefined): string {
-  const d =
-    (as.addition_prorate_date as string | null) ?? (account?.activation_date as string | null) ?? String(as.created_at ?? '').slice(0, 10);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(d))
-    throw new TransformError('the service has no start date', 'start_date', 'Set an activation date on the account in Sonar');
-  return d;
-}
 
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
@@ -89,14 +101,11 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
       const common = {
         customer_id: ctx.ref('customers', as.account_id),
         tariff_id: ctx.ref(TARIFFS[kind], as.service_id),
-        status: account?.archived_at ? ('disabled' as const) : ('active' as const),
+        ...serviceStatus(as, ctx),
         description: String(as.name_override ?? service.name ?? '').trim(),
         quantity: Number(as.quantity ?? 1),
-        ...(as.price_override !== null && as.price_override !== undefined
-          ? { unit_price: centsToDecimal(as.price_override as number)! }
-          : {}),
-        start_date: startDate(as, account),
-        end_date: '0000-00-00' as const,
+        unit_price: centsToDecimal(sonarUnitCents(as, service))!,
+        start_date: serviceStart(as, account),
         additional_attributes: { [SONAR_ID_FIELD]: String(as.id) },
       };
       if (kind === 'internet') return { ...common, login: `${as.account_id}-${as.id}`, taking_ipv4: '0' } as never;

@@ -6,7 +6,8 @@
  * | `accounts.id`                           | `login`, `additional_attributes.sonar_id` | the login is the Sonar account id: stable, unique, findable |
  * | `name` (or the primary contact's name)  | `name`                 | Sonar has one name field, so has Splynx                 |
  * | `account_status_id`                     | `status`               | mapping table `account-status` (new/active/blocked/disabled) |
- * | `archived_at` set                       | `status = disabled`    | archived accounts are kept, switched off                |
+ * | `account_status_id` → `activates_account` and the status name | (the services' status and end date) | the same table's `services` column: billed, paused or ended (lib/entities/service-billing.ts) |
+ * | `archived_at` set                       | `status = disabled`    | archived accounts are kept, switched off; their services always end |
  * | `account_type_id`                       | `category`             | mapping table `account-type` (person/company)           |
  * | `company_id`                            | `partner_id`           | via the migrated partners                               |
  * | (none)                                  | `location_id = 1`      | Splynx's location "Main": Sonar has no location on an account |
@@ -16,12 +17,16 @@
  * | primary contact's first phone           | `phone`                | E.164 from the cleaning step                            |
  * | the account's address (serviceable first) | `street_1`, `street_2`, `city`, `zip_code`, `gps` | cut to Splynx lengths, reported in 02 |
  *
- * Splynx has no place for `is_delinquent`, `next_bill_date` or `geopoint` precision beyond `gps`;
- * billing dates go to customer billing, and the rest is left in Sonar's export.
+ * Splynx has no place for `is_delinquent` or `geopoint` precision beyond `gps`; that is left in
+ * Sonar's export. The account's `next_bill_date` (where its services' own are not set) and
+ * `next_recurring_charge_amount` are not fields of the customer: the first becomes where Splynx
+ * starts charging each service (lib/entities/billing-coverage.ts), the second is what verify's
+ * first-bill check compares Splynx's first bill with (lib/verify/first-bill.ts).
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
+import { proposeServiceDecision, SERVICE_DECISIONS } from '../billing/decisions.js';
 import { contactsOf, mainAddress } from '../sonar/relations.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -111,8 +116,19 @@ export const customers: EntityModule<Payload> = {
       name: 'account-status',
       propose: (ctx) =>
         countBy(ctx, 'account_statuses', 'account_status_id').map(({ row, records }) => {
-          const [value, reason] = proposeStatus(String(row.name ?? ''), row.activates_account === true);
-          return { sonar_id: String(row.id), sonar_value: String(row.name), splynx_value: value, reason, records: String(records) };
+          const name = String(row.name ?? '');
+          const activates = row.activates_account === true;
+          const [value, reason] = proposeStatus(name, activates);
+          const [services, servicesReason] = proposeServiceDecision(name, activates, value);
+          return {
+            sonar_id: String(row.id),
+            sonar_value: String(row.name),
+            splynx_value: value,
+            reason,
+            services,
+            services_reason: servicesReason,
+            records: String(records),
+          };
         }),
     },
     {
@@ -133,7 +149,12 @@ export const customers: EntityModule<Payload> = {
 };
 
 export const MAPPING_SPECS = {
-  'account-status': { name: 'account-status', describes: 'Splynx customer status', allowed: CUSTOMER_STATUSES },
+  'account-status': {
+    name: 'account-status',
+    describes: 'Splynx customer status',
+    allowed: CUSTOMER_STATUSES,
+    columns: [{ name: 'services', describes: 'service-side billing decision', allowed: SERVICE_DECISIONS }],
+  },
   'account-type': { name: 'account-type', describes: 'Splynx customer category', allowed: CUSTOMER_CATEGORIES },
 } as const;
 

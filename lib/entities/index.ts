@@ -4,6 +4,7 @@
  * loader runs them in this order; nothing else decides the order.
  */
 import { customerFields } from './additional-fields.js';
+import { billingCoverage } from './billing-coverage.js';
 import { EXISTING_SPECS } from './existing-records.js';
 import { administrators, MAPPING_SPECS as ADMINISTRATOR_MAPPINGS } from './administrators.js';
 import { customerBilling, MAPPING_SPECS as BILLING_MAPPINGS } from './customer-billing.js';
@@ -69,6 +70,7 @@ export const ENTITIES: EntityModule[] = [
   customerContacts,
   customerEquipment,
   // finance
+  billingCoverage,
   invoices,
   invoiceStatusSync,
   payments,

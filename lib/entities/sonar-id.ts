@@ -31,6 +31,7 @@ export const SONAR_ID_MODULES = [
   'inventory_items',
   'invoices',
   'payments',
+  'billing_transactions',
   'ticket',
 ] as const;
 export type SonarIdModule = (typeof SONAR_ID_MODULES)[number];

@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { SplynxApi } from '../splynx/client.js';
-import type { MappingTable } from '../mappings/table.js';
+import type { MappingRow, MappingTable } from '../mappings/table.js';
 
 export type Row = Record<string, unknown>;
 export type Phase = 'foundation' | 'network' | 'inventory' | 'customers' | 'finance' | 'support';
@@ -38,13 +38,18 @@ export class DanglingReference extends Error {
   }
 }
 
-/** The record cannot be expressed in Splynx as it is: the analyst must decide. */
+/**
+ * The record cannot be expressed in Splynx as it is: the analyst must decide. `data` when Sonar's
+ * own record contradicts itself or says something Splynx has no place for (an error row of
+ * category data), otherwise a transformation the migration cannot make.
+ */
 export class TransformError extends Error {
   override name = 'TransformError';
   constructor(
     message: string,
     readonly field?: string,
     readonly suggestion?: string,
+    readonly category: 'transformation' | 'data' = 'transformation',
   ) {
     super(message);
   }
@@ -53,6 +58,11 @@ export class TransformError extends Error {
 export interface TransformContext {
   /** Splynx's naive datetimes are written in this timezone. */
   timezone: string;
+  /**
+   * The handover: the first day Splynx bills instead of Sonar (`YYYY-MM-DD`; the HANDOVER_DATE
+   * setting, else the snapshot's date; see lib/billing/handover.ts).
+   */
+  handoverDate: string;
   /** The cleaned snapshot, by table. */
   tables: Record<string, Row[]>;
   /** A record of `table` by Sonar id. */
@@ -96,7 +106,7 @@ export interface EntityModule<P extends Row = Row> {
   /** Mapping tables this entity reads, and how to propose them from the data. */
   mappings?: Array<{
     name: string;
-    propose(ctx: TransformContext): Array<{ sonar_id: string; sonar_value: string; splynx_value: string; reason: string; records: string }>;
+    propose(ctx: TransformContext): MappingRow[];
   }>;
   /**
    * The Sonar account a record belongs to, for single-customer and batch runs, when its own fields

@@ -39,6 +39,7 @@ export function printRunSummary(runId: string, replayCode: number): number {
     }),
   );
   console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
@@ -120,6 +121,7 @@ const LOAD_OPTIONS = {
   'active-only': { type: 'boolean' },
   'include-inactive': { type: 'boolean' },
   limit: { type: 'string' },
+  'handover-date': { type: 'string' },
 } as const;
 
 const parseLoad = (args: string[]) => parseArgs({ args, options: LOAD_OPTIONS }).values;
@@ -156,6 +158,9 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
     (v['active-only'] && v['include-inactive'] ? '--active-only and --include-inactive contradict each other' : null) ??
     (v['stop-on-error'] && v['no-stop-on-error'] ? '--stop-on-error and --no-stop-on-error contradict each other' : null) ??
     (v.limit !== undefined && !/^\d+$/.test(v.limit) ? `--limit must be a whole number, got "${v.limit}"` : null) ??
+    (v['handover-date'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(v['handover-date'])
+      ? `--handover-date must be a date, YYYY-MM-DD, got "${v['handover-date']}"`
+      : null) ??
     (v['log-level'] && !['error', 'warn', 'info', 'debug'].includes(v['log-level'])
       ? `--log-level must be error, warn, info or debug`
       : null);
@@ -184,6 +189,7 @@ export function parseLoadArgs(command: 'single' | 'batch' | 'all', args: string[
     ...(v.status ? [`statuses=${v.status}`] : []),
     ...(v['active-only'] ? ['activeOnly=true'] : []),
     ...(v.limit ? [`limit=${v.limit}`] : []),
+    ...(v['handover-date'] ? [`handoverDate=${v['handover-date']}`] : []),
   ];
   const echo = (v['log-level'] ?? (v.verbose ? 'debug' : 'info')) === 'info' || v.verbose || v['log-level'] === 'debug';
   return { phases, params, customerParams, echo: !!echo };

@@ -2,6 +2,7 @@
  * The context a transform sees: the cleaned tables with id and foreign-key indexes, references
  * resolved through the ledger, and the analyst's mapping tables.
  */
+import { todayIn } from '../billing/calendar.js';
 import type { Ledger } from '../ledger/index.js';
 import { MappingTable, type MappingSpec } from '../mappings/table.js';
 import { MissingDependency, type Row, type TransformContext } from '../entities/types.js';
@@ -11,6 +12,8 @@ export interface ContextOptions {
   /** Only read: verification passes a read-only view of the ledger (lib/verify/ledger-view.ts). */
   ledger: Pick<Ledger, 'splynxId'>;
   timezone: string;
+  /** The first day Splynx bills; default today in `timezone` (a run that knows its snapshot passes the snapshot's date). */
+  handoverDate?: string;
   mappingsDir: string;
   mappingSpecs?: Record<string, MappingSpec>;
   /** In a dry run, records that would have been created resolve as references (to id "0"). */
@@ -36,6 +39,7 @@ export function transformContext(opts: ContextOptions): TransformContext {
   };
   return {
     timezone: opts.timezone,
+    handoverDate: opts.handoverDate ?? todayIn(opts.timezone),
     tables: opts.tables,
     byId(table, id) {
       let idx = byId.get(table);

@@ -40,7 +40,7 @@ export function classify(entity: string, sourceId: string, e: unknown): ErrorRow
     return row('data', e.message, `Correct ${e.field} in Sonar (or remove the ${e.table} record), take a new snapshot, then run again`);
   if (e instanceof UnmappedError) return row('data', e.message, `Edit ${e.file} and run again`);
   if (e instanceof TransformError)
-    return row('transformation', e.message, e.suggestion ?? 'Fix the record in Sonar, or adjust the mapping table');
+    return row(e.category, e.message, e.suggestion ?? 'Fix the record in Sonar, or adjust the mapping table');
   if (e instanceof ZodError) {
     const fields = e.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
     return row(

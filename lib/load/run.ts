@@ -29,6 +29,10 @@ export interface RunOptions {
   runDir: string;
   mappingsDir: string;
   timezone: string;
+  /** The first day Splynx bills (lib/billing/handover.ts); default today in `timezone`. */
+  handoverDate?: string;
+  /** Where the handover date came from, for the report. */
+  handoverSource?: string;
   phases?: Phase[];
   /** Only these Sonar account ids (single, batch). */
   accountIds?: string[];
@@ -57,6 +61,8 @@ export interface RunReport {
   started_at: string;
   finished_at: string;
   stopped: boolean;
+  /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
+  handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
 }
@@ -114,6 +120,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     tables,
     ledger,
     timezone: opts.timezone,
+    handoverDate: opts.handoverDate,
     mappingsDir: opts.mappingsDir,
     mappingSpecs: MAPPING_SPECS,
     dryRunCreated,
@@ -175,6 +182,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     started_at: started,
     finished_at: new Date().toISOString(),
     stopped,
+    handover: { date: ctx.handoverDate, source: opts.handoverSource ?? (opts.handoverDate ? 'given' : `today (${opts.timezone})`) },
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,

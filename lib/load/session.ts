@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolveHandover, type Handover } from '../billing/handover.js';
 import { secretValues, type Settings } from '../config.js';
 import { loadCleanedRecords, UNUSED_BY_LOAD } from '../frames/load.js';
 import { progress } from '../frames/show.js';
@@ -31,6 +32,8 @@ export interface LoadParams {
   stopOnError?: boolean;
   includeDependencies?: boolean;
   includeMembers?: boolean;
+  /** `YYYY-MM-DD`; empty: the HANDOVER_DATE setting, else the snapshot's date. */
+  handoverDate?: string;
 }
 
 export interface Session {
@@ -39,6 +42,8 @@ export interface Session {
   ledger: Ledger;
   tables: Record<string, Row[]>;
   cleanedId: string;
+  /** The first day Splynx bills (lib/billing/handover.ts). */
+  handover: Handover;
 }
 
 export function splynxApi(settings: Settings): SplynxApi {
@@ -68,6 +73,7 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
     ledger: new Ledger(ledgerPath(settings)),
     tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }),
     cleanedId: id,
+    handover: resolveHandover(settings, id),
   };
 }
 
@@ -141,6 +147,7 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
     runDir: dataPath(session.settings.DATA_DIR, 'runs', runId),
     mappingsDir: mappingsDir(session.settings),
     timezone: session.settings.TIMEZONE,
+    ...handoverOf(session, p),
     phases,
     accountIds: accountIds ?? undefined,
     dryRun: p.dryRun,
@@ -176,6 +183,15 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
 }
 
 export { summaryRows };
+
+/** The run's handover: the notebook's parameter, else the session's (the setting, else the snapshot's date). */
+function handoverOf(session: Session, p: LoadParams): { handoverDate: string; handoverSource: string } {
+  if (p.handoverDate) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(p.handoverDate)) throw new Error(`handoverDate "${p.handoverDate}" is not a date (YYYY-MM-DD)`);
+    return { handoverDate: p.handoverDate, handoverSource: 'the handoverDate parameter' };
+  }
+  return { handoverDate: session.handover.date, handoverSource: session.handover.source };
+}
 
 /** Stops the notebook (and a headless run) when the run stopped at an error, saying how to go on. */
 export function assertFinished(report: RunReport): void {

@@ -4,6 +4,10 @@
  * edits the file; later runs read it and only add rows for values they have not seen, so an edit
  * is never overwritten. A value with no row, or with a Splynx value outside the allowed set, is an
  * error, never a silent default.
+ *
+ * A table can carry further decisions per row (`columns`: the account-status table's service-side
+ * billing decision), each with its own reason column. A file written before such a column existed
+ * gets it proposed, row by row, the next time it is proposed; the analyst's other cells stay.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +20,16 @@ export interface MappingRow {
   splynx_value: string;
   reason: string;
   records: string;
+  /** Further columns of the table (`spec.columns`) and their `<column>_reason`. */
+  [column: string]: string;
+}
+
+/** A further decision per row, beside `splynx_value`. */
+export interface MappingColumn {
+  name: string;
+  /** What the value is, for messages: "service-side billing decision". */
+  describes: string;
+  allowed: readonly string[];
 }
 
 export interface MappingSpec {
@@ -28,6 +42,8 @@ export interface MappingSpec {
   /** A free value must match this (e.g. `new` or a Splynx id), with `expects` saying so in messages. */
   pattern?: RegExp;
   expects?: string;
+  /** Further decisions per row, each proposed with a reason (`<name>_reason`). */
+  columns?: readonly MappingColumn[];
 }
 
 export class UnmappedError extends Error {
@@ -42,12 +58,14 @@ export class UnmappedError extends Error {
   }
 }
 
-const COLUMNS: Array<keyof MappingRow> = ['sonar_id', 'sonar_value', 'splynx_value', 'reason', 'records'];
+const reasonOf = (column: string) => `${column}_reason`;
 
 export class MappingTable {
   private rows = new Map<string, MappingRow>();
   /** Rows proposed while this table was first being written (several entities share a table) are not "new since". */
   private readonly existedAtOpen: boolean;
+  /** The further columns the file already had when opened: the others are proposed into its rows. */
+  private readonly columnsInFile = new Set<string>();
 
   constructor(
     readonly spec: MappingSpec,
@@ -55,9 +73,18 @@ export class MappingTable {
   ) {
     this.existedAtOpen = fs.existsSync(file);
     if (this.existedAtOpen) {
-      const parsed = parse(fs.readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true }) as MappingRow[];
+      const text = fs.readFileSync(file, 'utf8');
+      const parsed = parse(text, { columns: true, skip_empty_lines: true, trim: true }) as MappingRow[];
       for (const r of parsed) this.rows.set(String(r.sonar_id), { ...r, sonar_id: String(r.sonar_id) });
+      const header = (parse(text, { to_line: 1, trim: true }) as string[][])[0] ?? [];
+      for (const c of spec.columns ?? []) if (header.includes(c.name)) this.columnsInFile.add(c.name);
     }
+  }
+
+  /** The file's columns: the five every table has, with the further ones (and their reasons) before `records`. */
+  private columns(): string[] {
+    const extra = (this.spec.columns ?? []).flatMap((c) => [c.name, reasonOf(c.name)]);
+    return ['sonar_id', 'sonar_value', 'splynx_value', 'reason', ...extra, 'records'];
   }
 
   static open(dir: string, spec: MappingSpec): MappingTable {
@@ -80,8 +107,15 @@ export class MappingTable {
     const added: MappingRow[] = [];
     for (const p of proposals) {
       const existing = this.rows.get(p.sonar_id);
-      if (existing) existing.records = p.records;
-      else {
+      if (existing) {
+        existing.records = p.records;
+        // A column the file did not have yet is proposed into it; one the analyst has is theirs.
+        for (const c of this.spec.columns ?? []) {
+          if (this.columnsInFile.has(c.name) || existing[c.name]) continue;
+          existing[c.name] = p[c.name] ?? '';
+          existing[reasonOf(c.name)] = p[reasonOf(c.name)] ? `column added to the existing table: ${p[reasonOf(c.name)]}` : '';
+        }
+      } else {
         const row = { ...p, reason: this.existedAtOpen ? `new since the table was written: ${p.reason}` : p.reason };
         this.rows.set(p.sonar_id, row);
         added.push(row);
@@ -94,17 +128,26 @@ export class MappingTable {
   save(): void {
     fs.mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, stringify(this.all(), { header: true, columns: COLUMNS }));
+    fs.writeFileSync(tmp, stringify(this.all(), { header: true, columns: this.columns() }));
     fs.renameSync(tmp, this.file);
   }
 
-  /** Rows whose Splynx value is empty or not allowed, with a message each. */
+  /** Rows whose Splynx value (or a further column's) is empty or not allowed, with a message each. */
   problems(): Array<{ row: MappingRow; message: string }> {
     return this.all().flatMap((row) => {
+      const out: Array<{ row: MappingRow; message: string }> = [];
       const v = row.splynx_value.trim();
-      if (!v) return [{ row, message: `${this.spec.name}: Sonar "${row.sonar_value}" (${row.sonar_id}) has no ${this.spec.describes}` }];
-      if (!this.accepts(v)) return [{ row, message: `${this.spec.name}: "${v}" is not a ${this.spec.describes} (${this.expected()})` }];
-      return [];
+      if (!v) out.push({ row, message: `${this.spec.name}: Sonar "${row.sonar_value}" (${row.sonar_id}) has no ${this.spec.describes}` });
+      else if (!this.accepts(v))
+        out.push({ row, message: `${this.spec.name}: "${v}" is not a ${this.spec.describes} (${this.expected()})` });
+      for (const c of this.spec.columns ?? []) {
+        const x = String(row[c.name] ?? '').trim();
+        if (!x)
+          out.push({ row, message: `${this.spec.name}: Sonar "${row.sonar_value}" (${row.sonar_id}) has no ${c.describes} (${c.name})` });
+        else if (!c.allowed.includes(x))
+          out.push({ row, message: `${this.spec.name}: "${x}" is not a ${c.describes} (${c.name}; allowed: ${c.allowed.join(', ')})` });
+      }
+      return out;
     });
   }
 
@@ -129,6 +172,26 @@ export class MappingTable {
         `Sonar ${this.spec.name} "${row.sonar_value}" maps to "${v}", which is not a ${this.spec.describes}: fix ${where}`,
       );
     }
+    return v;
+  }
+
+  /** A further column's value for a Sonar id (`spec.columns`), or an UnmappedError that says which file to edit. */
+  lookupColumn(sonarId: unknown, column: string): string {
+    const c = (this.spec.columns ?? []).find((x) => x.name === column);
+    if (!c) throw new Error(`mapping table ${this.spec.name} has no column ${column}`);
+    const id = String(sonarId ?? '');
+    const row = this.rows.get(id);
+    const where = path.relative(process.cwd(), this.file) || this.file;
+    if (!row)
+      throw new UnmappedError(this.spec.name, id, this.file, `No ${c.describes} for Sonar ${this.spec.name} ${id}: add a row to ${where}`);
+    const v = String(row[column] ?? '').trim();
+    if (!c.allowed.includes(v))
+      throw new UnmappedError(
+        this.spec.name,
+        id,
+        this.file,
+        `Sonar ${this.spec.name} "${row.sonar_value}" has ${v ? `"${v}" as` : 'no'} ${c.describes} (column ${column}; allowed: ${c.allowed.join(', ')}): fix ${where}`,
+      );
     return v;
   }
 

@@ -158,6 +158,15 @@ export class SplynxApi {
     return { id: String(out.id ?? out.name) };
   }
 
+  /**
+   * A POST that only reads (`to-bill/{id}--preview`): nothing lands, so an unanswered one is sent
+   * again like a GET.
+   */
+  async ask<T = unknown>(path: string, body: Record<string, unknown>): Promise<T> {
+    const res = await this.send('POST', path, { body }, true);
+    return res.data as T;
+  }
+
   update(path: string, body: Record<string, unknown>): Promise<void> {
     return this.call<void>('PUT', path, { body });
   }
@@ -208,13 +217,18 @@ export class SplynxApi {
    * Each attempt takes a request slot; the wait before a retry does not. A request backing off
    * after a 429 or a timeout would otherwise hold its slot idle and starve the others.
    */
-  private async send(method: Method, path: string, req: { params?: Record<string, unknown>; body?: unknown }): Promise<AxiosResponse> {
+  private async send(
+    method: Method,
+    path: string,
+    req: { params?: Record<string, unknown>; body?: unknown },
+    readsOnly = SAFE.has(method),
+  ): Promise<AxiosResponse> {
     // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
     // renewed under us) is not a failure of the service, so it has its own, generous, cap.
     for (let attempt = 0, resigned = 0, rebound = false; ;) {
       const outcome = await this.limit(() => this.attempt(method, path, req));
       if (!outcome.err) return outcome.res;
-      let retryable = this.retryable(method, outcome.err);
+      let retryable = this.retryable(readsOnly ? 'GET' : method, outcome.err);
       const code = outcome.err.details.code;
       if (code === 'NONCE') retryable = await this.nonceRefused(outcome.err, outcome.used);
       if (code && BINDING.has(code)) {

@@ -41,6 +41,7 @@ export const SPLYNX_LIMITS = {
   invoices: { number: 64, note: TEXT, memo: TEXT },
   invoice_items: { description: TEXT },
   payments: { receipt_number: 64, comment: TEXT },
+  transactions: { description: TEXT },
   tickets: { subject: 255, note: TEXT },
   ticket_messages: { message: MEDIUMTEXT },
 } as const;

@@ -13,7 +13,8 @@ import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId } from '../run-id.js';
 import { writeRunReport } from '../report/index.js';
 import { entitiesToVerify } from './index.js';
-import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine } from './report.js';
+import { firstBillLines } from './first-bill.js';
+import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
 
 /** Differences printed on the terminal; the rest are in verify.csv. */
 const SHOWN = 25;
@@ -63,6 +64,14 @@ export function printVerifySummary(runId: string, replayCode: number): number {
     if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);
   }
   console.log(summaryLine(result));
+  for (const line of verifyFirstBillLines(result)) console.log(line);
   console.log(dir);
   return result.reconciled ? replayCode : 1;
+}
+
+/** The first-bill verdict of a verification, as lines (none when the check did not run). */
+export function verifyFirstBillLines(result: VerifyResult): string[] {
+  const f = result.first_bill;
+  if (!f || 'skipped' in f) return [];
+  return firstBillLines(f);
 }

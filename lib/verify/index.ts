@@ -14,6 +14,7 @@ import { dataPath } from '../paths.js';
 import { countEntity, sonarDifferences, sonarTotals, type CountRow, type EntityCount } from './counts.js';
 export { countTable } from './counts.js';
 import { checkFields, type FieldPass } from './fields.js';
+import { checkFirstBill, type FirstBillCheck } from './first-bill.js';
 import { checkMoney, type MoneyCheck } from './money.js';
 import { buildResult, writeVerifyFiles, type VerifyResult } from './report.js';
 import type { VerifySession } from './session.js';
@@ -30,6 +31,7 @@ export {
   type VerdictRow,
 } from './report.js';
 export type { Difference, VerifyOptions } from './types.js';
+export { firstBillLines, type FirstBillCheck, type FirstBillFigures, type FirstBillRow } from './first-bill.js';
 
 /** The entities to verify, in load order: all, or those named (comma-separated). */
 export function entitiesToVerify(names: string | string[] = ''): EntityModule[] {
@@ -91,10 +93,38 @@ export async function reconcileMoney(s: VerifySession, mods: EntityModule[]): Pr
   return moneyApplies(mods) ? checkMoney(s) : undefined;
 }
 
+/** The first-bill check concerns customers, their services and the billing coverage. */
+const FIRST_BILL_ENTITIES = new Set([
+  'customers',
+  'customer_billing',
+  'internet_services',
+  'recurring_services',
+  'voice_services',
+  'billing_coverage',
+]);
+
+/** Splynx's first bill per customer against Sonar's next one (lib/verify/first-bill.ts); undefined when no verified entity concerns it. */
+export async function reconcileFirstBill(s: VerifySession, mods: EntityModule[]): Promise<FirstBillCheck | undefined> {
+  if (!mods.some((m) => FIRST_BILL_ENTITIES.has(m.name))) return undefined;
+  const bar = progress('First bill (a preview per customer)');
+  const check = await checkFirstBill({ api: s.api, tables: s.tables, ctx: s.ctx });
+  bar.done(`${check.customers} customers, ${check.differing} with unexplained differences`);
+  return check;
+}
+
 /** Puts the parts together and writes verify.json / verify.csv into `data/runs/<runId>/`. */
 export function finishVerify(
   s: VerifySession,
-  parts: { runId: string; startedAt: string; sample: number; seed: number; counts: CountsResult; fields: FieldPass[]; money?: MoneyCheck },
+  parts: {
+    runId: string;
+    startedAt: string;
+    sample: number;
+    seed: number;
+    counts: CountsResult;
+    fields: FieldPass[];
+    money?: MoneyCheck;
+    firstBill?: FirstBillCheck;
+  },
 ): { result: VerifyResult; runDir: string } {
   const result = buildResult({
     runId: parts.runId,
@@ -107,6 +137,8 @@ export function finishVerify(
     countDifferences: parts.counts.differences,
     fields: parts.fields,
     money: parts.money,
+    firstBill: parts.firstBill,
+    handoverSource: s.handover.source,
   });
   const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
   writeVerifyFiles(runDir, result, secretValues(s.settings));
@@ -122,6 +154,7 @@ export async function runVerify(s: VerifySession, opts: VerifyOptions & { runId:
   const counts = await reconcileCounts(s, mods, { full: !sample });
   const fields = await reconcileFields(s, mods, counts, { sample, seed });
   const money = await reconcileMoney(s, mods);
-  const { result, runDir } = finishVerify(s, { runId: opts.runId, startedAt, sample, seed, counts, fields, money });
+  const firstBill = await reconcileFirstBill(s, mods);
+  const { result, runDir } = finishVerify(s, { runId: opts.runId, startedAt, sample, seed, counts, fields, money, firstBill });
   return { ...result, run_dir: path.resolve(runDir) };
 }

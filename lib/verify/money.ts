@@ -5,10 +5,9 @@
  * Services. Sonar: for each account service that becomes a Splynx service (data, recurring and
  * voice; one-time services are charges), its `price_override`, else its service's amount (a CREDIT
  * service is negative, as the tariffs are migrated), times its quantity. Splynx: for each of the
- * customer's services, its `unit_price`, else its tariff's price, times its quantity. Splynx
- * answers an unset unit price as 0, so a zero unit price reads as "the tariff's price" here; a
- * Sonar override to 0 (a free service) therefore shows as a difference, to be made a 100 %
- * discount in Splynx.
+ * customer's services, its own `unit_price` times its quantity. A Splynx service carries its own
+ * price (one created without takes its tariff's), and the load always sends it, so a Sonar
+ * override to 0 is a free service on both sides.
  *
  * Opening balance: invoices minus payments on each side, exactly as
  * lib/entities/finance-balances.ts computes it (reused, not repeated).
@@ -96,8 +95,11 @@ export async function splynxServiceTotals(s: VerifySession): Promise<{ totals: M
     for (const sv of services) {
       const customer = String(sv.customer_id);
       try {
-        const own = decimalToCents(String(sv.unit_price || '0'));
-        const unit = own !== 0 ? own : decimalToCents(String(tariffs.get(String(sv.tariff_id))?.price || '0'));
+        // A service stored without a price (Splynx fills one in on create) would bill its tariff's.
+        const unit =
+          sv.unit_price === '' || sv.unit_price === null || sv.unit_price === undefined
+            ? decimalToCents(String(tariffs.get(String(sv.tariff_id))?.price || '0'))
+            : decimalToCents(String(sv.unit_price));
         add(totals, customer, unit * Number(sv.quantity ?? 1));
       } catch (e) {
         notes.set(customer, [

@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import type { CountRow } from './counts.js';
 import type { FieldPass } from './fields.js';
+import type { FirstBillCheck, FirstBillFigures, FirstBillRow } from './first-bill.js';
 import type { MoneyCheck, MoneyRow } from './money.js';
 import type { Difference } from './types.js';
 
@@ -42,11 +43,14 @@ export interface VerifyResult {
   verdicts: VerdictRow[];
   differences: Difference[];
   money: { customers: number; differing: number; skipped?: string; rows: MoneyRow[] };
+  /** Splynx's first bill per customer against Sonar's next (lib/verify/first-bill.ts): the figures, and the rows that are not plainly ok. */
+  first_bill?: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
 }
 
 export const MONEY_ROW = 'money (per customer)';
+export const FIRST_BILL_ROW = 'first bill (per customer)';
 const NA = '—';
 
 /** Every difference once: the counts and the field check may both notice a missing record. */
@@ -69,12 +73,15 @@ export function buildResult(parts: {
   countDifferences: Difference[];
   fields: FieldPass[];
   money?: MoneyCheck;
+  firstBill?: FirstBillCheck;
+  handoverSource?: string;
 }): VerifyResult {
   const differences = dedupe([
     ...parts.sonarDifferences,
     ...parts.countDifferences,
     ...parts.fields.flatMap((f) => f.differences),
     ...(parts.money?.differences ?? []),
+    ...(parts.firstBill?.differences ?? []),
   ]);
   const sonarOff = new Map(parts.sonarDifferences.map((d) => [d.entity, d]));
   const verdicts: VerdictRow[] = parts.counts.map((c) => {
@@ -111,7 +118,25 @@ export function buildResult(parts: {
       compared: m.customers,
       differences: m.differences.length,
       verdict: m.skipped ? 'skipped' : m.differences.length ? 'differs' : 'ok',
-      note: m.skipped ?? 'services a month (unit price × quantity, else the tariff price) and opening balance, in cents',
+      note: m.skipped ?? 'services a month (unit price × quantity) and opening balance, in cents',
+    });
+  }
+  if (parts.firstBill) {
+    const f = parts.firstBill;
+    const explained = Object.entries(f.explained).map(([r, n]) => `${r} ${n}`);
+    verdicts.push({
+      entity: FIRST_BILL_ROW,
+      sonar: NA,
+      snapshot: NA,
+      selected: NA,
+      done: NA,
+      failed: NA,
+      pending: NA,
+      splynx: NA,
+      compared: f.customers,
+      differences: f.differences.length,
+      verdict: f.differences.length ? 'differs' : 'ok',
+      note: `handover ${f.handover}; ${f.billed} billed (periods ${f.periods_matching}, amounts ${f.amounts_matching}, equal ${f.totals_equal}${explained.length ? `, explained: ${explained.join(', ')}` : ''}); ${f.not_billed_charged_nothing}/${f.not_billed} not billed charged nothing`,
     });
   }
   return {
@@ -133,6 +158,13 @@ export function buildResult(parts: {
           rows: parts.money.rows.filter((r) => r.services_difference_cents || r.balance_difference_cents),
         }
       : { customers: 0, differing: 0, skipped: 'not part of the entities verified', rows: [] },
+    first_bill: parts.firstBill
+      ? (({ rows, differences: _d, ...figures }) => ({
+          ...figures,
+          source: parts.handoverSource ?? '',
+          rows: rows.filter((r) => r.verdict !== 'ok' && r.verdict !== 'not billed'),
+        }))(parts.firstBill)
+      : { skipped: 'not part of the entities verified' },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
   };
 }

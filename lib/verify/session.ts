@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { resolveHandover, type Handover } from '../billing/handover.js';
 import type { Settings } from '../config.js';
 import { MAPPING_SPECS, type Row, type TransformContext } from '../entities/index.js';
 import { loadCleanedRecords, readCleanManifest, UNUSED_BY_LOAD } from '../frames/load.js';
@@ -34,6 +35,8 @@ export interface VerifySession {
   wholeSnapshot: boolean;
   /** Why the snapshot is not whole, for the table's notes. */
   snapshotNote: string;
+  /** The first day Splynx bills, as the load took it (the setting, else the snapshot's date). */
+  handover: Handover;
 }
 
 /** Opens the cleaned dataset of the named snapshot (default: the newest), read-only. */
@@ -44,11 +47,13 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
   const cleaned = readCleanManifest(dir);
   const tables = await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD });
   const ledger = new LedgerView(ledgerPath(settings));
+  const handover = resolveHandover(settings, id);
   // Mapping tables are only read here (MappingTable reads its file when opened; nothing proposes).
   const ctx = transformContext({
     tables,
     ledger,
     timezone: settings.TIMEZONE,
+    handoverDate: handover.date,
     mappingsDir: mappingsDir(settings),
     mappingSpecs: MAPPING_SPECS,
   });
@@ -63,6 +68,7 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
     snapshotId: id,
     wholeSnapshot: scope.whole,
     snapshotNote: scope.note,
+    handover,
   };
 }
 

@@ -1,7 +1,7 @@
 /** The shapes a verification reports in. */
 
 /** Which check found a difference. */
-export type Check = 'sonar' | 'ledger' | 'count' | 'field' | 'money';
+export type Check = 'sonar' | 'ledger' | 'count' | 'field' | 'money' | 'first-bill';
 
 /** One thing that does not reconcile: a row of verify.csv. */
 export interface Difference {

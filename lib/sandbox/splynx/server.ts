@@ -125,8 +125,9 @@ export async function startSplynxSandbox(opts: SplynxSandboxOptions): Promise<Sp
     faults: opts.faults,
     observe: opts.observe,
     handler,
+    // A charge preview is a POST that stores nothing (billing/to-bill.ts): a read, with nothing to commit.
     isWrite: (req) => {
-      const write = ['POST', 'PUT', 'DELETE'].includes(req.method);
+      const write = ['POST', 'PUT', 'DELETE'].includes(req.method) && !/--preview$/.test(req.path);
       if (write && isTokenPath(req.path)) tokenStats.writes++;
       return write;
     },

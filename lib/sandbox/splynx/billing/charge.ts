@@ -20,8 +20,9 @@
  * - Statuses (customer_management/customer_services/customer_services.md): see `billable` below.
  * - An end date stops billing after that day, and the period that contains it is charged in full:
  *   start 2022-01-01, end 2022-01-25, "charged up to 2022-01-31" (same file, point 6).
- * - Price: the service's `unit_price`, else (0, which is also what an unset one reads as) its
- *   tariff's `price`, times `quantity` — the rule lib/verify/money.ts uses for a service's month.
+ * - Price: the service's own `unit_price` times `quantity`. A service created without one took its
+ *   tariff's price then (service-price.ts), so 0 is a free service — the rule lib/verify/money.ts
+ *   uses for a service's month.
  * - Tax: the tariff's `tax_id` rate (admin/config/taxes), else its `vat_percent`; `with_vat` means
  *   the price already includes it ("Price with VAT", L1485).
  *
@@ -200,7 +201,7 @@ export function chargeService(service: ChargeService, input: ChargeInput, reques
   }
   if (last < start) return [];
 
-  const unitPrice4 = toTenThousandths(service.unit_price !== 0 ? service.unit_price : service.tariff.price);
+  const unitPrice4 = toTenThousandths(service.unit_price);
   const rate4 = toTenThousandths(service.tariff.tax_percent);
   const lines: ChargeLine[] = [];
   for (const [from, to] of uncovered(start, last, coveredRanges(service, input.transactions))) {

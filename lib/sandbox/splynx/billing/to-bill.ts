@@ -59,7 +59,8 @@ export function chargeInput(store: SplynxStore, customerId: number): ChargeInput
           description: String(s.description ?? ''),
           quantity: Number(s.quantity ?? 1),
           unit: String(s.unit ?? ''),
-          unit_price: Number(s.unit_price ?? 0),
+          // A row stored without a price (none is, since service-price.ts) would bill its tariff's.
+          unit_price: isBlank(s.unit_price) ? Number(tariff?.price ?? 0) : Number(s.unit_price),
           start_date: String(s.start_date ?? ''),
           end_date: String(s.end_date ?? ''),
           tariff: {

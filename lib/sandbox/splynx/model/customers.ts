@@ -3,6 +3,7 @@ import { bool, date, datetime, fieldList, int, money, nowStamp, oneOf, ref, refs
 import type { EntityDef } from '../entity.js';
 import { customerHooks } from '../hooks-customers.js';
 import { internetServiceHooks } from '../hooks-networking.js';
+import { composeHooks, servicePriceHooks } from '../billing/service-price.js';
 import { BILLING_TYPES, CATEGORIES, SERVICE_STATUSES } from './common.js';
 
 const serviceBase: FieldMap = {
@@ -11,7 +12,8 @@ const serviceBase: FieldMap = {
   description: str(255, { required: true }),
   quantity: int({ required: true, min: 0 }),
   unit: str(64),
-  unit_price: money(),
+  // Unset on create: the tariff's price (billing/service-price.ts).
+  unit_price: money({ default: undefined }),
   start_date: date({ required: true }),
   end_date: date({ required: true, allowZeroDate: true }),
   discount: bool(0),
@@ -139,7 +141,7 @@ export const CUSTOMERS: EntityDef[] = [
       top_up_tariff_id: int({ default: 0 }),
       type: str(16, { readOnly: true, default: 'internet' }),
     }),
-    hooks: internetServiceHooks,
+    hooks: composeHooks(servicePriceHooks('tariffs_internet'), internetServiceHooks),
   },
   {
     name: 'recurring_services',
@@ -149,6 +151,7 @@ export const CUSTOMERS: EntityDef[] = [
       tariff_id: ref('tariffs_recurring', { required: true, default: undefined }),
       type: str(16, { readOnly: true, default: 'custom' }),
     }),
+    hooks: servicePriceHooks('tariffs_recurring'),
   },
   {
     name: 'voice_services',
@@ -161,6 +164,7 @@ export const CUSTOMERS: EntityDef[] = [
       direction: oneOf(['incoming', 'outgoing'], 'outgoing'),
       type: str(16, { readOnly: true, default: 'voice' }),
     }),
+    hooks: servicePriceHooks('tariffs_voice'),
   },
   {
     name: 'customer_notes',
