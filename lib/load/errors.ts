@@ -3,6 +3,7 @@
  * failure, what was said, and what to do about it. No secret ever goes in (messages are scrubbed
  * by the caller's secret list before they are written anywhere).
  */
+import { createHash } from 'node:crypto';
 import { ZodError } from 'zod';
 import { UnmappedError } from '../mappings/table.js';
 import { SplynxError } from '../splynx/client.js';
@@ -64,4 +65,18 @@ export function classify(entity: string, sourceId: string, e: unknown): ErrorRow
     }
   }
   return row('api', (e as Error)?.message ?? String(e), 'Unexpected error: report it with the run folder');
+}
+
+/**
+ * What makes two error rows "the same error" across runs: the record, the kind, and what was said.
+ * Accepted errors are matched on it, and the stable error id is made from it, so that an id quoted
+ * in a rehearsal finds the same row on cutover day.
+ */
+export function errorIdentity(row: Pick<ErrorRow, 'entity' | 'source_id' | 'category' | 'message'>): string {
+  return [row.entity, row.source_id, row.category, row.message].join('\u241f');
+}
+
+/** A short, stable id for an error row (`E-` and 10 hex digits), for the error table and the run log. */
+export function errorId(row: Pick<ErrorRow, 'entity' | 'source_id' | 'category' | 'message'>): string {
+  return `E-${createHash('sha256').update(errorIdentity(row)).digest('hex').slice(0, 10)}`;
 }
