@@ -130,6 +130,57 @@ test('a tariff made by hand with the same title is adopted, not duplicated', asy
   assert.equal((await tariffTitles()).length, dataServices.length);
 });
 
+test('a fresh load asks Splynx what it holds once per entity, never record by record', async () => {
+  await reset();
+  const { load } = setup('listing');
+  const before = splynx.stats();
+  const p = await load(partners);
+  const t = await load(tariffsInternet);
+  const after = splynx.stats();
+  assert.equal(p.failed + t.failed, 0, JSON.stringify([...p.errors, ...t.errors]));
+  const writes = after.writes - before.writes;
+  assert.equal(writes, p.created + t.created, 'one write per record');
+  // partners: a count and one page (Splynx holds "Main"); tariffs: a count of none.
+  assert.equal(after.requests - before.requests - writes, 3, 'reads: the listings, no search per record');
+});
+
+test('a record made by hand after the listing is refused as a duplicate by Splynx, then adopted', async () => {
+  await reset();
+  const { ledger, load } = setup('race');
+  const lastCompany = tables.companies[tables.companies.length - 1];
+  const lastTariff = dataServices[dataServices.length - 1];
+  let hand: { partner: number; tariff: number } | null = null;
+  // After the first record of each entity (its listing is taken), someone makes the last one by
+  // hand: a partner carrying its sonar_id under another name, a tariff with the same title.
+  const partnersOut = await load(partners, {
+    concurrency: 1,
+    onProgress: ({ done }) => {
+      if (done === 1)
+        hand = {
+          partner: splynx.store.insert('partners', { name: 'Made by hand', additional_attributes: { sonar_id: String(lastCompany.id) } })
+            .id,
+          tariff: 0,
+        };
+    },
+  });
+  const tariffsOut = await load(tariffsInternet, {
+    concurrency: 1,
+    onProgress: ({ done }) => {
+      if (done === 1) hand!.tariff = splynx.store.insert('tariffs_internet', { title: String(lastTariff.name), partners_ids: [1] }).id;
+    },
+  });
+  assert.ok(tables.companies.length > 1 && dataServices.length > 1, 'the race needs a second record');
+  assert.equal(partnersOut.failed + tariffsOut.failed, 0, JSON.stringify([...partnersOut.errors, ...tariffsOut.errors]));
+  assert.deepEqual([partnersOut.adopted, tariffsOut.adopted], [1, 1]);
+  const partner = ledger.get('partners', String(lastCompany.id))!;
+  const tariff = ledger.get('tariffs_internet', String(lastTariff.id))!;
+  assert.deepEqual([partner.state, partner.splynx_id], ['external', String(hand!.partner)]);
+  assert.deepEqual([tariff.state, tariff.splynx_id], ['external', String(hand!.tariff)]);
+  assert.equal((await tariffTitles()).length, dataServices.length, 'no second tariff of that title');
+  const partnerRows = await api.get<unknown[]>('admin/administration/partners');
+  assert.equal(partnerRows.length, 1 + tables.companies.length, 'no second partner with that sonar_id');
+});
+
 test('with "commit then drop" on every write, each record still exists exactly once', async () => {
   await reset();
   const { ledger, load } = setup('commit-drop');

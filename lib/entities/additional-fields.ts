@@ -21,9 +21,8 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import type { SplynxApi } from '../splynx/client.js';
 import { additionalFieldsPath, SONAR_ID_FIELD } from './sonar-id.js';
-import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
+import { TransformError, type EntityModule, type Row, type SplynxReader, type TransformContext } from './types.js';
 
 export const CUSTOMER_FIELDS_PATH = additionalFieldsPath('customers');
 
@@ -126,7 +125,7 @@ export const customerFields: EntityModule<Payload> = {
   // Names are unique per module: a field made by hand with the same name is adopted, not duplicated.
   naturalKey: (p) => ({
     key: `customers field "${p.name}"`,
-    async find(api: SplynxApi, at: string) {
+    async find(api: SplynxReader, at: string) {
       const rows = await api.get<Array<{ name: string }>>(at, { main_attributes: { name: p.name } });
       return rows.find((r) => r.name === p.name)?.name ?? null;
     },

@@ -16,8 +16,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { toSplynxDatetime } from '../clean/datetime.js';
-import type { SplynxApi } from '../splynx/client.js';
-import type { EntityModule } from './types.js';
+import type { EntityModule, SplynxReader } from './types.js';
 
 const payload = z.object({
   customer_id: z.string().regex(/^\d+$/),
@@ -34,7 +33,7 @@ export const noteTitle = (sonarId: unknown) => `Sonar note ${sonarId}`;
 /** A comment is found again by its title (it names the Sonar record) among its customer's comments. */
 export const byTitleOfCustomer = (p: { customer_id: string; title: string }) => ({
   key: `title "${p.title}" of customer ${p.customer_id}`,
-  async find(api: SplynxApi, at: string) {
+  async find(api: SplynxReader, at: string) {
     const rows = await api.get<Array<{ id: string; title: string }>>(at, {
       main_attributes: { customer_id: p.customer_id, title: p.title },
     });

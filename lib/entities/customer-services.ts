@@ -126,6 +126,7 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
       return common as never;
     },
     createPath: (p) => path((p as { customer_id: string }).customer_id),
+    createScope: (p) => ({ customer_id: (p as { customer_id: string }).customer_id }),
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
   };
 }

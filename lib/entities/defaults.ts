@@ -4,9 +4,8 @@
  * take from here where a record is created, where one is read and updated, and how it is found
  * again. A module declares only what differs (`createPath`, `itemPath`, `naturalKey`).
  */
-import type { SplynxApi } from '../splynx/client.js';
 import { findBySonarId, SONAR_ID_FIELD } from './sonar-id.js';
-import type { EntityModule, Row } from './types.js';
+import type { EntityModule, Row, SplynxReader } from './types.js';
 
 /** Where a new record is POSTed: the module's `createPath`, else its endpoint. */
 export const createPathOf = (mod: EntityModule, payload: Row): string => mod.createPath?.(payload) ?? mod.endpoint;
@@ -30,7 +29,7 @@ export function declaresSonarId(mod: EntityModule): boolean {
 export interface NaturalKey {
   /** Human-readable, kept in the ledger with a pending create. */
   key: string;
-  find(api: SplynxApi): Promise<string | null>;
+  find(api: SplynxReader): Promise<string | null>;
 }
 
 /**

@@ -7,8 +7,7 @@
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
-import type { SplynxApi } from '../splynx/client.js';
-import { TransformError, type Row, type TransformContext } from './types.js';
+import { TransformError, type Row, type SplynxReader, type TransformContext } from './types.js';
 
 /** Dotted quad, no leading zeros (what Splynx's ip validator and MySQL's INET_ATON agree on). */
 export const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -139,7 +138,7 @@ export type NetworkPayload = z.infer<typeof networkPayload>;
 export function networkKey(p: NetworkPayload) {
   return {
     key: `network ${p.network}/${p.mask}`,
-    async find(api: SplynxApi, at: string): Promise<string | null> {
+    async find(api: SplynxReader, at: string): Promise<string | null> {
       const rows = await api.get<Array<{ id: string; network: string; mask: string }>>(at, {
         main_attributes: { network: p.network, mask: String(p.mask) },
       });

@@ -4,6 +4,7 @@
  * names. This creates the field definition in each Splynx module that needs it, once.
  */
 import { SplynxError, type SplynxApi } from '../splynx/client.js';
+import type { SplynxReader } from './types.js';
 
 export const SONAR_ID_FIELD = 'sonar_id';
 
@@ -72,7 +73,7 @@ export async function ensureSonarIdFields(api: SplynxApi, modules: readonly stri
 const SETTLE_ATTEMPTS = 6;
 
 /** The natural-key lookup every entity with a `sonar_id` field shares. */
-export async function findBySonarId(api: SplynxApi, endpoint: string, sonarId: string): Promise<string | null> {
+export async function findBySonarId(api: SplynxReader, endpoint: string, sonarId: string): Promise<string | null> {
   let rows: Array<{ id: string }>;
   try {
     rows = await api.get<Array<{ id: string }>>(endpoint, { additional_attributes: { [SONAR_ID_FIELD]: sonarId } });

@@ -3,12 +3,11 @@
  * sell it, how it bills, and the Sonar id it came from. Each tariff module adds its own fields.
  */
 import { z } from 'zod';
-import type { SplynxApi } from '../splynx/client.js';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { mappedExisting, proposeNew } from './existing-records.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
-import { findBy, TransformError, type Row, type TransformContext } from './types.js';
+import { findBy, TransformError, type Row, type SplynxReader, type TransformContext } from './types.js';
 
 export const tariffBase = {
   title: z.string().trim().min(1).max(SPLYNX_LIMITS.tariffs.title),
@@ -78,5 +77,5 @@ export function serviceMapping(type: string, kind: string) {
 /** Splynx keeps tariff titles unique: a tariff is found again by its title (one made by hand is adopted). */
 export const byTitle = (p: { title: string }) => ({
   key: `title "${p.title}"`,
-  find: (api: SplynxApi, at: string) => findBy(api, at, 'title', p.title),
+  find: (api: SplynxReader, at: string) => findBy(api, at, 'title', p.title),
 });

@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
-import type { SplynxApi } from '../splynx/client.js';
-import type { Row, TransformContext } from './types.js';
+import type { Row, SplynxReader, TransformContext } from './types.js';
 
 /**
  * The ledger name of the administrators entity (Sonar users → Splynx admins), written by another
@@ -63,7 +62,7 @@ export type TicketMessagePayload = z.infer<typeof ticketMessagePayload>;
 export function findTicketMessage(p: TicketMessagePayload) {
   return {
     key: `ticket ${p.ticket_id} message at ${p.date} ${p.time} by ${p.author_type}${p.hide_for_customer === '1' ? ' (hidden)' : ''}`,
-    async find(api: SplynxApi, at: string): Promise<string | null> {
+    async find(api: SplynxReader, at: string): Promise<string | null> {
       const rows = await api.get<Array<{ id: string; message: string; author_type: string; hide_for_customer: string }>>(at, {
         main_attributes: { ticket_id: p.ticket_id, date: p.date, time: p.time },
       });

@@ -8,6 +8,12 @@ import type { SplynxApi } from '../splynx/client.js';
 import type { MappingRow, MappingTable } from '../mappings/table.js';
 
 export type Row = Record<string, unknown>;
+
+/**
+ * What a natural key reads Splynx through: the client, or the loader's listing of the entity,
+ * which answers plain equality searches without a request (lib/load/listing.ts).
+ */
+export type SplynxReader = Pick<SplynxApi, 'get'>;
 export type Phase = 'foundation' | 'network' | 'inventory' | 'customers' | 'finance' | 'support';
 export const PHASES: Phase[] = ['foundation', 'network', 'inventory', 'customers', 'finance', 'support'];
 
@@ -102,7 +108,7 @@ export interface EntityModule<P extends Row = Row> {
    * How to find the record in Splynx again: a human-readable key and the search that finds it in
    * `collection` (where the record is created: lib/entities/defaults.ts). Default: its `sonar_id`.
    */
-  naturalKey?(payload: P, row: Row): { key: string; find(api: SplynxApi, collection: string): Promise<string | null> };
+  naturalKey?(payload: P, row: Row): { key: string; find(api: SplynxReader, collection: string): Promise<string | null> };
   /** Mapping tables this entity reads, and how to propose them from the data. */
   mappings?: Array<{
     name: string;
@@ -125,6 +131,11 @@ export interface EntityModule<P extends Row = Row> {
   selfReference?(row: Row, ctx: TransformContext): string | null;
   /** Where a new record is POSTed when it depends on the payload (a customer's services); default `endpoint`. */
   createPath?(payload: P): string;
+  /**
+   * With `createPath`: the attributes that collection fixes (a service's customer), so a listing
+   * of `endpoint` answers its searches. Without it, its searches go to Splynx one by one.
+   */
+  createScope?(payload: P): Row;
   /** Splynx has no update for this entity (customer notes): a changed record is reported, not sent. */
   updatable?: false;
   /**
@@ -147,7 +158,7 @@ export interface EntityModule<P extends Row = Row> {
 
 /** Searches a Splynx collection by one main attribute, answering the id of the single match. */
 export async function findBy(
-  api: SplynxApi,
+  api: SplynxReader,
   endpoint: string,
   attribute: string,
   value: string,

@@ -4,11 +4,14 @@
  *   transform → validate (zod) → hash the payload → consult the ledger
  *   - done before with the same payload: skip;
  *   - done before with another payload: update it (PUT is idempotent, so it is simply retried);
- *   - unknown, or `pending` from a run that died mid-write: look it up in Splynx by its natural
- *     key first; found means adopt it (or settle the pending write), not found means create it;
+ *   - unknown, or `pending` from a run that died mid-write: look it up by its natural key in what
+ *     Splynx held when the entity started (one paged listing, listing.ts); found means adopt it (or
+ *     settle the pending write), not found means create it;
  *   - create: mark `pending` (on disk), POST, record the new id. An answer that never came is
- *     settled at once by the same natural-key lookup; if even that fails the row stays `pending`
- *     and the next run settles it before anything else.
+ *     settled at once by a search in Splynx by the same natural key; if even that fails the row
+ *     stays `pending` and the next run settles it before anything else. A create Splynx refuses
+ *     as a duplicate (its unique `sonar_id`, a unique title: someone made the record after the
+ *     listing) is settled by the same search, and the record found is adopted.
  *
  * Nothing is ever written twice, and nothing is skipped: every record ends created, updated,
  * skipped, adopted, or as a row in the error table.
@@ -20,6 +23,7 @@ import { SplynxError } from '../splynx/client.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from '../entities/types.js';
 import { createPathOf, itemPathOf, naturalKeyOf, type NaturalKey } from '../entities/defaults.js';
 import { classify, type ErrorRow } from './errors.js';
+import { EntityListing } from './listing.js';
 
 export interface EntityLoadOptions {
   dryRun?: boolean;
@@ -87,6 +91,12 @@ export async function loadEntity(
   out.selected = selected.length;
   const concurrency = opts.concurrency ?? 8;
   let done = 0;
+  // Records the ledger does not know as in Splynx: each may need to know whether Splynx has it.
+  const lookups = selected.reduce((n, r) => {
+    const k = ledger.get(mod.name, String(r.id));
+    return k && DONE.has(k.state) && k.splynx_id ? n : n + 1;
+  }, 0);
+  const listing = new EntityListing(api, mod, lookups);
   /** `keep`: the record is in Splynx already (an update failed), so the ledger keeps pointing at it. */
   const fail = (id: string, e: unknown, keep = false) => {
     out.failed++;
@@ -174,7 +184,7 @@ export async function loadEntity(
         return;
       }
       // Unknown to the ledger, failed before, or pending from a run that died: ask Splynx first.
-      const existing = await natural.find(api);
+      const existing = await natural.find(listing.reader(payload));
       if (existing) {
         if (opts.dryRun) return void out.adopted++;
         // Our own write whose outcome was unknown (a create, or a rollback's delete): settled, not adopted.
@@ -202,8 +212,10 @@ export async function loadEntity(
       // With group commit the mark joins this turn's transaction: it must be on disk before the POST.
       await ledger.durable();
       creating = true;
-      await createSettled(mod, payload, body, natural, api, ledger, id, hash);
-      out.created++;
+      const made = await createSettled(mod, payload, body, natural, api, ledger, id, hash, known?.state === 'pending');
+      listing.add(made.splynxId, payload);
+      if (made.adopted) out.adopted++;
+      else out.created++;
     } catch (e) {
       const refused = e instanceof SplynxError && !e.details.ambiguous && e.category !== 'network';
       if (creating && !refused) {
@@ -281,7 +293,14 @@ function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string 
   return mod.selfReference?.(row, ctx) ?? null;
 }
 
-/** `body` is the payload plus any create-only fields: every attempt sends the same one. */
+/** A create Splynx refused because a unique value is taken: the record may be there already. */
+const refusedAsDuplicate = (e: unknown) =>
+  e instanceof SplynxError && e.status === 422 && !!e.details.fields?.some((f) => /already been taken/i.test(f.message));
+
+/**
+ * `body` is the payload plus any create-only fields: every attempt sends the same one. `sentBefore`:
+ * the ledger had the create pending (a run that died sent it, or may have).
+ */
 async function createSettled(
   mod: EntityModule,
   payload: Row,
@@ -291,19 +310,36 @@ async function createSettled(
   ledger: Ledger,
   id: string,
   hash: string,
-): Promise<void> {
+  sentBefore: boolean,
+): Promise<{ splynxId: string; adopted: boolean }> {
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await api.create(createPathOf(mod, payload), body);
       ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
-      return;
+      return { splynxId: created.id, adopted: false };
     } catch (e) {
+      if (refusedAsDuplicate(e)) {
+        // Made after the listing: by one of our own unanswered sends (then it is our create,
+        // settled), or by someone else (then it is adopted, as a search first would have).
+        const found = await natural.find(api);
+        if (!found) throw e;
+        const ours = sentBefore || attempt > 1;
+        ledger.markDone(
+          mod.name,
+          id,
+          ours ? 'created' : 'external',
+          found,
+          `${ours ? 'settled' : 'adopted'} by ${natural.key} after Splynx refused a duplicate`,
+          ours ? hash : null,
+        );
+        return { splynxId: found, adopted: !ours };
+      }
       if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
       // The write may have landed: only a lookup can tell, and only a miss allows sending it again.
       const found = await natural.find(api);
       if (found) {
         ledger.markDone(mod.name, id, 'created', found, `settled by ${natural.key} after an unanswered create`, hash);
-        return;
+        return { splynxId: found, adopted: false };
       }
       await new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
     }
