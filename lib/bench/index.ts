@@ -106,6 +106,7 @@ export async function runBench(
       efficiency: ours?.efficiency ?? null,
       speedup: ours && load.baseline ? Number((load.baseline.wall_s / ours.wall_s).toFixed(2)) : null,
       requests: ours?.requests ?? null,
+      requests_per_record: ours?.requests_per_record ?? null,
       wall_s: ours?.wall_s ?? null,
       ideal_s: ours?.ideal_s ?? null,
       records_per_s: ours?.records_per_s ?? null,

@@ -3,9 +3,12 @@
  * Splynx sandbox that adds a fixed latency to every request, through the real loader, ledger and
  * client. Requests are counted by the sandbox, so retries and lookups count as they cost.
  *
- * The latency-bound ideal is requests × latency ÷ concurrency: what the load would take if the
- * only cost were waiting for Splynx with every request slot always busy. Efficiency is that ideal
- * over the wall time; what is missing from 1 is our own work, idle slots, and the network stack.
+ * The latency-bound ideal counts only the requests the migration needs: one write per record
+ * created or changed, plus the listings that tell what Splynx already held (lib/load/listing.ts),
+ * × latency ÷ concurrency: what the load would take if the only cost were waiting for Splynx on
+ * those requests with every request slot always busy. Efficiency is that ideal over the wall
+ * time; what is missing from 1 is every other request (set-up, searches, retries), our own
+ * work, idle slots, and the network stack. `requests_per_record` is what each record cost.
  */
 import path from 'node:path';
 import { loadCleanedRecords } from '../frames/load.js';
@@ -30,6 +33,9 @@ export interface LoadFigures {
   concurrency: number;
   pipeline: boolean;
   requests: number;
+  /** Writes of records created or changed, plus the listings: what the ideal counts. */
+  needed_requests: number;
+  requests_per_record: number;
   wall_s: number;
   ideal_s: number;
   efficiency: number;
@@ -70,13 +76,17 @@ export async function measureLoad(a: LoadArgs): Promise<LoadFigures> {
   const after = await serverStats(a.url);
   ledger.close();
   const requests = after.requests - before.requests;
-  const ideal = (requests * a.latencyMs) / 1000 / a.concurrency;
   const records = Object.values(report.entities).reduce((n, e) => n + e.created + e.updated + e.adopted, 0);
+  const written = Object.values(report.entities).reduce((n, e) => n + e.created + e.updated, 0);
+  const needed = written + (report.listing_requests ?? 0);
+  const ideal = (needed * a.latencyMs) / 1000 / a.concurrency;
   return {
     label: a.label,
     concurrency: a.concurrency,
     pipeline,
     requests,
+    needed_requests: needed,
+    requests_per_record: round(requests / Math.max(records, 1), 3),
     wall_s: round(wall, 2),
     ideal_s: round(ideal, 2),
     efficiency: round(ideal / wall, 3),

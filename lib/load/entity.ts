@@ -54,6 +54,8 @@ export interface EntityOutcome {
   failed: number;
   errors: ErrorRow[];
   stopped: boolean;
+  /** Requests spent learning what Splynx held of the entity (its count and listing pages). */
+  listingRequests: number;
 }
 
 /** In Splynx and known. `deleting` and `deleted` (a rollback's marks) are not: they are looked up like unknown records. */
@@ -86,6 +88,7 @@ export async function loadEntity(
     failed: 0,
     errors: [],
     stopped: false,
+    listingRequests: 0,
   };
   const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
   out.selected = selected.length;
@@ -256,27 +259,32 @@ export async function loadEntity(
     if (thrown) throw (thrown as { e: unknown }).e;
   }
 
-  if (!mod.selfReference) {
-    await loadAll(selected);
-    return out;
-  }
-  // Records that point at records of the same entity (a child account's parent) go in waves:
-  // a record waits for a later wave while its parent is still among those to load.
-  const parentOf = new Map(selected.map((r) => [r, selfParent(mod, r, ctx)]));
-  let pendingRows = selected;
-  while (pendingRows.length && !halted()) {
-    const waiting = new Set(pendingRows.map((r) => String(r.id)));
-    const wave = pendingRows.filter((r) => {
-      const p = parentOf.get(r);
-      return p === null || p === undefined || p === String(r.id) || !waiting.has(p);
-    });
-    // A cycle of parents: load what is left together and let the references fail where they must.
-    const batch = wave.length ? wave : pendingRows;
-    const inBatch = new Set(batch);
-    pendingRows = pendingRows.filter((r) => !inBatch.has(r));
-    await loadAll(batch);
+  try {
+    if (!mod.selfReference) await loadAll(selected);
+    else await loadInWaves();
+  } finally {
+    out.listingRequests = listing.requests;
   }
   return out;
+
+  async function loadInWaves(): Promise<void> {
+    // Records that point at records of the same entity (a child account's parent) go in waves:
+    // a record waits for a later wave while its parent is still among those to load.
+    const parentOf = new Map(selected.map((r) => [r, selfParent(mod, r, ctx)]));
+    let pendingRows = selected;
+    while (pendingRows.length && !halted()) {
+      const waiting = new Set(pendingRows.map((r) => String(r.id)));
+      const wave = pendingRows.filter((r) => {
+        const p = parentOf.get(r);
+        return p === null || p === undefined || p === String(r.id) || !waiting.has(p);
+      });
+      // A cycle of parents: load what is left together and let the references fail where they must.
+      const batch = wave.length ? wave : pendingRows;
+      const inBatch = new Set(batch);
+      pendingRows = pendingRows.filter((r) => !inBatch.has(r));
+      await loadAll(batch);
+    }
+  }
 }
 
 async function splynxHas(api: SplynxApi, path: string): Promise<boolean> {

@@ -65,6 +65,8 @@ export interface RunReport {
   handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Requests spent learning what Splynx held before loading (counts and listing pages, lib/load/listing.ts). */
+  listing_requests?: number;
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -190,6 +192,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
       ]),
     ),
     errors,
+    listing_requests: outcomes.reduce((n, o) => n + o.listingRequests, 0),
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -223,5 +226,6 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    listing_requests: (earlier.listing_requests ?? 0) + (report.listing_requests ?? 0),
   };
 }
