@@ -14,7 +14,13 @@ type Reply = { result?: unknown; ready?: unknown; error?: string };
 
 function spawnWorker(task: string, args: unknown): ChildProcess {
   // tsx runs the TypeScript worker, as it runs the scripts; the child gets the same heap limit rules.
-  const child = fork(WORKER, [], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (node --cpu-prof), to find hot spots.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = fork(WORKER, [], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx', ...prof],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.send({ task, args });
   return child;
 }

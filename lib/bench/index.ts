@@ -8,6 +8,8 @@
  *   extract   a whole snapshot under Sonar's 400 requests/min (extract.ts)
  *   cpu       snapshot → records → clean → transform → validate → ledger without the network, at
  *             each size asked for (cpu.ts)
+ *   rehearsal with --rehearsal-20k: a generated ISP through the real notebooks and replay at
+ *             latency 0, records/s of its first and last tenth (rehearsal.ts)
  *
  * Every measurement runs in a child process of its own (child.ts), so each peak RSS is its own.
  */
@@ -22,6 +24,8 @@ import type { CpuFigures } from './cpu.js';
 import type { PreparedData } from './datasets.js';
 import type { ExtractFigures } from './extract.js';
 import type { LoadFigures } from './load.js';
+import type { RehearsalFigures } from './rehearsal.js';
+import type { SandboxSettings } from '../sandbox/index.js';
 import type { BenchOptions } from './options.js';
 import { machine, targets, type BenchResult } from './report.js';
 
@@ -97,6 +101,25 @@ export async function runBench(
       }
     }
 
+    let rehearsal: RehearsalFigures | null = null;
+    if (opts.rehearsalAccounts) {
+      log(`bench: rehearsal of ${opts.rehearsalAccounts} accounts through the notebooks, latency 0 (generating the ISP first) …`);
+      const server = await startTaskServer<{ settings: SandboxSettings }>('rehearsal-sandboxes', {
+        accounts: opts.rehearsalAccounts,
+        seed: opts.seed,
+      });
+      try {
+        rehearsal = await runTask<RehearsalFigures>('rehearsal', {
+          accounts: opts.rehearsalAccounts,
+          settings: server.info.settings,
+          workDir: path.join(work, 'rehearsal'),
+        });
+      } finally {
+        await server.stop();
+      }
+      log(`bench: rehearsal: ${rehearsal.records} records in ${rehearsal.load_s} s`);
+    }
+
     const largest = Object.values(cpu).sort((a, b) => b.accounts - a.accounts)[0];
     const ours = load.ours;
     const partial: Omit<BenchResult, 'targets'> = {
@@ -115,9 +138,17 @@ export async function runBench(
       extract_429s: extract?.http_429 ?? null,
       cpu_accounts_per_s: largest?.accounts_per_s ?? null,
       cpu_peak_rss_mb: largest?.peak_rss_mb ?? null,
+      rehearsal_records_per_s: rehearsal
+        ? {
+            first_tenth: rehearsal.first_tenth_records_per_s,
+            last_tenth: rehearsal.last_tenth_records_per_s,
+            whole: rehearsal.records_per_s,
+          }
+        : null,
       load,
       extract,
       cpu,
+      rehearsal,
     };
     const result: BenchResult = { ...partial, targets: targets(partial) };
     const outDir = opts.outDir ? path.resolve(opts.outDir) : projectPath('data', 'bench');

@@ -20,13 +20,18 @@ export interface BenchOptions {
   skipLoad: boolean;
   skipExtract: boolean;
   skipCpu: boolean;
+  /**
+   * Accounts of the rehearsal through the real notebooks at latency 0 (rehearsal.ts); null: none.
+   * Off by default, as it takes minutes: `--rehearsal-20k`, or `--rehearsal-accounts N`.
+   */
+  rehearsalAccounts: number | null;
   /** Where `<timestamp>.json` goes; default data/bench. */
   outDir?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [--latency MS] [--seed S]
   [--extract-accounts N] [--cpu-accounts N,M] [--skip-100k] [--skip-baseline] [--skip-load]
-  [--skip-extract] [--skip-cpu] [--out DIR]
+  [--skip-extract] [--skip-cpu] [--rehearsal-20k | --rehearsal-accounts N] [--out DIR]
 
   --accounts N          generated accounts for the load (default 1000)
   --concurrency C       requests in flight for our load (default 8); the baseline is 1
@@ -36,6 +41,9 @@ export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [
   --skip-100k           leave 100,000 out of the CPU-only path
   --skip-baseline       no sequential baseline (no speed-up figure)
   --skip-load | --skip-extract | --skip-cpu   leave that measurement out
+  --rehearsal-20k       also rehearse 20,000 generated accounts through the real notebooks at
+                        latency 0: records/s of the first and last tenth (some minutes)
+  --rehearsal-accounts N   the same rehearsal with N accounts
   --out DIR             where the JSON goes (default data/bench)`;
 
 export class UsageError extends Error {}
@@ -64,6 +72,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'skip-load': { type: 'boolean' },
         'skip-extract': { type: 'boolean' },
         'skip-cpu': { type: 'boolean' },
+        'rehearsal-20k': { type: 'boolean' },
+        'rehearsal-accounts': { type: 'string' },
         out: { type: 'string' },
       },
     }).values;
@@ -82,6 +92,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     skipLoad: !!values['skip-load'],
     skipExtract: !!values['skip-extract'],
     skipCpu: !!values['skip-cpu'],
+    rehearsalAccounts: values['rehearsal-accounts']
+      ? positive('rehearsal-accounts', values['rehearsal-accounts'], 0)
+      : values['rehearsal-20k']
+        ? 20_000
+        : null,
     outDir: values.out,
   };
 }

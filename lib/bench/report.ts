@@ -7,6 +7,7 @@ import { renderText } from '../frames/show.js';
 import type { CpuFigures } from './cpu.js';
 import type { ExtractFigures } from './extract.js';
 import type { LoadFigures } from './load.js';
+import type { RehearsalFigures } from './rehearsal.js';
 import type { BenchOptions } from './options.js';
 
 export interface BenchResult {
@@ -31,10 +32,13 @@ export interface BenchResult {
   cpu_accounts_per_s: number | null;
   /** Peak RSS of the CPU-only path at the largest size measured. */
   cpu_peak_rss_mb: number | null;
+  /** The rehearsal through the notebooks at latency 0: records/s over its first and last tenth, and over the whole load. */
+  rehearsal_records_per_s: { first_tenth: number | null; last_tenth: number | null; whole: number } | null;
   load: { baseline: LoadFigures | null; ours: LoadFigures | null };
   extract: ExtractFigures | null;
   /** By account count. */
   cpu: Record<string, CpuFigures>;
+  rehearsal: RehearsalFigures | null;
   targets: Target[];
 }
 
@@ -102,10 +106,40 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
       (v) => v <= 1536,
       (v) => `${v} MB`,
     ),
+    check(
+      `rehearsal ≥ 1,000 records/s at latency 0${rehearsalAt(r)}, first tenth`,
+      r.rehearsal_records_per_s?.first_tenth,
+      (v) => v >= 1000,
+      (v) => `${v}/s`,
+    ),
+    check(
+      `rehearsal ≥ 1,000 records/s at latency 0${rehearsalAt(r)}, last tenth`,
+      r.rehearsal_records_per_s?.last_tenth,
+      (v) => v >= 1000,
+      (v) => `${v}/s`,
+    ),
+    check(
+      'rehearsal flat: the last tenth no slower than the first (within 10%)',
+      flatness(r),
+      (v) => v >= 0.9,
+      (v) => `last ÷ first = ${v.toFixed(2)}`,
+    ),
     // The generated ISP has a few records Splynx cannot take (a static IP on an account with no
     // internet service): both runs must end the same, record for record.
     sameOutcome(r.load.baseline, ours),
   ];
+}
+
+const REHEARSAL_TARGET_ACCOUNTS = 20_000;
+
+function rehearsalAt(r: Omit<BenchResult, 'targets'>): string {
+  const n = r.rehearsal?.accounts;
+  return n && n !== REHEARSAL_TARGET_ACCOUNTS ? ` (measured at ${n} accounts, target at 20,000)` : ', 20,000 accounts';
+}
+
+function flatness(r: Omit<BenchResult, 'targets'>): number | null {
+  const t = r.rehearsal_records_per_s;
+  return t?.first_tenth && t.last_tenth ? t.last_tenth / t.first_tenth : null;
 }
 
 function sameOutcome(baseline: LoadFigures | null, ours: LoadFigures | null): Target {
@@ -187,6 +221,27 @@ export function renderReport(r: BenchResult): string {
           peak_rss_mb: c.peak_rss_mb,
         })),
         { title: 'CPU-only path (snapshot → records → clean → transform → validate → ledger, no network)', maxRows: 0 },
+      ),
+    );
+  }
+  if (r.rehearsal) {
+    const h = r.rehearsal;
+    out.push(
+      renderText(
+        [
+          {
+            accounts: h.accounts,
+            records: h.records,
+            prepare_s: h.prepare_s,
+            load_s: h.load_s,
+            'records/s': h.records_per_s,
+            'first tenth/s': h.first_tenth_records_per_s ?? 'n/a',
+            'last tenth/s': h.last_tenth_records_per_s ?? 'n/a',
+            peak_rss_mb: h.peak_rss_mb,
+            loadavg: `${h.loadavg_start[0]} → ${h.loadavg_end[0]}`,
+          },
+        ],
+        { title: 'Rehearsal through the notebooks, latency 0', maxRows: 0 },
       ),
     );
   }

@@ -6,6 +6,7 @@ import { measureCpuPath, type CpuArgs } from './cpu.js';
 import { writeGeneratedCleaned, writeGeneratedSnapshot } from './datasets.js';
 import { measureExtract, type ExtractArgs } from './extract.js';
 import { measureLoad, type LoadArgs } from './load.js';
+import { measureRehearsal, startRehearsalSandboxes, type RehearsalArgs, type RehearsalServerArgs } from './rehearsal.js';
 import { startSplynxServer, type SplynxServerArgs } from './splynx-server.js';
 
 type Message = { task: string; args: unknown };
@@ -16,17 +17,31 @@ const tasks: Record<string, (args: never) => Promise<unknown>> = {
   load: (a: LoadArgs) => measureLoad(a),
   extract: (a: ExtractArgs) => measureExtract(a),
   cpu: (a: CpuArgs) => measureCpuPath(a),
+  rehearsal: (a: RehearsalArgs) => measureRehearsal(a),
+};
+
+/** Long-lived servers: what they report when ready, and how they close. */
+const servers: Record<string, (args: never) => Promise<{ ready: unknown; close(): Promise<void> }>> = {
+  splynx: async (a: SplynxServerArgs) => {
+    const server = await startSplynxServer(a);
+    return { ready: { url: server.url }, close: () => server.close() };
+  },
+  'rehearsal-sandboxes': async (a: RehearsalServerArgs) => {
+    const s = await startRehearsalSandboxes(a);
+    return { ready: { settings: s.settings }, close: () => s.close() };
+  },
 };
 
 const send = (m: object) => new Promise<void>((r) => process.send!(m, () => r()));
 
 process.once('message', async ({ task, args }: Message) => {
   try {
-    if (task === 'splynx') {
-      const server = await startSplynxServer(args as SplynxServerArgs);
+    const serve = servers[task];
+    if (serve) {
+      const server = await serve(args as never);
       process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
       process.once('disconnect', () => void server.close().then(() => process.exit(0)));
-      await send({ ready: { url: server.url } });
+      await send({ ready: server.ready });
       return;
     }
     const run = tasks[task];

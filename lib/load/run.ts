@@ -150,7 +150,8 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   // The first entity to stop at an error halts the others: none starts another record.
   const halt = new AbortController();
   // State changes commit in groups (lib/ledger): one disk sync per turn of the event loop, not per record.
-  ledger.startGrouping();
+  // A commit gathers the pending marks of as many records as there are request slots.
+  ledger.startGrouping(concurrency);
   let outcomes: EntityOutcome[];
   try {
     outcomes = await runScheduled(

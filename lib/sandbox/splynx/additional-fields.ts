@@ -85,10 +85,9 @@ export function applyAdditional(def: EntityDef, input: unknown, row: Row, ctx: H
     if (af.is_required && isBlank(current[name]) && (isCreate || name in given))
       errors.push({ field: name, message: `${title} cannot be blank.` });
     else if (af.is_unique && !isBlank(current[name]) && name in given) {
-      const clash = ctx.store.find(
-        def.name,
-        (r) => r.id !== row.id && (r.additional_attributes as Record<string, string> | undefined)?.[name] === current[name],
-      );
+      const clash = ctx.store
+        .byValue(def.name, `+${name}`, current[name])
+        .find((r) => r.id !== row.id && (r.additional_attributes as Record<string, string> | undefined)?.[name] === current[name]);
       if (clash) errors.push({ field: name, message: `${title} "${current[name]}" has already been taken.` });
     }
   }

@@ -85,8 +85,30 @@ export class CrudEngine {
   }
 
   private matching(def: EntityDef, params: ListParams, scope: Scope): Row[] {
-    const rows = this.store.where(def.name, (r) => this.inScope(r, scope));
-    return search(rows, params, this.searchable(def));
+    const can = this.searchable(def);
+    const rows = this.candidates(def, params, scope, can).filter((r) => this.inScope(r, scope));
+    return search(rows, params, can);
+  }
+
+  /**
+   * The rows a search can match, from the store's index on one attribute it fixes (the path's
+   * customer, else a plain `attribute = value` condition), or every row when it fixes none. The
+   * search itself still tests each row, so this only decides how many it has to test.
+   */
+  private candidates(def: EntityDef, params: ListParams, scope: Scope, can: Searchable): Row[] {
+    const fixed = Object.entries(scope)[0];
+    if (fixed) return this.store.byValue(def.name, fixed[0], fixed[1]);
+    const plain = (group: unknown, known: Set<string>) =>
+      group && typeof group === 'object'
+        ? Object.entries(group as Record<string, unknown>).find(
+            ([name, spec]) => known.has(name) && (typeof spec === 'string' || typeof spec === 'number'),
+          )
+        : undefined;
+    const main = plain(params.main_attributes, can.main);
+    if (main) return this.store.byValue(def.name, main[0], main[1]);
+    const additional = plain(params.additional_attributes, can.additional);
+    if (additional) return this.store.byValue(def.name, `+${additional[0]}`, additional[1]);
+    return this.store.all(def.name);
   }
 
   private guardQuery(fn: () => Reply): Reply {

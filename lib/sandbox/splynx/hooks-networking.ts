@@ -38,7 +38,7 @@ function containingNetwork(store: SplynxStore, ip: string): Row | undefined {
 
 function ipRow(ctx: HookContext, net: Row, ip: string): Row {
   return (
-    ctx.store.find('ipv4_ips', (r) => r.ipv4_networks_id === net.id && r.ip === ip) ??
+    ctx.store.byValue('ipv4_ips', 'ip', ip).find((r) => r.ipv4_networks_id === net.id && r.ip === ip) ??
     ctx.create('ipv4_ips', {}, { ipv4_networks_id: net.id, ip, location_id: net.location_id })
   );
 }
@@ -47,7 +47,7 @@ const holds = (r: Row, serviceId: number | undefined) => r.module === 'internet'
 const isStatic = (s: Row) => String(s.taking_ipv4) === '1' && !isBlank(s.ipv4);
 
 function release(ctx: HookContext, service: Row): void {
-  for (const r of ctx.store.where('ipv4_ips', (ip) => holds(ip, service.id)))
+  for (const r of ctx.store.byValue('ipv4_ips', 'module_item_id', service.id).filter((ip) => holds(ip, service.id)))
     ctx.store.replace('ipv4_ips', { ...r, is_used: 0, customer_id: 0, module: '', module_item_id: 0 });
 }
 
@@ -74,11 +74,10 @@ function staticIpErrors(row: Row, ctx: HookContext, old: Row | undefined): Field
   const ip = String(row.ipv4);
   const net = containingNetwork(ctx.store, ip);
   if (!net) return [{ field: 'ipv4', message: `IPv4 "${ip}" is not a host address of any IPv4 network.` }];
-  const usedByRow = ctx.store.find(
-    'ipv4_ips',
-    (r) => r.ip === ip && r.ipv4_networks_id === net.id && Number(r.is_used) === 1 && !holds(r, old?.id),
-  );
-  const usedByService = ctx.store.find('internet_services', (s) => s.id !== old?.id && isStatic(s) && s.ipv4 === ip);
+  const usedByRow = ctx.store
+    .byValue('ipv4_ips', 'ip', ip)
+    .find((r) => r.ip === ip && r.ipv4_networks_id === net.id && Number(r.is_used) === 1 && !holds(r, old?.id));
+  const usedByService = ctx.store.byValue('internet_services', 'ipv4', ip).find((s) => s.id !== old?.id && isStatic(s) && s.ipv4 === ip);
   if (usedByRow || usedByService) errors.push({ field: 'ipv4', message: `IPv4 "${ip}" has already been taken.` });
   return errors;
 }

@@ -117,7 +117,9 @@ function checkField(f: FieldDef, row: Record<string, unknown>, ctx: HookContext)
 
 export function findDuplicate(entity: string, f: FieldDef, row: Record<string, unknown>, ctx: HookContext, selfId?: number) {
   const v = row[f.name];
-  return ctx.store.find(entity, (r) => r.id !== selfId && sameText(r[f.name], v) && (f.uniqueWithin ?? []).every((w) => r[w] === row[w]));
+  return ctx.store
+    .byValue(entity, f.name, v)
+    .find((r) => r.id !== selfId && sameText(r[f.name], v) && (f.uniqueWithin ?? []).every((w) => r[w] === row[w]));
 }
 
 export interface BuildResult {

@@ -20,6 +20,8 @@ export function activeLoginErrors(row: Row, ctx: HookContext, old: Row | undefin
   if (row.status !== 'active' || isBlank(row.login)) return [];
   // A PUT re-checks only what it changes.
   if (old && !('login' in input) && !('status' in input)) return [];
-  const holder = ctx.store.find('internet_services', (s) => s.id !== old?.id && s.status === 'active' && sameLogin(s.login, row.login));
+  const holder = ctx.store
+    .byValue('internet_services', 'login', row.login)
+    .find((s) => s.id !== old?.id && s.status === 'active' && sameLogin(s.login, row.login));
   return holder ? [{ field: 'login', message: `Login "${row.login}" has already been taken.` }] : [];
 }
