@@ -9,10 +9,12 @@
  * time): the first tenth of the records written, and the last tenth. A load that slows as Splynx
  * fills shows it as a last tenth slower than the first.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { loadCommand } from '../load/command.js';
+import type { RunReport } from '../load/run.js';
 import { projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { startSandboxes, type SandboxSettings } from '../sandbox/index.js';
@@ -40,6 +42,10 @@ export interface RehearsalFigures {
   accounts: number;
   /** Records written to Splynx (created or updated), from the ledger's events. */
   records: number;
+  /** Rows in the load's error table (the generated ISP is clean: 0, or close). */
+  errors: number;
+  /** Error rows by entity and category, to see at once what went wrong. */
+  errors_by: Record<string, number>;
   /** The notebooks 00 to 03: connection check, snapshot, cleaning, mappings and dry run. */
   prepare_s: number;
   /** `migrate.ts all`: the load notebooks 04 to 07. */
@@ -76,10 +82,16 @@ export async function measureRehearsal(a: RehearsalArgs): Promise<RehearsalFigur
   const t2 = performance.now();
   if (code !== 0 && code !== 1) throw new Error(`rehearsal: the load failed (exit ${code}); see ${dataDir}/runs`);
   const times = writeTimes(path.join(dataDir, 'ledger.sqlite'));
+  const errors = loadErrors(path.join(dataDir, 'runs'));
   const load = (t2 - t1) / 1000;
   return {
     accounts: a.accounts,
     records: times.length,
+    errors: errors.length,
+    errors_by: errors.reduce<Record<string, number>>(
+      (by, e) => ((by[`${e.entity} ${e.category}`] = (by[`${e.entity} ${e.category}`] ?? 0) + 1), by),
+      {},
+    ),
     prepare_s: round((t1 - t0) / 1000, 2),
     load_s: round(load, 2),
     records_per_s: round(times.length / load, 1),
@@ -88,6 +100,16 @@ export async function measureRehearsal(a: RehearsalArgs): Promise<RehearsalFigur
     loadavg_start: loadavgStart,
     loadavg_end: loadavg(),
   };
+}
+
+/** The error rows of the newest run that wrote a report (the load's). */
+function loadErrors(runsDir: string): Array<{ entity: string; category: string }> {
+  const runs = fs
+    .readdirSync(runsDir)
+    .filter((d) => fs.existsSync(path.join(runsDir, d, 'report.json')))
+    .sort();
+  const newest = runs.pop();
+  return newest ? (JSON.parse(fs.readFileSync(path.join(runsDir, newest, 'report.json'), 'utf8')) as RunReport).errors : [];
 }
 
 /** When each record was written to Splynx (ms since the epoch), in the order they were. */

@@ -232,6 +232,7 @@ export function renderReport(r: BenchResult): string {
           {
             accounts: h.accounts,
             records: h.records,
+            errors: h.errors,
             prepare_s: h.prepare_s,
             load_s: h.load_s,
             'records/s': h.records_per_s,
