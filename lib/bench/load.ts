@@ -44,6 +44,8 @@ export interface LoadFigures {
   records_per_s: number;
   /** Rows in the run's error table (the generated ISP is clean, so this should be 0 or close). */
   errors: number;
+  /** Error rows by entity and category, to see at once what went wrong. */
+  errors_by: Record<string, number>;
   retries: number;
   http_429: number;
   peak_rss_mb: number;
@@ -93,6 +95,10 @@ export async function measureLoad(a: LoadArgs): Promise<LoadFigures> {
     records,
     records_per_s: round(records / wall, 1),
     errors: report.errors.length,
+    errors_by: report.errors.reduce<Record<string, number>>((by, e) => {
+      const k = `${e.entity} ${e.category}: ${e.message.slice(0, 80)}`;
+      return ((by[k] = (by[k] ?? 0) + 1), by);
+    }, {}),
     retries: api.stats.retries,
     http_429: (after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0),
     peak_rss_mb: peakRssMb(),

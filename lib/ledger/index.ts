@@ -26,6 +26,12 @@
  * one or two per turn, so a commit per turn was still a disk sync per record: the profile of a
  * load at latency 0 had a sixth of its time in COMMIT. `startGrouping(target)` lets a commit wait
  * a few turns (at most GATHER_MS) until `target` writers wait on it, one sync for all of them.
+ *
+ * And the sync itself no longer stalls the event loop: while grouping, SQLite commits without
+ * waiting for the disk (`synchronous = NORMAL`), and the ledger then syncs the WAL file itself
+ * with an asynchronous fsync (libuv's thread pool) before any waiter may go on. A commit is on disk
+ * exactly when it would have been with `synchronous = FULL` (which in WAL mode is that same sync of
+ * the WAL after each commit); the requests in flight meanwhile are answered, not held up.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -162,6 +168,8 @@ interface CommitGroup {
   waiters: GroupWaiter[];
   /** A commit is scheduled for the next turn of the event loop. */
   soon: boolean;
+  /** A commit is scheduled GATHER_MS after the first writer began to wait. */
+  gathering?: NodeJS.Timeout;
   timer: NodeJS.Timeout;
 }
 
@@ -174,6 +182,9 @@ export class Ledger {
   private group: CommitGroup | null = null;
   /** Writers a commit waits for (at most GATHER_MS): the records a load has open at once. */
   private gatherTarget = 1;
+  /** The WAL's fsync in flight, and the one queued after it for commits made meanwhile. */
+  private syncing: Promise<void> | null = null;
+  private syncNext: Promise<void> | null = null;
 
   constructor(readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -188,6 +199,7 @@ export class Ledger {
 
   close(): void {
     this.commitGroup();
+    if (this.grouping) this.db.pragma('synchronous = FULL');
     this.db.close();
   }
 
@@ -204,31 +216,55 @@ export class Ledger {
    * grouping, a write is on disk only once `durable()` has resolved.
    */
   startGrouping(target = 1): void {
-    this.grouping++;
+    if (this.grouping++ === 0) this.db.pragma('synchronous = NORMAL');
     this.gatherTarget = Math.max(1, target);
   }
 
   stopGrouping(): void {
-    if (this.grouping > 0 && --this.grouping === 0) this.commitGroup();
+    if (this.grouping > 0 && --this.grouping === 0) {
+      this.commitGroup();
+      this.db.pragma('synchronous = FULL');
+      // What rode along unsynced is on disk too when grouping ends, as it was before grouping.
+      syncFileNow(this.walFile());
+    }
+  }
+
+  private walFile(): string {
+    return `${this.file}-wal`;
+  }
+
+  /** Resolves once the WAL is on disk with every commit made so far: one fsync for all who ask meanwhile. */
+  private walSynced(): Promise<void> {
+    if (!this.syncing) {
+      const run = syncFile(this.walFile()).finally(() => {
+        if (this.syncing === run) this.syncing = null;
+      });
+      this.syncing = run;
+      return run;
+    }
+    // The sync in flight may have begun before this commit: one more after it covers it.
+    this.syncNext ??= this.syncing.then(
+      () => ((this.syncNext = null), this.walSynced()),
+      () => ((this.syncNext = null), this.walSynced()),
+    );
+    return this.syncNext;
   }
 
   /** Resolves once every write made so far is on disk (at once when nothing is waiting to commit). */
   durable(): Promise<void> {
     const group = this.group;
     if (!group) return Promise.resolve();
-    if (!group.soon) {
+    const waiting = new Promise<void>((resolve, reject) => group.waiters.push({ resolve, reject }));
+    if (!group.soon && group.waiters.length >= this.gatherTarget) {
       group.soon = true;
-      // After this turn's I/O callbacks, so every record that reached its write this turn joins
-      // in; and a few turns more while fewer than the target wait, so one sync serves them all.
-      const gatherUntil = performance.now() + GATHER_MS;
-      const commitSoon = (): void => {
-        if (this.group !== group) return;
-        if (group.waiters.length < this.gatherTarget && performance.now() < gatherUntil) return void setImmediate(commitSoon);
-        this.commitGroup();
-      };
-      setImmediate(commitSoon);
+      // After this turn's I/O callbacks, so every record that reached its write this turn joins in.
+      setImmediate(() => this.group === group && this.commitGroup());
+    } else if (!group.soon && !group.gathering) {
+      // Fewer writers than the target wait: give the others GATHER_MS to join (a timer, no spinning:
+      // the Splynx sandbox may share the machine's cores).
+      group.gathering = setTimeout(() => this.group === group && this.commitGroup(), GATHER_MS);
     }
-    return new Promise((resolve, reject) => group.waiters.push({ resolve, reject }));
+    return waiting;
   }
 
   private openGroup(): void {
@@ -247,6 +283,7 @@ export class Ledger {
     if (!group) return;
     this.group = null;
     clearTimeout(group.timer);
+    clearTimeout(group.gathering);
     try {
       this.db.exec('COMMIT');
     } catch (e) {
@@ -255,7 +292,11 @@ export class Ledger {
       for (const w of group.waiters) w.reject(e);
       return;
     }
-    for (const w of group.waiters) w.resolve();
+    if (!group.waiters.length) return;
+    this.walSynced().then(
+      () => group.waiters.forEach((w) => w.resolve()),
+      (e: unknown) => group.waiters.forEach((w) => w.reject(e)),
+    );
   }
 
   startRun(runId: string, params: unknown): void {
@@ -442,3 +483,23 @@ export class Ledger {
 }
 
 const now = () => new Date().toISOString();
+
+/** fsync of a file (the WAL), off the event loop. */
+async function syncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function syncFileNow(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
