@@ -238,6 +238,7 @@ export function renderReport(r: BenchResult): string {
             'records/s': h.records_per_s,
             'first tenth/s': h.first_tenth_records_per_s ?? 'n/a',
             'last tenth/s': h.last_tenth_records_per_s ?? 'n/a',
+            gaps_s: h.gaps_s,
             peak_rss_mb: h.peak_rss_mb,
             loadavg: `${h.loadavg_start[0]} → ${h.loadavg_end[0]}`,
           },
