@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { budgetUsed } from '../lib/bench/extract.js';
+import { tenths } from '../lib/bench/rehearsal.js';
 import { startSplynxSandbox } from '../lib/sandbox/splynx/server.js';
 import { FaultController, parseFaultSpec } from '../lib/sandbox/faults.js';
 import { signatureHeader } from '../lib/sandbox/splynx/client.js';
@@ -15,14 +16,34 @@ const root = path.resolve(import.meta.dirname, '..');
 
 test('npm run bench in a tiny mode prints its tables and writes every figure', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const args = ['--accounts', '20', '--latency', '5', '--skip-100k', '--extract-accounts', '20', '--cpu-accounts', '300', '--out', out];
+  const args = [
+    '--accounts',
+    '20',
+    '--latency',
+    '5',
+    '--skip-100k',
+    '--extract-accounts',
+    '20',
+    '--cpu-accounts',
+    '300',
+    '--rehearsal-accounts',
+    '20',
+    '--out',
+    out,
+  ];
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 480_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  for (const title of ['Load: 20 accounts', 'Extraction under 400 requests/min', 'CPU-only path', 'Targets'])
+  for (const title of [
+    'Load: 20 accounts',
+    'Extraction under 400 requests/min',
+    'CPU-only path',
+    'Rehearsal through the notebooks',
+    'Targets',
+  ])
     assert.ok(run.stdout.includes(title), `no "${title}" in:\n${run.stdout}`);
   const files = fs.readdirSync(out).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1);
@@ -68,7 +89,25 @@ test('npm run bench in a tiny mode prints its tables and writes every figure', (
   assert.equal(r.cpu_accounts_per_s, r.cpu['300'].accounts_per_s);
   assert.ok(r.cpu['300'].loaded_records > 300 && r.cpu_accounts_per_s > 0);
   assert.ok(r.targets.some((t: { target: string; met: boolean | null }) => /same records/.test(t.target) && t.met === true));
+  // The rehearsal went through the notebooks into its own Splynx, and wrote every record it chose.
+  const h = r.rehearsal;
+  assert.equal(h.accounts, 20);
+  assert.equal(h.errors, 0, JSON.stringify(h.errors_by));
+  assert.ok(h.records > 20 * 5, `the rehearsal wrote ${h.records} records`);
+  assert.ok(h.load_s > 0 && h.prepare_s > 0 && h.records_per_s > 0);
+  assert.deepEqual(Object.keys(r.rehearsal_records_per_s).sort(), ['first_tenth', 'last_tenth', 'whole']);
+  assert.equal(r.rehearsal_records_per_s.first_tenth, h.first_tenth_records_per_s);
   fs.rmSync(out, { recursive: true, force: true });
+});
+
+test("the rehearsal's tenths: records/s over the first and last tenth of the writes, pauses left out", () => {
+  // 100 writes 10 ms apart, then a 5 s pause (a notebook starting), then 100 writes 40 ms apart.
+  const times = [...Array.from({ length: 100 }, (_, i) => i * 10), ...Array.from({ length: 100 }, (_, i) => 6000 + i * 40)];
+  const t = tenths(times);
+  assert.equal(t.first_tenth_records_per_s, 100, '20 writes in 0.2 s');
+  assert.equal(t.last_tenth_records_per_s, 25, '20 writes in 0.8 s');
+  assert.equal(t.gaps_s, 5.01);
+  assert.deepEqual(tenths([1, 2, 3]), { first_tenth_records_per_s: null, last_tenth_records_per_s: null, gaps_s: 0 });
 });
 
 test('the extraction budget is measured over whole minutes from the first request', () => {

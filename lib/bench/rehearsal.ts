@@ -95,10 +95,10 @@ export async function measureRehearsal(a: RehearsalArgs): Promise<RehearsalFigur
     accounts: a.accounts,
     records: times.length,
     errors: errors.length,
-    errors_by: errors.reduce<Record<string, number>>(
-      (by, e) => ((by[`${e.entity} ${e.category}`] = (by[`${e.entity} ${e.category}`] ?? 0) + 1), by),
-      {},
-    ),
+    errors_by: errors.reduce<Record<string, number>>((by, e) => {
+      const k = `${e.entity} ${e.category}: ${e.message.slice(0, 80)}`;
+      return ((by[k] = (by[k] ?? 0) + 1), by);
+    }, {}),
     prepare_s: round((t1 - t0) / 1000, 2),
     load_s: round(load, 2),
     records_per_s: round(times.length / load, 1),
@@ -110,7 +110,7 @@ export async function measureRehearsal(a: RehearsalArgs): Promise<RehearsalFigur
 }
 
 /** The error rows of the newest run that wrote a report (the load's). */
-function loadErrors(runsDir: string): Array<{ entity: string; category: string }> {
+function loadErrors(runsDir: string): Array<{ entity: string; category: string; message: string }> {
   const runs = fs
     .readdirSync(runsDir)
     .filter((d) => fs.existsSync(path.join(runsDir, d, 'report.json')))
