@@ -33,6 +33,19 @@ test('signature auth under concurrency: every call is accepted, each with a fres
   assert.equal(s.stats().byStatus['200'], 60);
 });
 
+test('counts (HEAD) that lose nonce races are signed again: a refused HEAD has no body, its reason is asked with a GET', async () => {
+  // Answers 2–27 ms late at random: newer nonces overtake older ones, as at concurrency 32 anywhere.
+  const s = await splynx({ faults: 'latency=2,jitter=25,seed=3' });
+  const api = new SplynxApi({ url: s.url, key: KEY, secret: SECRET, concurrency: 32, retryBaseMs: 1 });
+  const partners = (await api.get<unknown[]>('admin/administration/partners')).length;
+  const counts = await Promise.all(Array.from({ length: 96 }, () => api.count('admin/administration/partners')));
+  assert.deepEqual(new Set(counts), new Set([partners]));
+  assert.ok((s.stats().byStatus['401'] ?? 0) > 0, 'no count lost a race: nothing was tested');
+  // A HEAD refused for another reason still says which: the GET's message.
+  const wrong = new SplynxApi({ url: s.url, key: KEY, secret: 'not-the-secret', retryBaseMs: 1 });
+  await assert.rejects(wrong.count('admin/administration/partners'), (e: SplynxError) => /Invalid signature/.test(e.message));
+});
+
 test('token auth fetches one token for many concurrent calls, and renews an expired one', async () => {
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const s = await splynx({ now: () => new Date(clock) });

@@ -11,6 +11,7 @@
  *   before acting on it (429, a nonce that arrived out of order). A POST that failed in a way that
  *   may have stored it (dropped connection, timeout, 5xx) is NOT retried here: it is reported as
  *   `ambiguous`, and the loader settles it by looking the record up, so nothing is created twice.
+ * - A refused HEAD (a count) has no body to say why; it is asked again as a GET to learn the reason.
  * - Errors carry a category (network, authentication, validation, api) and never a secret.
  */
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
@@ -91,7 +92,7 @@ interface Credential {
   nonce?: number;
   token?: string;
 }
-type Outcome = { res: AxiosResponse; err?: undefined } | { err: SplynxError; used?: Credential };
+type Outcome = { res: AxiosResponse; err?: undefined } | { err: SplynxError; used?: Credential; bodiless?: boolean };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -235,7 +236,11 @@ export class SplynxApi {
     // Failures count against maxRetries; a nonce that lost a race to a newer request (or a token
     // renewed under us) is not a failure of the service, so it has its own, generous, cap.
     for (let attempt = 0, resigned = 0, rebound = false; ;) {
-      const outcome = await this.limit(() => this.attempt(method, path, req));
+      let outcome = await this.limit(() => this.attempt(method, path, req));
+      if (outcome.err && outcome.bodiless) {
+        const refused = outcome;
+        outcome = await this.limit(() => this.explainHead(path, req, refused));
+      }
       if (!outcome.err) return outcome.res;
       let retryable = this.retryable(readsOnly ? 'GET' : method, outcome.err);
       const code = outcome.err.details.code;
@@ -264,7 +269,7 @@ export class SplynxApi {
   private retryable(method: Method, e: SplynxError): false | 'now' | 'backoff' {
     const { status, code, ambiguous } = e.details;
     if (e.category === 'authentication') {
-      if (code === 'EXPIRED_ACCESS_TOKEN' || code === 'STALE_TOKEN') return 'now';
+      if (code === 'EXPIRED_ACCESS_TOKEN' || code === 'STALE_TOKEN' || code === 'HEAD_REFUSED_GET_ALLOWED') return 'now';
       return false;
     }
     if (status === 429) return 'backoff';
@@ -297,6 +302,28 @@ export class SplynxApi {
     if (++this.nonces.unexplained > MAX_UNEXPLAINED) throw (this.aheadOfClock = this.aheadError('signature', null, e));
     await sleep(50 * this.nonces.unexplained);
     return 'now';
+  }
+
+  /**
+   * A HEAD refused with 401 or 403. HTTP gives a HEAD answer no body, so Splynx's reason (above
+   * all "nonce is not greater than the last accepted nonce", which a count loses to any newer
+   * request of ours that overtakes it) cannot be read. The same question is asked as a GET of one
+   * row: refused, its message is the reason, handled as for any request (a nonce race re-signed,
+   * a missing permission named); let through, the key and its permissions were not the cause, so
+   * the HEAD is sent again.
+   */
+  private async explainHead(
+    path: string,
+    req: { params?: Record<string, unknown> },
+    refused: Extract<Outcome, { err: SplynxError }>,
+  ): Promise<Outcome> {
+    const probe = await this.attempt('GET', path, { params: { ...req.params, limit: '1' } });
+    if (probe.err) return probe;
+    const { status } = refused.err.details;
+    return {
+      err: new SplynxError(refused.err.message, 'authentication', { status, code: 'HEAD_REFUSED_GET_ALLOWED' }),
+      used: refused.used,
+    };
   }
 
   private aheadError(channel: 'signature' | 'token', last: number | null, e: SplynxError): SplynxError {
@@ -350,6 +377,9 @@ export class SplynxApi {
     if (res.status === 401 && used.token && this.token && used.token !== this.token.access && !(code && BINDING.has(code))) {
       return { err: new SplynxError(err.message, 'authentication', { ...err.details, code: 'STALE_TOKEN' }), used };
     }
+    // A refused HEAD carries no reason (send() asks it again as a GET to learn it).
+    const empty = res.data === undefined || res.data === null || res.data === '';
+    if (method === 'HEAD' && (res.status === 401 || res.status === 403) && empty) return { err, used, bodiless: true };
     return { err, used };
   }
 
