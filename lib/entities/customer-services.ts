@@ -26,6 +26,9 @@ import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { customers } from './customers.js';
+import { SECRET_KINDS, secrets, temporaryPassword } from '../secrets/index.js';
+import { proposeServiceAccess, serviceAccess } from './service-access.js';
+import { serviceMac } from './service-mac.js';
 import { serviceStart, serviceStatus } from './service-billing.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -73,6 +76,9 @@ const schemas = {
   internet: z.object({
     ...base,
     login: z.string().min(1).max(SPLYNX_LIMITS.internet_services.login),
+    // Sonar's RADIUS password; absent only for a generated one, which is sent on create (createOnly).
+    password: z.string().min(1).max(SPLYNX_LIMITS.internet_services.password).optional(),
+    mac: z.string().max(SPLYNX_LIMITS.internet_services.mac),
     taking_ipv4: z.enum(['0', '1', '2']),
   }),
   recurring: z.object(base),
@@ -108,7 +114,16 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
         start_date: serviceStart(as, account),
         additional_attributes: { [SONAR_ID_FIELD]: String(as.id) },
       };
-      if (kind === 'internet') return { ...common, login: `${as.account_id}-${as.id}`, taking_ipv4: '0' } as never;
+      if (kind === 'internet') {
+        const access = serviceAccess(as, ctx);
+        return {
+          ...common,
+          login: access.login,
+          ...(access.source === 'radius' ? { password: access.password } : {}),
+          mac: serviceMac(as, ctx),
+          taking_ipv4: '0',
+        } as never;
+      }
       if (kind === 'voice') {
         const phone = ctx.children(
           'phone_numbers',
@@ -125,6 +140,23 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
       }
       return common as never;
     },
+    ...(kind === 'internet'
+      ? {
+          // A generated password goes with the create only, after it is on disk in data/secrets/.
+          createOnly: (p: Row, as: Row) => {
+            if (p.password) return {};
+            const password = temporaryPassword();
+            secrets.record(SECRET_KINDS.service_passwords, {
+              sonar_account_id: String(as.account_id),
+              sonar_account_service_id: String(as.id),
+              login: String(p.login),
+              password,
+            });
+            return { password };
+          },
+          mappings: [{ name: 'service-access', propose: proposeServiceAccess }],
+        }
+      : {}),
     createPath: (p) => path((p as { customer_id: string }).customer_id),
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
   };

@@ -140,7 +140,7 @@ export interface EntityModule<P extends Row = Row> {
    * (a create sent again after a lost answer carries the same values); the module alone keeps
    * whatever must be kept of them.
    */
-  createOnly?(payload: P, row: Row): Row;
+  createOnly?(payload: P, row: Row, ctx: TransformContext): Row;
   /** Path for updates of one record; default `${endpoint}/${id}`. */
   itemPath?(splynxId: string, payload: P): string;
 }

@@ -9,6 +9,8 @@ import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
+import { portalSummary } from '../entities/portal-access.js';
+import { accessSummary, type AccessSummary } from '../entities/service-access.js';
 import type { Ledger } from '../ledger/index.js';
 import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
 import { accountOwner } from '../sonar/relations.js';
@@ -64,6 +66,8 @@ export interface RunReport {
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
+  access?: AccessSummary;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
 }
 
@@ -189,6 +193,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
         { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
       ]),
     ),
+    ...(entities.some((e) => e.name === 'internet_services' || e.name === 'customers')
+      ? { access: accessSummary(ctx, portalSummary(ctx)) }
+      : {}),
     errors,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
@@ -222,6 +229,7 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     phases: [...new Set([...earlier.phases, ...report.phases])],
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
+    ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
   };
 }
