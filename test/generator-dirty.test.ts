@@ -59,6 +59,10 @@ const DEFECTS: Record<DirtyClass, (d: SonarDataset, r: SonarRecord, m: DirtyMark
     return v !== v.trim() && v.trim() !== '';
   },
   long_address: (_d, r) => (r.line1 as string).length > 100,
+  radius_pairing: (d, r, m) => {
+    const radius = d.tables.radius_accounts.filter((x) => x.account_id === r.account_id);
+    return /second RADIUS account/.test(m.detail) ? radius.length === 2 : radius.length === 0;
+  },
 };
 
 describe('dirty data at rate 0.1, 2,000 accounts', () => {

@@ -9,6 +9,12 @@
  * (lib/secrets) keeps the secrets it issues on purpose (git-ignored, mode 600). Those are
  * credentials too: `issuedSecrets` reads them so the search looks for them everywhere else.
  *
+ * Subscribers' RADIUS passwords are Sonar's own data: a snapshot holds them (and its cleaned copy,
+ * which the loader reads). A credential registered as `sonarHeld` is therefore not a leak inside a
+ * Sonar copy, a folder with a snapshot manifest (`data/snapshots/<id>/`, `data/clean/<id>/`) or a
+ * dataset a Sonar sandbox serves (scripts/generate.ts's file, `{"format":…}`); anywhere else it is. Every other
+ * credential is a leak even there.
+ *
  * Files are read as bytes, so binary files (the ledger) are searched as well; a line is counted by
  * newlines before the hit. One pass per file whatever the number of credentials: candidates are
  * found by their first four bytes, then compared whole.
@@ -53,12 +59,27 @@ interface Needle {
   bytes: Buffer;
   label: string;
   form: Leak['form'];
+  /** A value Sonar itself holds (a RADIUS password): no leak inside a Sonar copy. */
+  sonarHeld: boolean;
+}
+
+/** Whether a file is a copy of Sonar's own data: a Sonar sandbox dataset, or in a folder (up to the scan root) with a snapshot manifest. */
+export function isSonarCopy(file: string, root: string, head: Buffer): boolean {
+  if (head.subarray(0, 11).toString('utf8') === '{"format":"') return true;
+  for (let dir = path.dirname(file); dir.startsWith(root) && dir.length >= root.length; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'manifest.json'))) return true;
+    if (dir === path.dirname(dir)) break;
+  }
+  return false;
 }
 
 function needles(credentials: IssuedCredential[]): { list: Needle[]; searched: number; tooShort: number } {
   const seen = new Set<string>();
   const list: Needle[] = [];
   let tooShort = 0;
+  // A value Sonar holds (registered so by the Sonar sandbox) is Sonar's wherever else it was registered (Splynx).
+  const sonarHeld = new Map<string, boolean>();
+  for (const c of credentials) sonarHeld.set(c.value, !!sonarHeld.get(c.value) || !!c.sonarHeld);
   for (const c of credentials) {
     if (seen.has(c.value)) continue;
     seen.add(c.value);
@@ -70,7 +91,7 @@ function needles(credentials: IssuedCredential[]): { list: Needle[]; searched: n
     if (!forms.has(encodeURIComponent(c.value))) forms.set(encodeURIComponent(c.value), 'URL-encoded');
     const json = JSON.stringify(c.value).slice(1, -1);
     if (!forms.has(json)) forms.set(json, 'JSON-escaped');
-    for (const [v, form] of forms) list.push({ bytes: Buffer.from(v, 'utf8'), label: c.label, form });
+    for (const [v, form] of forms) list.push({ bytes: Buffer.from(v, 'utf8'), label: c.label, form, sonarHeld: !!sonarHeld.get(c.value) });
   }
   return { list, searched: seen.size - tooShort, tooShort };
 }
@@ -113,7 +134,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
   const leaks: Leak[] = [];
   let count = 0;
   let bytes = 0;
-  for (const file of roots.flatMap((r) => files(r, opts, excluded))) {
+  for (const [file, root] of roots.flatMap((r) => files(r, opts, excluded).map((f) => [f, path.resolve(r)] as const))) {
     let b: Buffer;
     try {
       b = fs.readFileSync(file);
@@ -123,6 +144,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
     count++;
     bytes += b.length;
     if (!byKey.size) continue;
+    const sonarCopy = isSonarCopy(path.resolve(file), root, b);
     let line = 1;
     let lineCountedTo = 0;
     for (let i = 0; i + 4 <= b.length; i++) {
@@ -130,6 +152,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
       const hits = byKey.get(key4(b, i));
       if (!hits) continue;
       for (const n of hits) {
+        if (n.sonarHeld && sonarCopy) continue;
         if (i + n.bytes.length > b.length || b.compare(n.bytes, 0, n.bytes.length, i, i + n.bytes.length) !== 0) continue;
         for (; lineCountedTo < i; lineCountedTo++) if (b[lineCountedTo] === 10) line++;
         leaks.push({ file, line, label: n.label, form: n.form });

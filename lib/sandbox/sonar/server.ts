@@ -10,7 +10,7 @@ import { startSandboxServer, type Reply, type RunningServer, type SandboxRequest
 import { assertNoUnknownTables, installResolvers, tablesOf } from './resolvers.js';
 import { SonarStore, isoWithOffset } from './store.js';
 import { sandboxSdl } from './sdl.js';
-import { registerCredential } from '../credentials.js';
+import { registerCredential, registerCredentials } from '../credentials.js';
 
 export interface SonarSandboxOptions {
   dataset: SonarDataset;
@@ -90,6 +90,14 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
   installResolvers(schema, store, tables, { maxRecordsPerPage: opts.maxRecordsPerPage ?? 100 });
   const tokens = new Set(opts.tokens);
   for (const t of tokens) registerCredential('Sonar token', t);
+  // Subscribers' RADIUS passwords are credentials too: the leak check looks for them outside the snapshot.
+  registerCredentials(
+    (opts.dataset.tables.radius_accounts ?? []).map((r) => ({
+      label: `Sonar RADIUS password of ${String(r.username)}`,
+      value: String(r.password ?? ''),
+      sonarHeld: true,
+    })),
+  );
   const limiter = new RateLimiter(opts.rateLimitPerMinute ?? 400, opts.rateWindowMs ?? 60_000);
   const tooMany = () => json(429, { error: `Request limit of ${limiter.limit}/min reached.` });
 
