@@ -22,11 +22,13 @@
  * module would pick it and it would vanish without a trace: `internet_services` selects it, and
  * reports it in the error table (category data).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { customers } from './customers.js';
-import { SECRET_KINDS, secrets, temporaryPassword } from '../secrets/index.js';
+import { SECRET_KINDS, SecretsStore, secrets, temporaryPassword } from '../secrets/index.js';
 import { proposeServiceAccess, serviceAccess } from './service-access.js';
 import { serviceMac } from './service-mac.js';
 import { serviceStart, serviceStatus } from './service-billing.js';
@@ -84,6 +86,23 @@ const schemas = {
   recurring: z.object(base),
   voice: z.object({ ...base, phone: z.string().min(1).max(SPLYNX_LIMITS.voice_services.phone) }),
 };
+
+/** The password generated for a service (the newest, if a lost create was sent again), from the store in `dir`; read once per store. */
+const issuedByDir = new Map<string, Map<string, string>>();
+function issuedServicePassword(as: Row, dir: string): Row | null {
+  // Keyed by the files' sizes too, so a run that issues more is read again.
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${SECRET_KINDS.service_passwords.name}-`)) : [];
+  const key = `${dir}\n${files.map((f) => `${f}:${fs.statSync(path.join(dir, f)).size}`).join('\n')}`;
+  let byService = issuedByDir.get(key);
+  if (!byService) {
+    const store = new SecretsStore();
+    store.configure({ dir });
+    byService = new Map(store.read(SECRET_KINDS.service_passwords).map((r) => [r.sonar_account_service_id, r.password]));
+    issuedByDir.set(key, byService);
+  }
+  const password = byService.get(String(as.id));
+  return password ? { password } : null;
+}
 
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
@@ -154,6 +173,7 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
             });
             return { password };
           },
+          issued: (as: Row, dir: string) => issuedServicePassword(as, dir),
           mappings: [{ name: 'service-access', propose: proposeServiceAccess }],
         }
       : {}),
