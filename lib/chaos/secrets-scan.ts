@@ -114,8 +114,11 @@ function files(root: string, opts: ScanOptions, excluded: string[]): string[] {
       }
     }
   };
-  if (fs.statSync(root).isDirectory()) walk(root);
-  else out.push(root);
+  if (fs.statSync(root).isDirectory()) {
+    // A root that is itself a skipped folder (npm test scans each folder of data/, data/secrets among them).
+    if (skipDirs.has(path.basename(root))) excluded.push(root);
+    else walk(root);
+  } else out.push(root);
   return out;
 }
 

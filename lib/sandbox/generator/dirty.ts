@@ -253,8 +253,9 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
   radius_pairing(d) {
     // The variants Splynx's one-login-per-service cannot take as they are (the duplicate username
     // is duplicate_login's): a second RADIUS account for an account's only internet service, and
-    // an internet service whose RADIUS account is gone (one without IP assignments, so nothing
-    // else points at it). Each mark is on the account service it spoils.
+    // an internet service whose RADIUS account is on another account, one without an internet
+    // service (a RADIUS account without IP assignments, so nothing else points at it). Each mark
+    // is on the account service it spoils.
     const dataServices = new Set(
       d
         .rows('services')
@@ -276,7 +277,10 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
       d,
       'account_services',
       'radius',
-      (as) => dataOf.get(as.account_id as string)?.length === 1 && radiusOf.get(as.account_id as string)?.length === 1,
+      (as) =>
+        dataServices.has(as.service_id) &&
+        dataOf.get(as.account_id as string)?.length === 1 &&
+        radiusOf.get(as.account_id as string)?.length === 1,
     );
     const chosen = d.choose(pool);
     const half = Math.ceil(chosen.length / 2);
@@ -289,17 +293,20 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
       });
       d.mark('radius_pairing', t, `a second RADIUS account radius_accounts/${extra.id} for the account's only internet service`);
     }
-    const gone = new Set<string>();
+    // The login was made on the wrong account: one without an internet service (ids stay as they are).
     const marked = new Set(d.marks.filter((m) => m.table === 'radius_accounts').map((m) => m.id));
+    const hosts = d.rows('accounts').filter((a) => !dataOf.has(a.id as string) && !radiusOf.has(a.id as string));
     for (const t of chosen.slice(half)) {
       const r = radiusOf.get(t.record.account_id as string)![0];
-      if (withIps.has(r.id) || marked.has(r.id as string)) continue;
-      gone.add(r.id as string);
-      d.mark('radius_pairing', t, `its RADIUS account radius_accounts/${r.id} was removed: the service has none`);
+      const host = hosts.shift();
+      if (!host || withIps.has(r.id) || marked.has(r.id as string)) continue;
+      r.account_id = host.id;
+      d.mark(
+        'radius_pairing',
+        t,
+        `its RADIUS account radius_accounts/${r.id} is on account ${host.id}, which has no internet service: the service has none`,
+      );
     }
-    // Removed last, so no later insert reuses an id.
-    const rows = d.rows('radius_accounts');
-    for (let i = rows.length - 1; i >= 0; i--) if (gone.has(rows[i].id as string)) rows.splice(i, 1);
   },
 };
 
