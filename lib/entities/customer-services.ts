@@ -11,9 +11,19 @@
  * | `addition_prorate_date`, else the account's `activation_date` | `start_date` | the real start, kept: what Sonar already billed is the billing coverage's (billing-coverage.ts) |
  * | the account's status (`activates_account`, name) through the `account-status` table's `services` column; `archived_at` | `status`, `end_date` | billed: `active`, `0000-00-00`; paused: `stopped`, `0000-00-00`; ended (always when archived): `disabled`, the day before the handover (service-billing.ts) |
  * | `next_bill_date` (else the account's)  | (the billing coverage's `period_to` + 1) | where Splynx starts charging the service |
- * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
+ * | `id`                                   | `additional_attributes.sonar_id` |                                       |
+ * | the paired RADIUS account's `username` (internet) | `login` | pairing: one with one, else by IP assignment (lib/sonar/relations.ts `radiusPairing`); no RADIUS account: `<account id>-<service id>` by the `service-access` table (service-access.ts) |
+ * | the paired RADIUS account's `password` (internet) | `password` | as Sonar has it; a generated one (`service-access` = generate) is sent on create only and kept only in `data/secrets/` |
+ * | the MAC field of the service's equipment (`inventory_items.account_service_id`) | `mac` (internet) | `AA:BB:CC:DD:EE:FF`; empty where Sonar has none (service-mac.ts) |
+ * | (not in the snapshot: which network site serves the address) | `router_id` (internet, not sent) | Sonar's `network_site_serviceable_address_lists`; no snapshot reads it yet |
  * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
  * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
+ *
+ * Refused into the error table (category data), internet only: a service no pairing rule gives
+ * exactly one RADIUS account (naming the service and every candidate), a RADIUS account without a
+ * password, two services that would both be active with one login (each naming the other), and a
+ * service the analyst chose not to migrate (`service-access` = skip). RADIUS groups and session
+ * histories have no place in Splynx (speed comes from the tariff).
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.
