@@ -182,5 +182,8 @@ test('subscriber passwords Splynx holds are registered for the leak check, and n
   await newService(c, { login: 'radius-12' });
   const added = issuedCredentials().slice(before);
   assert.deepEqual(added.map((x) => x.value).sort(), ['portal-pass-11', 'service-pass-11']);
-  assert.ok(added.every((x) => !x.label.includes(x.value)), 'a label names whose password, never the value');
+  assert.ok(
+    added.every((x) => !x.label.includes(x.value)),
+    'a label names whose password, never the value',
+  );
 });

@@ -1,6 +1,6 @@
 /**
  * Dirty data, proven record by record: for every mark the generator left (lib/sandbox/generator/
- * dirty.ts, 15 classes), the marked record must end one of three documented ways:
+ * dirty.ts, 16 classes), the marked record must end one of three documented ways:
  *
  * - `cleaned`: a rule of lib/clean changed the value (the change log names the rule);
  * - `kept`: it reaches Splynx as Sonar has it, because a documented rule says that is right
