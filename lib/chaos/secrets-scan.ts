@@ -11,8 +11,9 @@
  *
  * Subscribers' RADIUS passwords are Sonar's own data: a snapshot holds them (and its cleaned copy,
  * which the loader reads). A credential registered as `sonarHeld` is therefore not a leak inside a
- * Sonar copy, a folder with a snapshot manifest (`data/snapshots/<id>/`, `data/clean/<id>/`) or a
- * dataset a Sonar sandbox serves (scripts/generate.ts's file, `{"format":…}`); anywhere else it is. Every other
+ * Sonar copy, a folder with a snapshot manifest (`data/snapshots/<id>/`, `data/clean/<id>/`), a Sonar
+ * backup database (lib/backup) or a dataset a Sonar sandbox serves (scripts/generate.ts's file,
+ * `{"format":…}`); anywhere else it is. Every other
  * credential is a leak even there.
  *
  * Files are read as bytes, so binary files (the ledger) are searched as well; a line is counted by
@@ -21,6 +22,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { INFO_TABLE } from '../backup/store.js';
 import type { IssuedCredential } from '../sandbox/credentials.js';
 
 /** Shorter values match by chance (a key "k" is in every word): they are counted, not searched. */
@@ -63,9 +65,20 @@ interface Needle {
   sonarHeld: boolean;
 }
 
+const isBackupDatabase = (head: Buffer) =>
+  head.subarray(0, 16).toString('latin1') === 'SQLite format 3\0' && head.subarray(0, 65536).includes(`CREATE TABLE ${INFO_TABLE} (`);
+
 /** Whether a file is a copy of Sonar's own data: a Sonar sandbox dataset, or in a folder (up to the scan root) with a snapshot manifest. */
 export function isSonarCopy(file: string, root: string, head: Buffer): boolean {
   if (head.subarray(0, 11).toString('utf8') === '{"format":"') return true;
+  // A Sonar backup database (lib/backup): SQLite, its schema naming the backup's own info table;
+  // its write-ahead log and journal go with it.
+  const journal = /-(wal|journal)$/.exec(file);
+  if (journal) {
+    const db = file.slice(0, -journal[0].length);
+    if (fs.existsSync(db)) return isBackupDatabase(fs.readFileSync(db).subarray(0, 65536));
+  }
+  if (isBackupDatabase(head)) return true;
   for (let dir = path.dirname(file); dir.startsWith(root) && dir.length >= root.length; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'manifest.json'))) return true;
     if (dir === path.dirname(dir)) break;
