@@ -15,6 +15,7 @@ import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
 import { runScheduled } from './schedule.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
+  excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -63,8 +66,13 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  entities: Record<
+    string,
+    { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number; excluded?: number }
+  >;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
+  excluded?: ExcludedRow[];
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -172,6 +180,8 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     ledger.stopGrouping();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
+  // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
+  const excluded = accounts ? [] : outcomes.flatMap((o) => excludedOf(entities.find((e) => e.name === o.entity)!, opts.excluded ?? [], ctx));
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
   const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
@@ -186,10 +196,19 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,
-        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+        {
+          selected: o.selected,
+          created: o.created,
+          updated: o.updated,
+          skipped: o.skipped,
+          adopted: o.adopted,
+          failed: o.failed,
+          excluded: excluded.filter((x) => x.entity === o.entity).length,
+        },
       ]),
     ),
     errors,
+    excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -223,5 +242,6 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }
