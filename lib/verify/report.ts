@@ -51,7 +51,7 @@ export interface VerifyResult {
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
   /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
-  excluded: ExcludedRow[];
+  excluded?: ExcludedRow[];
 }
 
 export const MONEY_ROW = 'money (per customer)';
