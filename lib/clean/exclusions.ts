@@ -138,7 +138,10 @@ function dependants(tables: Tables, out: Set<string>): Array<{ of: string; by: s
  * another one unsafe (a child account excluded only together with its parent), so the check
  * repeats until no more are refused.
  */
-export function planExclusions(tables: Tables, rows: readonly ExclusionRow[]): { outcomes: ExclusionOutcome[]; excluded: ExcludedRecord[] } {
+export function planExclusions(
+  tables: Tables,
+  rows: readonly ExclusionRow[],
+): { outcomes: ExclusionOutcome[]; excluded: ExcludedRecord[] } {
   const outcomes: ExclusionOutcome[] = rows.map((r) => ({ ...r, source: r.source ?? '', status: 'excluded', records: 0, message: '' }));
   if (!rows.length) return { outcomes, excluded: [] };
   const byId = new Map<string, Row>();
@@ -151,7 +154,7 @@ export function planExclusions(tables: Tables, rows: readonly ExclusionRow[]): {
     if (!byId.has(key(o.table, o.sonar_id))) return refuse(o, `${where}no ${o.table} record ${o.sonar_id} in the snapshot`);
     return membersOf(children, o.table, o.sonar_id);
   });
-  for (let refused = true; refused; ) {
+  for (let refused = true; refused;) {
     refused = false;
     const all = new Set(closures.flatMap((c, i) => (outcomes[i].status === 'excluded' ? c : [])));
     const owner = new Map<string, number>();

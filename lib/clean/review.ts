@@ -21,7 +21,14 @@ import {
   type CorrectionOutcome,
   type CorrectionRow,
 } from './corrections.js';
-import { EXCLUSIONS_FILE, planExclusions, readExclusions, writeExclusions, type ExclusionOutcome, type ExclusionRow } from './exclusions.js';
+import {
+  EXCLUSIONS_FILE,
+  planExclusions,
+  readExclusions,
+  writeExclusions,
+  type ExclusionOutcome,
+  type ExclusionRow,
+} from './exclusions.js';
 import type { CleanResult, Tables } from './snapshot.js';
 
 export const correctionsDir = (dataDir: string) => dataPath(dataDir, 'corrections');

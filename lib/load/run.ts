@@ -181,7 +181,15 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
   // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
-  const excluded = accounts ? [] : outcomes.flatMap((o) => excludedOf(entities.find((e) => e.name === o.entity)!, opts.excluded ?? [], ctx));
+  const excluded = accounts
+    ? []
+    : outcomes.flatMap((o) =>
+        excludedOf(
+          entities.find((e) => e.name === o.entity)!,
+          opts.excluded ?? [],
+          ctx,
+        ),
+      );
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
   const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
