@@ -3,7 +3,7 @@
  * reason, when made) in `data/exclusions.csv`, an analyst's file that a run only reads. Applied
  * by cleanSnapshot after the corrections: the excluded record and everything that belongs to it
  * (an account's contacts, services, invoices, tickets…, from ACCOUNT_MEMBERS in
- * lib/sonar/relations.ts) leave the cleaned tables and are kept beside them as the `excluded`
+ * lib/sonar/relations.ts, and whatever it is the polymorphic owner of) leave the cleaned tables and are kept beside them as the `excluded`
  * record set, so the load and verify report each one as `excluded`, with its reason: never an
  * error, never silently dropped.
  *
@@ -76,6 +76,24 @@ export function writeExclusions(file: string, rows: ExclusionRow[]): void {
 }
 
 const key = (table: string, id: unknown) => `${table}:${String(id)}`;
+
+/**
+ * What belongs to a record: an account's members (ACCOUNT_MEMBERS), and every record whose
+ * polymorphic owner (`<x>able_type`/`<x>able_id`) it is: a custom field value on a contact, the
+ * addresses and notes of a network site. Anything else pointing at it depends on it.
+ */
+const BELONGS: MemberLink[] = [
+  ...ACCOUNT_MEMBERS,
+  ...Object.entries(REFERENCES).flatMap(([table, refs]) =>
+    Object.entries(refs).flatMap(([field, target]) =>
+      typeof target === 'string'
+        ? []
+        : Object.entries(target.tables)
+            .filter(([typeName]) => !ACCOUNT_MEMBERS.some((m) => m.table === table && 'polyType' in m && m.typeName === typeName))
+            .map(([typeName, parent]) => ({ table, parent, polyType: target.typeField, polyId: field, typeName }) as MemberLink),
+    ),
+  ),
+];
 const label = (k: string) => k.replace(':', ' ');
 
 /** The record and everything that belongs to it (members, their members…), as `table:id` keys. */
@@ -84,7 +102,7 @@ function membersOf(children: (link: MemberLink, id: string) => Row[], table: str
   const queue: Array<[string, string]> = [[table, id]];
   while (queue.length) {
     const [t, i] = queue.shift()!;
-    for (const link of ACCOUNT_MEMBERS) {
+    for (const link of BELONGS) {
       if (link.parent !== t) continue;
       for (const r of children(link, i)) {
         const k = key(link.table, r.id);
