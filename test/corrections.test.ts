@@ -136,6 +136,35 @@ test('a correction to a table, record or field that does not exist, or with a va
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a correction or an exclusion of a record Sonar deleted since is stale, not refused', () => {
+  const dir = dataDir();
+  const raw = isp();
+  const [gone, alsoGone] = [raw.accounts[5], raw.accounts[6]];
+  const review = openReview(dir, raw, cleanSnapshot(raw));
+  review.correct('accounts', String(gone.id), 'name', 'Gone Ltd', 'typo');
+  review.exclude('accounts', String(alsoGone.id), 'test account');
+  // The delta's picture: Sonar deleted both accounts, and the chain says so.
+  const next = isp();
+  next.accounts = next.accounts.filter((a) => a.id !== gone.id && a.id !== alsoGone.id);
+  const deleted = { accounts: [String(gone.id), String(alsoGone.id)] };
+  const cleaned = cleanSnapshot(next, { ...readDecisions(dir), deleted });
+  assert.deepEqual(
+    [...cleaned.corrections, ...cleaned.exclusions].map((d) => [d.status, /Sonar deleted accounts \d+ since/.test(d.message)]),
+    [
+      ['stale', true],
+      ['stale', true],
+    ],
+  );
+  assert.doesNotThrow(() => assertDecisions(cleaned));
+  const unknown = cleanSnapshot(next, readDecisions(dir));
+  assert.deepEqual(
+    unknown.corrections.map((c) => c.status),
+    ['refused'],
+    'without the deletion known, a missing record is refused',
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('an issue on a corrected cell is no longer open', () => {
   const dir = dataDir();
   const raw = isp();

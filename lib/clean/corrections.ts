@@ -7,7 +7,7 @@
  *
  * A correction is checked against every snapshot it meets:
  * - **applied** when Sonar still has the recorded value (a new snapshot, a delta: it lasts);
- * - **stale** when Sonar has changed the value since: not applied, listed with both values;
+ * - **stale** when Sonar has changed the value since (or deleted the record): not applied, listed with both values;
  * - **refused** when its table, record or field does not exist, or the new value does not fit the
  *   field's type (lib/frames/columns.ts), with a message naming its file and line;
  * - **superseded** when a later row corrects the same cell.
@@ -167,6 +167,8 @@ export function applyCorrections(
   cleaned: Tables,
   raw: Tables,
   rows: readonly CorrectionRow[],
+  /** Ids Sonar deleted since an earlier snapshot of the chain: a correction of one is stale, not refused. */
+  deleted: Record<string, readonly string[]> = {},
 ): { tables: Tables; outcomes: CorrectionOutcome[]; changes: Change[] } {
   if (!rows.length) return { tables: cleaned, outcomes: [], changes: [] };
   const last = new Map(rows.map((r, i) => [cellKey(r), i]));
@@ -182,6 +184,11 @@ export function applyCorrections(
     const rawRecord = rawById(row.table, row.sonar_id);
     const has = kind && rawRecord ? valueText(kind, rawRecord[row.field]) : '';
     const out = (status: CorrectionStatus, message: string) => outcomes.push({ ...base, status, snapshot_has: has, message });
+    if (!rawRecord && deleted[row.table]?.includes(row.sonar_id))
+      return out(
+        'stale',
+        `${row.source ? `${row.source}: ` : ''}Sonar deleted ${row.table} ${row.sonar_id} since the correction; delete the row`,
+      );
     const refused = refusal(row, raw);
     if (refused) return out('refused', refused);
     if (last.get(cellKey(row)) !== i) return out('superseded', `a later row corrects ${row.table} ${row.sonar_id} ${row.field} again`);

@@ -32,7 +32,8 @@ export interface ExclusionRow {
 
 export interface ExclusionOutcome extends Omit<ExclusionRow, 'source'> {
   source: string;
-  status: 'excluded' | 'refused';
+  /** `stale`: Sonar deleted the record since; nothing to exclude, and nothing stops. */
+  status: 'excluded' | 'refused' | 'stale';
   /** Records it takes out: itself and what belongs to it. */
   records: number;
   message: string;
@@ -159,6 +160,8 @@ function dependants(tables: Tables, out: Set<string>): Array<{ of: string; by: s
 export function planExclusions(
   tables: Tables,
   rows: readonly ExclusionRow[],
+  /** Ids Sonar deleted since an earlier snapshot of the chain. */
+  deleted: Record<string, readonly string[]> = {},
 ): { outcomes: ExclusionOutcome[]; excluded: ExcludedRecord[] } {
   const outcomes: ExclusionOutcome[] = rows.map((r) => ({ ...r, source: r.source ?? '', status: 'excluded', records: 0, message: '' }));
   if (!rows.length) return { outcomes, excluded: [] };
@@ -169,6 +172,10 @@ export function planExclusions(
     const where = o.source ? `${o.source}: ` : '';
     if (!o.table || !o.sonar_id) return refuse(o, `${where}an exclusion needs a table and a Sonar id`);
     if (!(o.table in tables)) return refuse(o, `${where}no table "${o.table}" in the snapshot`);
+    if (!byId.has(key(o.table, o.sonar_id)) && deleted[o.table]?.includes(o.sonar_id)) {
+      Object.assign(o, { status: 'stale', message: `${where}Sonar deleted ${o.table} ${o.sonar_id} since the exclusion; delete the row` });
+      return [];
+    }
     if (!byId.has(key(o.table, o.sonar_id))) return refuse(o, `${where}no ${o.table} record ${o.sonar_id} in the snapshot`);
     return membersOf(children, o.table, o.sonar_id);
   });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { frameToRecords } from '../frames/load.js';
 import type { DataFrame } from '../frames/danfo.js';
 import { dataPath } from '../paths.js';
+import { readManifest, snapshotChain } from '../sonar/snapshot.js';
 import {
   CORRECTIONS_FILE,
   fieldKind,
@@ -34,9 +35,19 @@ import type { CleanResult, Tables } from './snapshot.js';
 export const correctionsDir = (dataDir: string) => dataPath(dataDir, 'corrections');
 export const exclusionsFile = (dataDir: string) => dataPath(dataDir, EXCLUSIONS_FILE);
 
-/** The analyst's corrections and exclusions as they are on disk, for cleanSnapshot's options. */
-export function readDecisions(dataDir: string): { corrections: CorrectionRow[]; exclusions: ExclusionRow[] } {
-  return { corrections: readCorrections(correctionsDir(dataDir)), exclusions: readExclusions(exclusionsFile(dataDir)) };
+/**
+ * The analyst's corrections and exclusions as they are on disk, for cleanSnapshot's options; with
+ * the snapshot's folder, also the ids its chain found deleted in Sonar (a decision about one is stale).
+ */
+export function readDecisions(
+  dataDir: string,
+  snapshotDir?: string,
+): { corrections: CorrectionRow[]; exclusions: ExclusionRow[]; deleted: Record<string, string[]> } {
+  const deleted: Record<string, string[]> = {};
+  if (snapshotDir)
+    for (const layer of snapshotChain(snapshotDir))
+      for (const [table, ids] of Object.entries(readManifest(layer).deleted ?? {})) deleted[table] = [...(deleted[table] ?? []), ...ids];
+  return { corrections: readCorrections(correctionsDir(dataDir)), exclusions: readExclusions(exclusionsFile(dataDir)), deleted };
 }
 
 /** Fields a frame may carry that are never corrections. */

@@ -41,6 +41,8 @@ export interface CleanOptions {
   corrections?: readonly CorrectionRow[];
   /** The analyst's exclusions (lib/clean/exclusions.ts), applied last: these records are not migrated. */
   exclusions?: readonly ExclusionRow[];
+  /** Ids Sonar deleted since an earlier snapshot of the chain: a decision about one is stale, not refused. */
+  deleted?: Record<string, readonly string[]>;
 }
 
 export interface CleanResult {
@@ -162,9 +164,9 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
   }
   // The analyst's decisions come after the automatic cleaning, here and nowhere else, so notebook
   // 02, its replay and the delta cannot apply them differently.
-  const corrected = applyCorrections(tables, input, opts.corrections ?? []);
+  const corrected = applyCorrections(tables, input, opts.corrections ?? [], opts.deleted);
   changes.push(...corrected.changes);
-  const plan = planExclusions(corrected.tables, opts.exclusions ?? []);
+  const plan = planExclusions(corrected.tables, opts.exclusions ?? [], opts.deleted);
   const result = {
     tables: withoutExcluded(corrected.tables, plan.excluded),
     changes,
