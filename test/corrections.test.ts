@@ -165,6 +165,19 @@ test('a correction or an exclusion of a record Sonar deleted since is stale, not
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test('a corrected credential is applied, but its values are never repeated in the outcomes or the change log', () => {
+  const dir = dataDir();
+  const raw = isp();
+  const radius = raw.radius_accounts.find((r) => r.password)!;
+  openReview(dir, raw).correct('radius_accounts', String(radius.id), 'password', 'n3w-Secret-99', "reset at the customer's request");
+  const cleaned = cleanSnapshot(raw, readDecisions(dir));
+  assert.equal(byId(cleaned.tables.radius_accounts, radius.id).password, 'n3w-Secret-99');
+  const shown = JSON.stringify([cleaned.corrections, cleaned.changes]);
+  assert.ok(!shown.includes('n3w-Secret-99') && !shown.includes(String(radius.password)), shown.slice(0, 300));
+  assert.equal(cleaned.corrections[0].status, 'applied');
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 test('an issue on a corrected cell is no longer open', () => {
   const dir = dataDir();
   const raw = isp();

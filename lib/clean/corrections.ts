@@ -20,6 +20,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { COLUMN_SPECS, isKnownTable, type ColumnKind } from '../frames/columns.js';
 import { isoDate, isoInstant, toCell } from '../frames/convert.js';
+import { SECRET_NAME } from '../frames/show.js';
 import { REFERENCES } from '../sonar/relations.js';
 import type { Change, Row, Tables } from './snapshot.js';
 
@@ -179,11 +180,14 @@ export function applyCorrections(
   const changes: Change[] = [];
 
   rows.forEach((row, i) => {
-    const base = { ...row, source: row.source ?? '' };
+    // A credential (a RADIUS password) is applied, but never repeated in what is shown or kept for review.
+    const secret = SECRET_NAME.test(row.field);
+    const base = { ...row, source: row.source ?? '', ...(secret ? { sonar_had: '***', new_value: '***' } : {}) };
     const kind = fieldKind(row.table, row.field, raw[row.table] ?? []);
     const rawRecord = rawById(row.table, row.sonar_id);
     const has = kind && rawRecord ? valueText(kind, rawRecord[row.field]) : '';
-    const out = (status: CorrectionStatus, message: string) => outcomes.push({ ...base, status, snapshot_has: has, message });
+    const out = (status: CorrectionStatus, message: string) =>
+      outcomes.push({ ...base, status, snapshot_has: secret ? '***' : has, message });
     if (!rawRecord && deleted[row.table]?.includes(row.sonar_id))
       return out(
         'stale',
@@ -195,7 +199,9 @@ export function applyCorrections(
     if (valueText(kind!, parseValue(kind!, row.sonar_had)) !== has)
       return out(
         'stale',
-        `Sonar changed ${row.field} since the correction: it had "${row.sonar_had}", now "${has}". Not applied: correct it again, or delete the row`,
+        secret
+          ? `Sonar changed ${row.field} since the correction. Not applied: correct it again, or delete the row`
+          : `Sonar changed ${row.field} since the correction: it had "${row.sonar_had}", now "${has}". Not applied: correct it again, or delete the row`,
       );
     const key = `${row.table}\0${row.sonar_id}`;
     let record = copies.get(key);
@@ -203,7 +209,14 @@ export function applyCorrections(
     const before = record[row.field] ?? null;
     const after = parseValue(kind!, row.new_value);
     record[row.field] = after;
-    changes.push({ entity: row.table, source_id: row.sonar_id, field: row.field, before, after, rule: `correction: ${row.reason}` });
+    changes.push({
+      entity: row.table,
+      source_id: row.sonar_id,
+      field: row.field,
+      before: secret ? '***' : before,
+      after: secret ? '***' : after,
+      rule: `correction: ${row.reason}`,
+    });
     out('applied', valueText(kind!, before) === valueText(kind!, after) ? 'applied (cleaning had already made it so)' : 'applied');
   });
 

@@ -211,7 +211,8 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           skipped: o.skipped,
           adopted: o.adopted,
           failed: o.failed,
-          excluded: excluded.filter((x) => x.entity === o.entity).length,
+          // Only where there are any: a run without exclusions keeps its report's shape.
+          ...(excluded.some((x) => x.entity === o.entity) ? { excluded: excluded.filter((x) => x.entity === o.entity).length } : {}),
         },
       ]),
     ),
@@ -232,7 +233,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+  // The excluded column only when the run has exclusions, then on every row.
+  const any = Object.values(report.entities).some((c) => c.excluded);
+  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c, ...(any ? { excluded: c.excluded ?? 0 } : {}) }));
 }
 
 /**
