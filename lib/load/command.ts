@@ -39,6 +39,11 @@ export function printRunSummary(runId: string, replayCode: number): number {
     }),
   );
   console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  const excluded = report.excluded ?? [];
+  if (excluded.length)
+    console.log(
+      `${excluded.length} records not migrated by decision (data/exclusions.csv; the excluded column above, each with its reason in report.json).`,
+    );
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
   if (report.access) console.log(accessLine(report.access));
   if (report.stopped)

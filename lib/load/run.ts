@@ -17,6 +17,7 @@ import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
 import { runScheduled } from './schedule.js';
@@ -51,6 +52,8 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
+  excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -65,10 +68,15 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  entities: Record<
+    string,
+    { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number; excluded?: number }
+  >;
   /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
   access?: AccessSummary;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
+  excluded?: ExcludedRow[];
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -176,6 +184,16 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     ledger.stopGrouping();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
+  // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
+  const excluded = accounts
+    ? []
+    : outcomes.flatMap((o) =>
+        excludedOf(
+          entities.find((e) => e.name === o.entity)!,
+          opts.excluded ?? [],
+          ctx,
+        ),
+      );
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
   const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
@@ -190,13 +208,23 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,
-        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+        {
+          selected: o.selected,
+          created: o.created,
+          updated: o.updated,
+          skipped: o.skipped,
+          adopted: o.adopted,
+          failed: o.failed,
+          // Only where there are any: a run without exclusions keeps its report's shape.
+          ...(excluded.some((x) => x.entity === o.entity) ? { excluded: excluded.filter((x) => x.entity === o.entity).length } : {}),
+        },
       ]),
     ),
     ...(entities.some((e) => e.name === 'internet_services' || e.name === 'customers')
       ? { access: accessSummary(ctx, portalSummary(ctx)) }
       : {}),
     errors,
+    excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -212,7 +240,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+  // The excluded column only when the run has exclusions, then on every row.
+  const any = Object.values(report.entities).some((c) => c.excluded);
+  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c, ...(any ? { excluded: c.excluded ?? 0 } : {}) }));
 }
 
 /**
@@ -231,5 +261,6 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     entities: { ...earlier.entities, ...report.entities },
     ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }
