@@ -6,6 +6,7 @@ import { measureCpuPath, type CpuArgs } from './cpu.js';
 import { writeGeneratedCleaned, writeGeneratedSnapshot } from './datasets.js';
 import { measureExtract, type ExtractArgs } from './extract.js';
 import { measureLoad, type LoadArgs } from './load.js';
+import { startSandboxesServer, type SandboxesArgs } from './sandboxes-server.js';
 import { startSplynxServer, type SplynxServerArgs } from './splynx-server.js';
 
 type Message = { task: string; args: unknown };
@@ -27,6 +28,13 @@ process.once('message', async ({ task, args }: Message) => {
       process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
       process.once('disconnect', () => void server.close().then(() => process.exit(0)));
       await send({ ready: { url: server.url } });
+      return;
+    }
+    if (task === 'sandboxes') {
+      const server = await startSandboxesServer(args as SandboxesArgs);
+      process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+      process.once('disconnect', () => void server.close().then(() => process.exit(0)));
+      await send({ ready: server.info });
       return;
     }
     const run = tasks[task];
