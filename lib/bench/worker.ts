@@ -3,6 +3,8 @@
  * result back, and exits (a server task stays up until its parent stops it).
  */
 import { measureCpuPath, type CpuArgs } from './cpu.js';
+import { measureCutover, type CutoverArgs } from './cutover.js';
+import { measureRehearse, type RehearseArgs } from './rehearse.js';
 import { writeGeneratedCleaned, writeGeneratedSnapshot } from './datasets.js';
 import { measureExtract, type ExtractArgs } from './extract.js';
 import { measureLoad, type LoadArgs } from './load.js';
@@ -17,6 +19,8 @@ const tasks: Record<string, (args: never) => Promise<unknown>> = {
   load: (a: LoadArgs) => measureLoad(a),
   extract: (a: ExtractArgs) => measureExtract(a),
   cpu: (a: CpuArgs) => measureCpuPath(a),
+  cutover: (a: CutoverArgs) => measureCutover(a),
+  rehearse: (a: RehearseArgs) => measureRehearse(a),
 };
 
 const send = (m: object) => new Promise<void>((r) => process.send!(m, () => r()));
