@@ -5,7 +5,10 @@
  * phase (going on past dirty records, which end in the error table), then verify (08-verify).
  * Prints the summaries, ends with the first-bill verdict, and leaves the data folder to look at.
  *
- *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE]
+ *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE] [--review]
+ *
+ * With `--review`, the analyst's corrections and exclusions of an earlier rehearsal are recorded
+ * first (scripts/demo-review.ts), and their outcomes are printed at the end.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,12 +20,16 @@ import { startSandboxes } from '../lib/sandbox/index.js';
 import { verifyCommand, verifyFirstBillLines } from '../lib/verify/command.js';
 import { readVerifyFile } from '../lib/verify/report.js';
 import fs from 'node:fs';
+import { recordDemoDecisions } from './demo-review.js';
+import { reviewFigures } from './demo-figures.js';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' }, review: { type: 'boolean' } },
+});
 const accounts = Number(values.accounts ?? 300);
 const dirty = Number(values.dirty ?? 0.03);
 if (!Number.isInteger(accounts) || accounts < 1 || !(dirty >= 0 && dirty <= 1)) {
-  console.error('usage: npm run demo [-- --accounts N] [--seed S] [--dirty RATE]');
+  console.error('usage: npm run demo [-- --accounts N] [--seed S] [--dirty RATE] [--review]');
   process.exit(2);
 }
 
@@ -36,6 +43,8 @@ console.error(
 
 let code = 1;
 try {
+  const decisions = values.review ? await recordDemoDecisions(sandboxes, dataDir) : null;
+  if (decisions) console.error(`Demo: the analyst's decisions of a rehearsal recorded (${decisions.refusedAtOnce.length} refused at once)`);
   const prepare = await replayNotebooks(
     ['00-setup', '01-extract', '02-explore-clean', '03-map'].map((n) => projectPath('notebooks', `${n}.ipynb`)),
     { echo: false },
@@ -62,6 +71,7 @@ try {
         console.log(line);
       // Dirt makes differences on purpose; an ISP generated clean must reconcile.
       if (dirty === 0 && verified !== 0) code = 1;
+      if (decisions) for (const line of reviewFigures(dataDir, decisions)) console.log(line);
     }
   }
 } finally {

@@ -12,13 +12,14 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 type Reply = { result?: unknown; ready?: unknown; error?: string };
 
-function spawnWorker(task: string, args: unknown): ChildProcess {
+function spawnWorker(task: string, args: unknown, env?: NodeJS.ProcessEnv): ChildProcess {
   // tsx runs the TypeScript worker, as it runs the scripts; the child gets the same heap limit rules.
   // BENCH_CPU_PROF=<dir>: each child writes a V8 CPU profile there (node --cpu-prof), to find hot spots.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(WORKER, [], {
     cwd: PROJECT_ROOT,
     execArgv: ['--import', 'tsx', ...prof],
+    env: env ?? process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   child.send({ task, args });
@@ -44,9 +45,9 @@ export function runTask<T>(task: string, args: unknown): Promise<T> {
 }
 
 /** Starts a long-lived child (a sandbox server); answers what it reported when ready, and how to stop it. */
-export function startTaskServer<T>(task: string, args: unknown): Promise<{ info: T; stop(): Promise<void> }> {
+export function startTaskServer<T>(task: string, args: unknown, env?: NodeJS.ProcessEnv): Promise<{ info: T; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawnWorker(task, args);
+    const child = spawnWorker(task, args, env);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const stop = async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

@@ -8,8 +8,11 @@
  *   extract   a whole snapshot under Sonar's 400 requests/min (extract.ts)
  *   cpu       snapshot → records → clean → transform → validate → ledger without the network, at
  *             each size asked for (cpu.ts)
- *   rehearsal with --rehearsal-20k: a generated ISP through the real notebooks and replay at
- *             latency 0, records/s of its first and last tenth (rehearsal.ts)
+ *   cutover   the downtime window: a rehearsed ISP, 1% of it changed in Sonar, the cutover at
+ *             50 ms a request and 400/min, each part against its bound (cutover.ts)
+ *   rehearse  with --rehearse-100k (or --rehearsal-20k, --rehearse-accounts N): the product path
+ *             at scale, through the real notebooks and replay at latency 0: wall time, every
+ *             process's peak RSS, records/s of the first and last tenth (rehearse.ts)
  *
  * Every measurement runs in a child process of its own (child.ts), so each peak RSS is its own.
  */
@@ -21,11 +24,11 @@ import { projectPath } from '../paths.js';
 import { newSnapshotId } from '../sonar/snapshot.js';
 import { runTask, startTaskServer } from './child.js';
 import type { CpuFigures } from './cpu.js';
+import type { CutoverFigures } from './cutover.js';
+import type { RehearseFigures } from './rehearse.js';
 import type { PreparedData } from './datasets.js';
 import type { ExtractFigures } from './extract.js';
 import type { LoadFigures } from './load.js';
-import type { RehearsalFigures } from './rehearsal.js';
-import type { SandboxSettings } from '../sandbox/index.js';
 import type { BenchOptions } from './options.js';
 import { machine, targets, type BenchResult } from './report.js';
 
@@ -101,23 +104,29 @@ export async function runBench(
       }
     }
 
-    let rehearsal: RehearsalFigures | null = null;
-    if (opts.rehearsalAccounts) {
-      log(`bench: rehearsal of ${opts.rehearsalAccounts} accounts through the notebooks, latency 0 (generating the ISP first) …`);
-      const server = await startTaskServer<{ settings: SandboxSettings }>('rehearsal-sandboxes', {
-        accounts: opts.rehearsalAccounts,
+    let cutover: CutoverFigures | null = null;
+    if (opts.cutoverAccounts > 0) {
+      log(`bench: cutover of ${opts.cutoverAccounts} accounts, 1% changed (the rehearsal first) …`);
+      cutover = await runTask<CutoverFigures>('cutover', {
+        accounts: opts.cutoverAccounts,
         seed: opts.seed,
+        changeRate: 0.01,
+        latencyMs: opts.latencyMs,
+        concurrency: opts.concurrency,
+        sonarPerMinute: 400,
+        workDir: path.join(work, 'cutover'),
       });
-      try {
-        rehearsal = await runTask<RehearsalFigures>('rehearsal', {
-          accounts: opts.rehearsalAccounts,
-          settings: server.info.settings,
-          workDir: path.join(work, 'rehearsal'),
-        });
-      } finally {
-        await server.stop();
-      }
-      log(`bench: rehearsal: ${rehearsal.records} records in ${rehearsal.load_s} s`);
+    }
+
+    let rehearse: RehearseFigures | null = null;
+    if (opts.rehearseAccounts) {
+      log(`bench: product-path rehearsal of ${opts.rehearseAccounts} accounts …`);
+      rehearse = await runTask<RehearseFigures>('rehearse', {
+        accounts: opts.rehearseAccounts,
+        seed: opts.seed,
+        workDir: path.join(work, 'rehearse'),
+      });
+      log(`bench: rehearsal: ${rehearse.rates.records} records written in ${rehearse.rates.load_s} s, ${rehearse.wall_s} s in all`);
     }
 
     const largest = Object.values(cpu).sort((a, b) => b.accounts - a.accounts)[0];
@@ -138,17 +147,22 @@ export async function runBench(
       extract_429s: extract?.http_429 ?? null,
       cpu_accounts_per_s: largest?.accounts_per_s ?? null,
       cpu_peak_rss_mb: largest?.peak_rss_mb ?? null,
-      rehearsal_records_per_s: rehearsal
+      cutover_wall_s: cutover?.wall_s ?? null,
+      cutover_bound_s: cutover?.bound_s ?? null,
+      rehearse_100k_wall_s: rehearse?.wall_s ?? null,
+      rehearse_100k_peak_rss_mb: rehearse?.peak_rss_mb ?? null,
+      rehearsal_records_per_s: rehearse
         ? {
-            first_tenth: rehearsal.first_tenth_records_per_s,
-            last_tenth: rehearsal.last_tenth_records_per_s,
-            whole: rehearsal.records_per_s,
+            first_tenth: rehearse.rates.first_tenth_records_per_s,
+            last_tenth: rehearse.rates.last_tenth_records_per_s,
+            whole: rehearse.rates.records_per_s,
           }
         : null,
       load,
       extract,
       cpu,
-      rehearsal,
+      cutover,
+      rehearse,
     };
     const result: BenchResult = { ...partial, targets: targets(partial) };
     const outDir = opts.outDir ? path.resolve(opts.outDir) : projectPath('data', 'bench');

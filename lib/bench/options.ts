@@ -20,18 +20,23 @@ export interface BenchOptions {
   skipLoad: boolean;
   skipExtract: boolean;
   skipCpu: boolean;
+  /** Accounts of the ISP whose cutover is measured (1% of them changed); 0 leaves it out. */
+  cutoverAccounts: number;
   /**
-   * Accounts of the rehearsal through the real notebooks at latency 0 (rehearsal.ts); null: none.
-   * Off by default, as it takes minutes: `--rehearsal-20k`, or `--rehearsal-accounts N`.
+   * Accounts of the product-path rehearsal (rehearse.ts: the real notebooks and replay, latency 0,
+   * each command in its own process), run only when asked, as it takes minutes: `--rehearse-100k`
+   * (wall time and peak RSS at 100,000), `--rehearsal-20k` (records/s of the first and last tenth
+   * at 20,000), or `--rehearse-accounts N`. One driver, one rehearsal per bench.
    */
-  rehearsalAccounts: number | null;
+  rehearseAccounts: number | null;
   /** Where `<timestamp>.json` goes; default data/bench. */
   outDir?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [--latency MS] [--seed S]
   [--extract-accounts N] [--cpu-accounts N,M] [--skip-100k] [--skip-baseline] [--skip-load]
-  [--skip-extract] [--skip-cpu] [--rehearsal-20k | --rehearsal-accounts N] [--out DIR]
+  [--skip-extract] [--skip-cpu] [--cutover-accounts N] [--skip-cutover]
+  [--rehearse-100k | --rehearsal-20k | --rehearse-accounts N] [--out DIR]
 
   --accounts N          generated accounts for the load (default 1000)
   --concurrency C       requests in flight for our load (default 8); the baseline is 1
@@ -40,10 +45,13 @@ export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [
   --cpu-accounts N,M    account counts of the CPU-only path (default 10000,100000)
   --skip-100k           leave 100,000 out of the CPU-only path
   --skip-baseline       no sequential baseline (no speed-up figure)
+  --cutover-accounts N  the ISP whose cutover is measured, 1% of it changed (default 10000)
+  --skip-cutover        leave the cutover measurement out
+  --rehearse-100k       also rehearse a 100,000-account ISP on the product path (about half an hour):
+                        wall time, every process's peak RSS, records/s of the first and last tenth
+  --rehearsal-20k       the same rehearsal at 20,000 accounts (some minutes)
+  --rehearse-accounts N the same at another size (also --rehearsal-accounts N)
   --skip-load | --skip-extract | --skip-cpu   leave that measurement out
-  --rehearsal-20k       also rehearse 20,000 generated accounts through the real notebooks at
-                        latency 0: records/s of the first and last tenth (some minutes)
-  --rehearsal-accounts N   the same rehearsal with N accounts
   --out DIR             where the JSON goes (default data/bench)`;
 
 export class UsageError extends Error {}
@@ -54,6 +62,18 @@ const positive = (name: string, v: string | undefined, def: number, min = 1): nu
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${v}"`);
   return n;
 };
+
+/** One rehearsal: an explicit size wins; two sizes asked for at once are a usage error. */
+function rehearseAccounts(values: Record<string, string | boolean | undefined>): number | null {
+  const asked = [
+    values['rehearse-accounts'] !== undefined && positive('rehearse-accounts', values['rehearse-accounts'] as string, 0),
+    values['rehearsal-accounts'] !== undefined && positive('rehearsal-accounts', values['rehearsal-accounts'] as string, 0),
+    values['rehearse-100k'] && 100_000,
+    values['rehearsal-20k'] && 20_000,
+  ].filter((n): n is number => typeof n === 'number');
+  if (new Set(asked).size > 1) throw new UsageError(`one rehearsal per bench: asked for ${asked.join(' and ')} accounts`);
+  return asked[0] ?? null;
+}
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
   let values;
@@ -72,7 +92,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'skip-load': { type: 'boolean' },
         'skip-extract': { type: 'boolean' },
         'skip-cpu': { type: 'boolean' },
+        'cutover-accounts': { type: 'string' },
+        'skip-cutover': { type: 'boolean' },
+        'rehearse-100k': { type: 'boolean' },
         'rehearsal-20k': { type: 'boolean' },
+        'rehearse-accounts': { type: 'string' },
+        // The name perf's rehearsal had; the same as --rehearse-accounts.
         'rehearsal-accounts': { type: 'string' },
         out: { type: 'string' },
       },
@@ -92,11 +117,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     skipLoad: !!values['skip-load'],
     skipExtract: !!values['skip-extract'],
     skipCpu: !!values['skip-cpu'],
-    rehearsalAccounts: values['rehearsal-accounts']
-      ? positive('rehearsal-accounts', values['rehearsal-accounts'], 0)
-      : values['rehearsal-20k']
-        ? 20_000
-        : null,
+    cutoverAccounts: values['skip-cutover'] ? 0 : positive('cutover-accounts', values['cutover-accounts'], 10_000),
+    rehearseAccounts: rehearseAccounts(values),
     outDir: values.out,
   };
 }

@@ -3,10 +3,12 @@
  * result back, and exits (a server task stays up until its parent stops it).
  */
 import { measureCpuPath, type CpuArgs } from './cpu.js';
+import { measureCutover, type CutoverArgs } from './cutover.js';
+import { measureRehearse, type RehearseArgs } from './rehearse.js';
 import { writeGeneratedCleaned, writeGeneratedSnapshot } from './datasets.js';
 import { measureExtract, type ExtractArgs } from './extract.js';
 import { measureLoad, type LoadArgs } from './load.js';
-import { measureRehearsal, startRehearsalSandboxes, type RehearsalArgs, type RehearsalServerArgs } from './rehearsal.js';
+import { startSandboxesServer, type SandboxesArgs } from './sandboxes-server.js';
 import { startSplynxServer, type SplynxServerArgs } from './splynx-server.js';
 
 type Message = { task: string; args: unknown };
@@ -17,7 +19,8 @@ const tasks: Record<string, (args: never) => Promise<unknown>> = {
   load: (a: LoadArgs) => measureLoad(a),
   extract: (a: ExtractArgs) => measureExtract(a),
   cpu: (a: CpuArgs) => measureCpuPath(a),
-  rehearsal: (a: RehearsalArgs) => measureRehearsal(a),
+  cutover: (a: CutoverArgs) => measureCutover(a),
+  rehearse: (a: RehearseArgs) => measureRehearse(a),
 };
 
 /** Long-lived servers: what they report when ready, and how they close. */
@@ -26,9 +29,9 @@ const servers: Record<string, (args: never) => Promise<{ ready: unknown; close()
     const server = await startSplynxServer(a);
     return { ready: { url: server.url }, close: () => server.close() };
   },
-  'rehearsal-sandboxes': async (a: RehearsalServerArgs) => {
-    const s = await startRehearsalSandboxes(a);
-    return { ready: { settings: s.settings }, close: () => s.close() };
+  sandboxes: async (a: SandboxesArgs) => {
+    const server = await startSandboxesServer(a);
+    return { ready: server.info, close: () => server.close() };
   },
 };
 

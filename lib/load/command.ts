@@ -39,11 +39,30 @@ export function printRunSummary(runId: string, replayCode: number): number {
     }),
   );
   console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  const excluded = report.excluded ?? [];
+  if (excluded.length)
+    console.log(
+      `${excluded.length} records not migrated by decision (data/exclusions.csv; the excluded column above, each with its reason in report.json).`,
+    );
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
+  if (report.access) console.log(accessLine(report.access));
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
   return replayCode || (report.errors.length ? 1 : 0);
+}
+
+/** The subscriber-access summary in one line: counts and the analyst's choices, never a credential. */
+export function accessLine(a: NonNullable<RunReport['access']>): string {
+  const s = a.internet_services;
+  const rules = Object.entries(a.pairing)
+    .map(([rule, n]) => `${n} ${rule}`)
+    .join(', ');
+  return (
+    `Access: internet services with their Sonar RADIUS login ${s.sonar_radius}${rules ? ` (${rules})` : ''}, generated ${s.generated} (passwords in data/secrets/), ` +
+    `not migrated ${s.not_migrated}, in the error table ${s.errors}. Portal: login ${a.portal.login_scheme}` +
+    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.`
+  );
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

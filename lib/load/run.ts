@@ -9,12 +9,15 @@ import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
+import { portalSummary } from '../entities/portal-access.js';
+import { accessSummary, type AccessSummary } from '../entities/service-access.js';
 import type { Ledger } from '../ledger/index.js';
 import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
 import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
 import { runScheduled } from './schedule.js';
@@ -49,6 +52,8 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
+  excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -63,10 +68,17 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  entities: Record<
+    string,
+    { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number; excluded?: number }
+  >;
+  /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
+  access?: AccessSummary;
   errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
   /** Requests spent learning what Splynx held before loading (counts and listing pages, lib/load/listing.ts). */
   listing_requests?: number;
+  /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
+  excluded?: ExcludedRow[];
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -175,6 +187,16 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     ledger.stopGrouping();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
+  // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
+  const excluded = accounts
+    ? []
+    : outcomes.flatMap((o) =>
+        excludedOf(
+          entities.find((e) => e.name === o.entity)!,
+          opts.excluded ?? [],
+          ctx,
+        ),
+      );
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
   const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
@@ -189,11 +211,24 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,
-        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+        {
+          selected: o.selected,
+          created: o.created,
+          updated: o.updated,
+          skipped: o.skipped,
+          adopted: o.adopted,
+          failed: o.failed,
+          // Only where there are any: a run without exclusions keeps its report's shape.
+          ...(excluded.some((x) => x.entity === o.entity) ? { excluded: excluded.filter((x) => x.entity === o.entity).length } : {}),
+        },
       ]),
     ),
+    ...(entities.some((e) => e.name === 'internet_services' || e.name === 'customers')
+      ? { access: accessSummary(ctx, portalSummary(ctx)) }
+      : {}),
     errors,
     listing_requests: outcomes.reduce((n, o) => n + o.listingRequests, 0),
+    excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -209,7 +244,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+  // The excluded column only when the run has exclusions, then on every row.
+  const any = Object.values(report.entities).some((c) => c.excluded);
+  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c, ...(any ? { excluded: c.excluded ?? 0 } : {}) }));
 }
 
 /**
@@ -226,7 +263,9 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     phases: [...new Set([...earlier.phases, ...report.phases])],
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
+    ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
     listing_requests: (earlier.listing_requests ?? 0) + (report.listing_requests ?? 0),
+    excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }

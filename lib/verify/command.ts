@@ -63,6 +63,17 @@ export function printVerifySummary(runId: string, replayCode: number): number {
     console.log(renderText(result.differences.slice(0, SHOWN), { title: 'Differences', columns: [...DIFFERENCE_COLUMNS], maxRows: 0 }));
     if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);
   }
+  const excluded = result.excluded ?? [];
+  if (excluded.length) {
+    console.log(
+      renderText(excluded.slice(0, SHOWN), {
+        title: 'Excluded by decision (explained, not differences)',
+        columns: ['entity', 'source_id', 'reason', 'excluded_with'],
+        maxRows: 0,
+      }),
+    );
+    if (excluded.length > SHOWN) console.log(`… and ${excluded.length - SHOWN} more in verify.json`);
+  }
   console.log(summaryLine(result));
   for (const line of verifyFirstBillLines(result)) console.log(line);
   console.log(dir);

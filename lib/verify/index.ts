@@ -139,6 +139,7 @@ export function finishVerify(
     money: parts.money,
     firstBill: parts.firstBill,
     handoverSource: s.handover.source,
+    excluded: [...parts.counts.byEntity.values()].flatMap((c) => c.excluded),
   });
   const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
   writeVerifyFiles(runDir, result, secretValues(s.settings));

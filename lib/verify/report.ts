@@ -13,12 +13,15 @@ import type { FieldPass } from './fields.js';
 import type { FirstBillCheck, FirstBillFigures, FirstBillRow } from './first-bill.js';
 import type { MoneyCheck, MoneyRow } from './money.js';
 import type { Difference } from './types.js';
+import type { ExcludedRow } from '../load/excluded.js';
 
 export interface VerdictRow {
   entity: string;
   sonar: number | string;
   snapshot: number | string;
   selected: number | string;
+  /** Excluded by the analyst's decision: explained, so not a difference. */
+  excluded?: number | string;
   done: number | string;
   failed: number | string;
   pending: number | string;
@@ -47,6 +50,8 @@ export interface VerifyResult {
   first_bill?: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
+  /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
+  excluded?: ExcludedRow[];
 }
 
 export const MONEY_ROW = 'money (per customer)';
@@ -75,6 +80,7 @@ export function buildResult(parts: {
   money?: MoneyCheck;
   firstBill?: FirstBillCheck;
   handoverSource?: string;
+  excluded?: ExcludedRow[];
 }): VerifyResult {
   const differences = dedupe([
     ...parts.sonarDifferences,
@@ -92,6 +98,7 @@ export function buildResult(parts: {
       sonar: c.sonar ?? NA,
       snapshot: c.snapshot,
       selected: c.selected,
+      excluded: c.excluded ?? 0,
       done: c.done,
       failed: c.failed,
       pending: c.pending,
@@ -111,6 +118,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -129,6 +137,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -166,6 +175,7 @@ export function buildResult(parts: {
         }))(parts.firstBill)
       : { skipped: 'not part of the entities verified' },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
+    excluded: parts.excluded ?? [],
   };
 }
 
@@ -188,12 +198,14 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 
 /** One line for the end of a verification. */
 export function summaryLine(r: VerifyResult): string {
+  const n = r.excluded?.length ?? 0;
+  const excluded = n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '';
   if (r.reconciled)
-    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.`;
+    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.${excluded}`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
   return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by)
     .map(([c, n]) => `${n} ${c}`)
-    .join(', ')}): see verify.csv.`;
+    .join(', ')}): see verify.csv.${excluded}`;
 }
 
 /** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */

@@ -11,6 +11,8 @@
  * (numbers as numbers, text without case), so the answer is a superset of the exact matches:
  * callers keep their own test.
  */
+import { registerCredential } from '../credentials.js';
+
 export type Row = Record<string, unknown> & { id: number };
 
 /** An attribute of a row: a column, or `+name` for the additional field `name`. */
@@ -34,11 +36,25 @@ interface ValueIndex {
   filed: Map<number, { row: Row; keys: string[] }>;
 }
 
+/** Records whose `password` is a subscriber's secret: registered for the leak check when written. */
+const SUBSCRIBER_PASSWORDS: Record<string, string> = { customers: 'portal password', internet_services: 'internet service password' };
+
 export class SplynxStore {
   private tables = new Map<string, Map<number, Row>>();
   private nextIds = new Map<string, number>();
   /** By entity, then attribute. */
   private indexes = new Map<string, Map<IndexedAttribute, ValueIndex>>();
+
+  private registered = new Set<string>();
+
+  /** A subscriber password written here is a credential the leak check looks for everywhere else. */
+  private register(entity: string, row: Record<string, unknown>): void {
+    const kind = SUBSCRIBER_PASSWORDS[entity];
+    const value = kind && typeof row.password === 'string' ? row.password : '';
+    if (!value || this.registered.has(value)) return;
+    this.registered.add(value);
+    registerCredential(`Splynx ${kind} of ${entity === 'customers' ? 'customer' : 'login'} ${String(row.login ?? row.id)}`, value);
+  }
 
   constructor(private readonly seedFn: (store: SplynxStore) => void = () => {}) {
     this.reset();
@@ -69,6 +85,7 @@ export class SplynxStore {
     const id = typeof row.id === 'number' && row.id > 0 ? row.id : this.nextId(entity);
     if ((this.nextIds.get(entity) ?? 1) <= id) this.nextIds.set(entity, id + 1);
     const stored = { ...row, id } as Row;
+    this.register(entity, stored);
     const t = this.table(entity);
     const old = t.get(id);
     t.set(id, stored);
@@ -82,6 +99,7 @@ export class SplynxStore {
   }
 
   replace(entity: string, row: Row): void {
+    this.register(entity, row);
     const t = this.table(entity);
     const old = t.get(row.id);
     t.set(row.id, row);
