@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { SnapshotManifest } from '../sonar/snapshot.js';
 import { round } from './measure.js';
 import { replayStepSeconds } from './replay-timings.js';
-import { rehearsalSteps, startProductWorld, type ProcessRss, type ProductWorld, type StepFigures } from './product.js';
+import { LIFTED_SONAR_LIMIT, rehearsalSteps, startProductWorld, type ProcessRss, type ProductWorld, type StepFigures } from './product.js';
 import { cutoverChanges, type ChangeCounts } from './sonar-changes.js';
 
 export interface CutoverArgs {
@@ -130,7 +130,7 @@ export async function measureCutover(a: CutoverArgs, log: (line: string) => void
   try {
     const rehearsal: Array<StepFigures & { lastLine: string }> = [];
     for (const s of rehearsalSteps()) {
-      const f = await world.step(`rehearsal ${s.name}`, s.script, s.args);
+      const f = await world.step(`rehearsal ${s.name}`, s.script, s.args, LIFTED_SONAR_LIMIT);
       rehearsal.push(f);
       // verify may find differences; anything else failing leaves nothing to cut over.
       if (f.code !== 0 && s.name !== 'verify' && !(s.name === 'rehearse' && f.code === 1)) throw new Error(`rehearsal ${s.name} failed`);

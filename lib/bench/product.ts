@@ -35,8 +35,8 @@ export interface StepFigures {
 export interface ProductWorld {
   info: SandboxesInfo;
   dataDir: string;
-  /** Runs `scripts/<script>` with `args`; answers its figures and its stdout's last line (a run folder). */
-  step(name: string, script: string, args: string[]): Promise<StepFigures & { lastLine: string }>;
+  /** Runs `scripts/<script>` with `args` (and `env` over the world's); answers its figures and its stdout's last line (a run folder). */
+  step(name: string, script: string, args: string[], env?: NodeJS.ProcessEnv): Promise<StepFigures & { lastLine: string }>;
   /** A control route of one sandbox, e.g. `('sonar', 'PUT', 'rate-limit', {per_minute: 400})`. */
   control(which: 'sonar' | 'splynx', method: string, route: string, body?: unknown): Promise<Record<string, unknown>>;
   /** Every process's peak RSS so far (the sandboxes' once stopped). */
@@ -77,14 +77,14 @@ export async function startProductWorld(args: SandboxesArgs, workDir: string, lo
     splynx: Number((await control('splynx', 'GET', 'stats')).requests),
   });
 
-  const step: ProductWorld['step'] = async (name, script, scriptArgs) => {
+  const step: ProductWorld['step'] = async (name, script, scriptArgs, stepEnv = {}) => {
     const before = await requests();
     const known = new Set(readRss(rssFile).map((p) => p.pid));
     const started = performance.now();
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', script), ...scriptArgs], {
         cwd: PROJECT_ROOT,
-        env: { ...env, ...info.settings, DATA_DIR: dataDir },
+        env: { ...env, ...info.settings, DATA_DIR: dataDir, ...stepEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -124,6 +124,13 @@ export async function startProductWorld(args: SandboxesArgs, workDir: string, lo
     stop: () => server.stop(),
   };
 }
+
+/**
+ * For a rehearsal with Sonar's limit lifted: the workbook's own client paces itself to
+ * SONAR_RATE_LIMIT_PER_MINUTE (default 400), so lifting the sandbox's limit alone still snapshots
+ * at 400 a minute (a 100,000-account snapshot would take most of an hour). The highest it takes.
+ */
+export const LIFTED_SONAR_LIMIT: NodeJS.ProcessEnv = { SONAR_RATE_LIMIT_PER_MINUTE: '100000' };
 
 /** The workbook's own one-command rehearsal when this checkout has it, else its steps one by one. */
 export function rehearsalSteps(): Array<{ name: string; script: string; args: string[] }> {

@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import { round } from './measure.js';
-import { rehearsalSteps, startProductWorld, type ProcessRss, type StepFigures } from './product.js';
+import { LIFTED_SONAR_LIMIT, rehearsalSteps, startProductWorld, type ProcessRss, type StepFigures } from './product.js';
 import { writeRates, type WriteRates } from './write-rates.js';
 
 export interface RehearseArgs {
@@ -46,7 +46,7 @@ export async function measureRehearse(a: RehearseArgs, log: (line: string) => vo
   let load: { wall_s: number; runDir: string } | null = null;
   try {
     for (const s of rehearsalSteps()) {
-      const { lastLine, ...f } = await world.step(`rehearse ${s.name}`, s.script, s.args);
+      const { lastLine, ...f } = await world.step(`rehearse ${s.name}`, s.script, s.args, LIFTED_SONAR_LIMIT);
       steps.push(f);
       if (s.name === 'load' || s.name === 'rehearse') load = { wall_s: f.wall_s, runDir: lastLine };
       if (!finished(s.name, f.code)) break;
