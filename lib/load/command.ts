@@ -22,13 +22,16 @@ import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 
-/** Prints the run's summary and error count, the run folder last; answers the exit code. */
-export function printRunSummary(runId: string, replayCode: number): number {
+/** Error rows shown on the terminal with their error ids; the rest are in errors.csv. */
+const ERRORS_SHOWN = 10;
+
+/** Prints the run's summary and error count, the run folder last (unless `folder` is false); answers the exit code. */
+export function printRunSummary(runId: string, replayCode: number, { folder = true } = {}): number {
   const dir = runDirOf(runId);
   const file = path.join(dir, 'report.json');
   if (!fs.existsSync(file)) {
     console.error(`migrate: run ${runId} wrote no report`);
-    console.log(dir);
+    if (folder) console.log(dir);
     return replayCode || 1;
   }
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
@@ -38,12 +41,27 @@ export function printRunSummary(runId: string, replayCode: number): number {
       maxRows: 0,
     }),
   );
-  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  printErrorRows(report);
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
-  console.log(dir);
+  if (folder) console.log(dir);
   return replayCode || (report.errors.length ? 1 : 0);
+}
+
+/** The error count, and the first rows with their error ids (the ones to quote, and to grep log.jsonl for). */
+export function printErrorRows(report: RunReport): void {
+  if (!report.errors.length) return void console.log('No errors.');
+  console.log(
+    renderText(report.errors.slice(0, ERRORS_SHOWN), {
+      title: `Errors (${report.errors.length})`,
+      columns: ['error_id', 'entity', 'source_id', 'category', 'message'],
+      maxRows: 0,
+      maxCellWidth: 100,
+    }),
+  );
+  const more = report.errors.length > ERRORS_SHOWN ? `, ${report.errors.length - ERRORS_SHOWN} more` : '';
+  console.log(`${report.errors.length} errors (${errorCounts(report.errors)}${more}): see errors.csv; each error id is in log.jsonl`);
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

@@ -16,7 +16,8 @@ import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
 import { preflightLoad } from './preflight.js';
-import type { ErrorRow } from './errors.js';
+import { errorId, type ErrorRow } from './errors.js';
+import { RUN_LOG, RunLog } from './run-log.js';
 import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
 
@@ -64,7 +65,32 @@ export interface RunReport {
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
-  errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Each row with its stable error id (lib/load/errors.ts), the same in errors.csv and log.jsonl. */
+  errors: Array<ReportError>;
+  /** Records changed in Sonar that Splynx cannot update (notes, extra contacts, invoices): to edit by hand. */
+  not_updated?: Array<{ entity: string; source_id: string; splynx_id: string }>;
+}
+
+/** An error row of a report; `error_id` is absent only in reports written before error ids. */
+export interface ReportError {
+  error_id?: string;
+  entity: string;
+  source_id: string;
+  category: string;
+  message: string;
+  fields: string;
+  suggestion: string;
+}
+
+/** The columns of errors.csv, the error id first: the one a support engineer quotes. */
+export const ERROR_COLUMNS = ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] as const;
+
+/** Error rows as the report and errors.csv hold them: scrubbed, each with its error id. */
+export function withErrorIds(rows: ErrorRow[], scrub: (s: string) => string = (s) => s): Array<ErrorRow & { error_id: string }> {
+  return rows.map((e) => {
+    const row = { ...e, message: scrub(e.message), fields: scrub(e.fields) };
+    return { error_id: errorId(row), ...row };
+  });
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -116,6 +142,8 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   const dryRunCreated = new Set<string>(
     opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : [],
   );
+  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
+  const log = new RunLog(path.join(opts.runDir, RUN_LOG), opts.runId, scrub);
   const ctx = transformContext({
     tables,
     ledger,
@@ -129,6 +157,10 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   // The key's permissions, before the first write: a run that would stop half-way writes nothing.
   const denied = await preflightLoad(api, entities, { dryRun: opts.dryRun });
   const blocked = denied.length > 0 && !opts.dryRun;
+  log.errorRows(denied);
+  // Every request sent again goes in the run log, against the record it was for.
+  const previousRetry = api.onRetry;
+  api.onRetry = (r) => log.retry(r);
   if (!opts.dryRun && !blocked) await ensureSonarIdFields(api);
 
   // With dependencies included, a batch's parents come along too.
@@ -165,16 +197,17 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           only: selection(mod, tables, accounts, ctx),
           dryRunCreated,
           onProgress: opts.onProgress,
+          onOutcome: (o) => log.outcome(o),
         }),
       { pipeline, halted: () => halt.signal.aborted },
     );
   } finally {
     ledger.stopGrouping();
+    api.onRetry = previousRetry;
+    log.close();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
-  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
-  const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
-  const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
+  const errors = withErrorIds([...denied, ...outcomes.flatMap((o) => o.errors)], scrub);
   const report: RunReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,
@@ -190,6 +223,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
       ]),
     ),
     errors,
+    not_updated: outcomes.flatMap((o) => o.notUpdated.map((r) => ({ entity: o.entity, ...r }))),
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -197,7 +231,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
   fs.writeFileSync(
     path.join(opts.runDir, 'errors.csv'),
-    stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
+    stringify(whole.errors, { header: true, columns: [...ERROR_COLUMNS] }),
   );
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
@@ -223,5 +257,6 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    not_updated: [...(earlier.not_updated ?? []).filter((e) => !(e.entity in report.entities)), ...(report.not_updated ?? [])],
   };
 }

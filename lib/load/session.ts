@@ -17,6 +17,10 @@ import { SplynxApi } from '../splynx/client.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type Phase, type Row } from '../entities/index.js';
 import { transformContext } from './context.js';
 import { runMigration, summaryRows, type RunReport } from './run.js';
+import { RUN_DIR_ENV } from '../replay/runner.js';
+
+/** In a replay's run folder: the mapping tables and the rows that still need a decision (`migrate.ts rehearse` reads it). */
+export const MAPPINGS_FILE = 'mappings.json';
 
 export interface LoadParams {
   /** Empty: a run id of its own (the replay passes its own). */
@@ -66,7 +70,8 @@ export const mappingsDir = (settings: Settings) => dataPath(settings.DATA_DIR, '
 export async function openSession(settings: Settings, snapshotId = ''): Promise<Session> {
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
+  if (!fs.existsSync(path.join(dir, 'manifest.json')))
+    throw new Error(`Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or the whole workbook with migrate.ts rehearse`);
   return {
     settings,
     api: splynxApi(settings),
@@ -239,6 +244,9 @@ export function proposeMappings(session: Session): {
         problems.push({ mapping: m.name, sonar_id: p.row.sonar_id, sonar_value: p.row.sonar_value, problem: p.message });
     }
   }
+  // Replayed headlessly, the run folder keeps what needs a decision, so a rehearsal can stop before loading.
+  const runDir = process.env[RUN_DIR_ENV];
+  if (runDir) fs.writeFileSync(path.join(runDir, MAPPINGS_FILE), JSON.stringify({ tables, problems }, null, 2));
   return { tables, problems };
 }
 

@@ -45,12 +45,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
 }
 
 /** The verdict, the first differences and the run folder (last); answers the exit code. */
-export function printVerifySummary(runId: string, replayCode: number): number {
+export function printVerifySummary(runId: string, replayCode: number, { folder = true } = {}): number {
   const dir = runDirOf(runId);
   const result = readVerifyFile(dir);
   if (!result) {
     console.error('migrate: verify did not finish (no verify.json): see replay.log in the run folder');
-    console.log(dir);
+    if (folder) console.log(dir);
     return replayCode || 1;
   }
   console.log(
@@ -65,7 +65,7 @@ export function printVerifySummary(runId: string, replayCode: number): number {
   }
   console.log(summaryLine(result));
   for (const line of verifyFirstBillLines(result)) console.log(line);
-  console.log(dir);
+  if (folder) console.log(dir);
   return result.reconciled ? replayCode : 1;
 }
 
