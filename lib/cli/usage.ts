@@ -1,9 +1,17 @@
 /** The usage text of `scripts/migrate.ts`: the one place its commands and options are listed. */
 export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
+  rehearse [load options]        the whole workbook in order, one run: check, snapshot, clean, map, load, verify;
+                                 stops before loading while a mapping row needs a decision; a time per step
+  cutover --since SNAPSHOT_ID [load options]
+                                 cutover day: check, the delta since that snapshot, verify, the first-bill verdict,
+                                 the checklist of what to do by hand in Splynx, a time per step
   check                          test both connections (notebooks/00-setup)
   snapshot [options]             take a Sonar snapshot (notebooks/01-extract)
       --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
       --activated-from YYYY-MM-DD  --activated-to YYYY-MM-DD  --limit N  --tables a,b
+  clean [--snapshot-id ID] [--default-country CC]
+                                 profile and clean a snapshot (notebooks/02-explore-clean)
+  map [--snapshot-id ID]         propose the mapping tables, dry-run every phase (notebooks/03-map)
   single --customer-id ID        migrate one customer (notebooks 04–07)
   batch --customer-ids "1,2,3"   migrate these customers
   all [--status S] [--active-only|--include-inactive] [--limit N]
