@@ -70,7 +70,7 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
     const byEntity = groupBy(stale, (s) => s.entity);
     for (const [entity, rows] of byEntity)
       items.push(
-        `Edit by hand in Splynx these ${plural(rows.length, entityWord(entity, 1), entityWord(entity, 2))} changed in Sonar since they were migrated (Splynx's API cannot update them): ${named(rows.map((r) => `${r.splynx_id} (Sonar ${r.source_id})`))}.`,
+        `Edit by hand in Splynx ${plural(rows.length, entityWord(entity, 1), entityWord(entity, 2))} changed in Sonar since they were migrated (Splynx's API cannot update them): ${named(rows.map((r) => `${r.splynx_id} (Sonar ${r.source_id})`))}.`,
       );
   }
 
