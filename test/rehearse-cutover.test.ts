@@ -141,62 +141,66 @@ test('rehearse stops before loading while a mapping row needs a decision, and na
   }
 });
 
-test('cutover after changes in Sonar: the delta, verify, the first bill, a checklist from the run and a time per step', { timeout: 600_000 }, async () => {
-  assert.ok(snapshotId, 'the rehearsal ran');
-  const plain = rows('accounts').filter(
-    (a) => !a.archived_at && !a.parent_account_id && !rows('accounts').some((c) => c.parent_account_id === a.id),
-  );
-  const noted = plain.filter((a) => rows('notes').some((n) => n.noteable_type === 'Account' && n.noteable_id === a.id));
-  const serviced = plain.filter((a) => rows('account_services').some((s) => s.account_id === a.id) && !noted.includes(a));
-  assert.ok(noted.length >= 1 && serviced.length >= 2, `enough accounts (${noted.length}, ${serviced.length})`);
-  const [renamed, broken] = serviced;
-  const note = rows('notes').find((n) => n.noteable_type === 'Account' && n.noteable_id === noted[0].id)!;
+test(
+  'cutover after changes in Sonar: the delta, verify, the first bill, a checklist from the run and a time per step',
+  { timeout: 600_000 },
+  async () => {
+    assert.ok(snapshotId, 'the rehearsal ran');
+    const plain = rows('accounts').filter(
+      (a) => !a.archived_at && !a.parent_account_id && !rows('accounts').some((c) => c.parent_account_id === a.id),
+    );
+    const noted = plain.filter((a) => rows('notes').some((n) => n.noteable_type === 'Account' && n.noteable_id === a.id));
+    const serviced = plain.filter((a) => rows('account_services').some((s) => s.account_id === a.id) && !noted.includes(a));
+    assert.ok(noted.length >= 1 && serviced.length >= 2, `enough accounts (${noted.length}, ${serviced.length})`);
+    const [renamed, broken] = serviced;
+    const note = rows('notes').find((n) => n.noteable_type === 'Account' && n.noteable_id === noted[0].id)!;
 
-  await sonar('records', { table: 'accounts', record: { id: renamed.id, name: 'Renamed On Cutover Day' } });
-  await sonar('records', { table: 'notes', record: { id: note.id, message: 'Edited after the rehearsal' } });
-  // A service pointing at a Sonar service that does not exist: dirty data, an error row with an id.
-  const bad = rows('account_services').find((s) => s.account_id === broken.id)!;
-  await sonar('records', { table: 'account_services', record: { id: bad.id, service_id: 999999 } });
+    await sonar('records', { table: 'accounts', record: { id: renamed.id, name: 'Renamed On Cutover Day' } });
+    await sonar('records', { table: 'notes', record: { id: note.id, message: 'Edited after the rehearsal' } });
+    // A service pointing at a Sonar service that does not exist: dirty data, an error row with an id.
+    const bad = rows('account_services').find((s) => s.account_id === broken.id)!;
+    await sonar('records', { table: 'account_services', record: { id: bad.id, service_id: 999999 } });
 
-  const r = await migrate('cutover', '--since', snapshotId, '--no-stop-on-error');
-  assert.equal(r.code, 1, `the broken service is an error: ${explain(r)}`);
-  const dir = runFolder(r);
-  assert.equal((await customerOf(renamed.id)).name, 'Renamed On Cutover Day', 'Splynx follows Sonar');
+    const r = await migrate('cutover', '--since', snapshotId, '--no-stop-on-error');
+    assert.equal(r.code, 1, `the broken service is an error: ${explain(r)}`);
+    const dir = runFolder(r);
+    assert.equal((await customerOf(renamed.id)).name, 'Renamed On Cutover Day', 'Splynx follows Sonar');
 
-  // Timings, printed and in the run folder.
-  const steps = timings(dir);
-  assert.deepEqual(
-    steps.map((t) => t.step),
-    ['check', 'snapshot (changes)', 'clean', 'load', 'verify', 'first bill'],
-  );
-  assert.ok(steps.every((t) => t.seconds >= 0));
-  assert.match(r.stdout, /cutover: time per step/);
+    // Timings, printed and in the run folder.
+    const steps = timings(dir);
+    assert.deepEqual(
+      steps.map((t) => t.step),
+      ['check', 'snapshot (changes)', 'clean', 'load', 'verify', 'first bill'],
+    );
+    assert.ok(steps.every((t) => t.seconds >= 0));
+    assert.match(r.stdout, /cutover: time per step/);
 
-  // The error row: one stable id, in the report, errors.csv, the printed summary and the log.
-  const report = json<RunReport>(dir, 'report.json');
-  const error = report.errors.find((e) => e.source_id === String(bad.id))!;
-  assert.ok(error, JSON.stringify(report.errors));
-  assert.match(error.error_id!, /^E-[0-9a-f]{10}$/);
-  assert.match(read(dir, 'errors.csv').split('\n')[0], /^error_id,entity,source_id,category/);
-  assert.ok(read(dir, 'errors.csv').includes(error.error_id!));
-  assert.ok(r.stdout.includes(error.error_id!), 'the summary shows the error id');
-  const logged = logLines(dir).filter((l) => l.error_id === error.error_id);
-  assert.equal(logged.length, 1);
-  assert.equal(logged[0].category, error.category);
-  assert.equal(logged[0].account, String(broken.id), "the error is in its customer's story");
+    // The error row: one stable id, in the report, errors.csv, the printed summary and the log.
+    const report = json<RunReport>(dir, 'report.json');
+    const error = report.errors.find((e) => e.source_id === String(bad.id))!;
+    assert.ok(error, JSON.stringify(report.errors));
+    assert.match(error.error_id!, /^E-[0-9a-f]{10}$/);
+    assert.match(read(dir, 'errors.csv').split('\n')[0], /^error_id,entity,source_id,category/);
+    assert.ok(read(dir, 'errors.csv').includes(error.error_id!));
+    assert.ok(r.stdout.includes(error.error_id!), 'the summary shows the error id');
+    const logged = logLines(dir).filter((l) => l.error_id === error.error_id);
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].category, error.category);
+    assert.equal(logged[0].account, String(broken.id), "the error is in its customer's story");
 
-  // The checklist, written from the run.
-  const checklist = read(dir, 'checklist.md');
-  assert.match(r.stdout, /To do by hand in Splynx/);
-  assert.match(checklist, /billing on in Splynx/);
-  assert.ok(checklist.includes(error.error_id!), 'the error is on the list, by its id');
-  const splynxNote = (await api.get<Rec[]>('admin/customers/customer-notes')).find((n) =>
-    String(n.title ?? '').includes(`Sonar note ${note.id}`),
-  );
-  assert.match(checklist, /Edit by hand in Splynx 1 customer note changed in Sonar/);
-  if (splynxNote) assert.ok(checklist.includes(`${splynxNote.id} (Sonar ${note.id})`), checklist);
-  assert.ok(fs.existsSync(path.join(dir, 'delta.json')) && fs.existsSync(path.join(dir, 'verify.json')));
-  assert.match(r.stdout, /First bill/);
-  for (const out of [r.stdout, r.stderr, read(dir, 'log.jsonl'), checklist])
-    assert.ok(!out.includes(sb.settings.SPLYNX_API_SECRET) && !out.includes(sb.settings.SONAR_API_KEY));
-});
+    // The checklist, written from the run.
+    const checklist = read(dir, 'checklist.md');
+    assert.match(r.stdout, /To do by hand in Splynx/);
+    assert.match(checklist, /billing on in Splynx/);
+    assert.ok(checklist.includes(error.error_id!), 'the error is on the list, by its id');
+    const splynxNote = (await api.get<Rec[]>('admin/customers/customer-notes')).find((n) =>
+      String(n.title ?? '').includes(`Sonar note ${note.id}`),
+    );
+    assert.match(checklist, /Edit by hand in Splynx 1 customer note changed in Sonar/);
+    if (splynxNote) assert.ok(checklist.includes(`${splynxNote.id} (Sonar ${note.id})`), checklist);
+    assert.ok(fs.existsSync(path.join(dir, 'delta.json')) && fs.existsSync(path.join(dir, 'verify.json')));
+    assert.match(r.stdout, /First bill/);
+    for (const out of [r.stdout, r.stderr, read(dir, 'log.jsonl'), checklist])
+      assert.ok(!out.includes(sb.settings.SPLYNX_API_SECRET) && !out.includes(sb.settings.SONAR_API_KEY));
+  },
+);

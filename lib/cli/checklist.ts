@@ -37,7 +37,9 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
   const handover = report.handover ? `${report.handover.date} (${report.handover.source})` : 'the handover date';
   if (!verify) items.push(`Do not switch billing on in Splynx yet: verify did not run, so the first bill is not checked.`);
   else if (!bill || 'skipped' in bill)
-    items.push(`Switch billing on in Splynx from ${handover}, and off in Sonar from the same day (the first bill was not checked: ${bill?.skipped ?? 'not run'}).`);
+    items.push(
+      `Switch billing on in Splynx from ${handover}, and off in Sonar from the same day (the first bill was not checked: ${bill?.skipped ?? 'not run'}).`,
+    );
   else if (bill.differing)
     items.push(
       `Do not switch billing on in Splynx yet: ${plural(bill.differing, 'customer')}' first bill differs from Sonar's next charge (check first-bill in verify.csv). Fix them, run cutover again, then switch billing on from ${handover}.`,
@@ -47,7 +49,9 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
       `Switch billing on in Splynx from ${handover}, and off in Sonar from the same day: the first bill of all ${bill.customers} customers checked matches Sonar (${bill.billed} billed from their Sonar next bill date, ${bill.not_billed} charged nothing).`,
     );
   if (verify && !verify.reconciled)
-    items.push(`Look at verify's ${plural(verify.differences.length, 'difference')} (verify.csv) before telling anyone the migration is done.`);
+    items.push(
+      `Look at verify's ${plural(verify.differences.length, 'difference')} (verify.csv) before telling anyone the migration is done.`,
+    );
 
   // Records that did not reach Splynx.
   if (report.errors.length) {
@@ -98,7 +102,10 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
 export function writeChecklist(runDir: string, dataDir: string): string[] {
   const items = cutoverChecklist(runDir, dataDir);
   const lines = items.map((i, n) => `${n + 1}. ${i}`);
-  fs.writeFileSync(path.join(runDir, CHECKLIST_FILE), `# Cutover checklist: what to do by hand\n\n${items.map((i) => `- [ ] ${i}`).join('\n')}\n`);
+  fs.writeFileSync(
+    path.join(runDir, CHECKLIST_FILE),
+    `# Cutover checklist: what to do by hand\n\n${items.map((i) => `- [ ] ${i}`).join('\n')}\n`,
+  );
   return lines;
 }
 

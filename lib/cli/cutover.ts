@@ -74,7 +74,12 @@ function splitFirstBill(steps: Steps, runDir: string): void {
     if (ms === undefined) return;
     const seconds = Math.round(ms / 100) / 10;
     verify.seconds = Math.round((verify.seconds - seconds) * 10) / 10;
-    steps.rows.splice(steps.rows.indexOf(verify) + 1, 0, { step: 'first bill', result: verify.result, seconds, started_at: verify.started_at });
+    steps.rows.splice(steps.rows.indexOf(verify) + 1, 0, {
+      step: 'first bill',
+      result: verify.result,
+      seconds,
+      started_at: verify.started_at,
+    });
   } catch {
     // No executed notebook: verify's time stays whole.
   }

@@ -23,7 +23,12 @@ import { usage } from './usage.js';
 
 /** Replays notebooks of the workbook under the run's id; answers the exit code. */
 export const replayIn = (runId: string, echo: boolean) => async (names: string[], params: string[]) =>
-  (await replayNotebooks(names.map((n) => projectPath('notebooks', n)), { runId, echo, params })).code;
+  (
+    await replayNotebooks(
+      names.map((n) => projectPath('notebooks', n)),
+      { runId, echo, params },
+    )
+  ).code;
 
 /** The load options with `--snapshot-id` taken out: the command names the snapshot itself. */
 function withSnapshot(inv: LoadInvocation, snapshotId: string): LoadInvocation {
@@ -49,7 +54,9 @@ export async function rehearseCommand(args: string[]): Promise<number> {
     const undecided = decisionsNeeded(runDir);
     if (undecided.length) {
       steps.note(`stopped: ${undecided.length} mapping row(s) need a decision`);
-      console.log(renderText(undecided, { title: `Mapping rows that need a decision (${undecided.length})`, maxRows: 0, maxCellWidth: 100 }));
+      console.log(
+        renderText(undecided, { title: `Mapping rows that need a decision (${undecided.length})`, maxRows: 0, maxCellWidth: 100 }),
+      );
       console.log(
         `Nothing was loaded. Decide these rows in data/mappings/<mapping>.csv (the splynx_value column), then run rehearse again.`,
       );

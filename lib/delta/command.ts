@@ -40,7 +40,10 @@ export function splitSince(args: string[]): { since?: string; rest: string[] } {
 }
 
 /** The options of delta (and cutover): the earlier snapshot, checked, and the load's; or the usage problem. */
-export function parseDeltaArgs(command: string, args: string[]): { since: string; root: string; inv: LoadInvocation } | { problem: string } {
+export function parseDeltaArgs(
+  command: string,
+  args: string[],
+): { since: string; root: string; inv: LoadInvocation } | { problem: string } {
   const { since, rest } = splitSince(args);
   if (!since || since.startsWith('-'))
     return { problem: `${command} needs --since with the id of an earlier snapshot (data/snapshots/<id>)` };

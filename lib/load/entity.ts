@@ -102,8 +102,22 @@ export async function loadEntity(
       return null;
     }
   };
-  const noteRecord = (outcome: OutcomeLine['outcome'], id: string, splynxId: string | null | undefined, error: ErrorRow | undefined, row: Row | null) =>
-    opts.onOutcome?.({ entity: mod.name, sonarId: id, account: row ? accountOf(row) : null, outcome, splynxId, error, dryRun: opts.dryRun });
+  const noteRecord = (
+    outcome: OutcomeLine['outcome'],
+    id: string,
+    splynxId: string | null | undefined,
+    error: ErrorRow | undefined,
+    row: Row | null,
+  ) =>
+    opts.onOutcome?.({
+      entity: mod.name,
+      sonarId: id,
+      account: row ? accountOf(row) : null,
+      outcome,
+      splynxId,
+      error,
+      dryRun: opts.dryRun,
+    });
   const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
   out.selected = selected.length;
   const concurrency = opts.concurrency ?? 8;
@@ -126,7 +140,8 @@ export async function loadEntity(
   /** A record the mapping table sends to an existing Splynx record: checked, then recorded `external`. */
   async function useMapped(id: string, target: string, source: Row): Promise<void> {
     const known = ledger.get(mod.name, id);
-    if (known && known.splynx_id === target && DONE.has(known.state)) return void (out.skipped++, noteRecord('skipped', id, target, undefined, source));
+    if (known && known.splynx_id === target && DONE.has(known.state))
+      return void (out.skipped++, noteRecord('skipped', id, target, undefined, source));
     try {
       if (known?.splynx_id && DONE.has(known.state)) {
         throw new TransformError(
@@ -247,7 +262,10 @@ export async function loadEntity(
       if (creating && !refused) {
         // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
         out.failed++;
-        const pending = { ...classify(mod.name, id, e), message: `outcome unknown, left pending for the next run: ${(e as Error).message}` };
+        const pending = {
+          ...classify(mod.name, id, e),
+          message: `outcome unknown, left pending for the next run: ${(e as Error).message}`,
+        };
         out.errors.push(pending);
         note('pending', id, null, pending);
         if (opts.stopOnError) stop();

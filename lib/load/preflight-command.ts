@@ -56,10 +56,7 @@ export async function preflightReplay(
   };
   fs.mkdirSync(runDir, { recursive: true });
   fs.writeFileSync(path.join(runDir, 'report.json'), JSON.stringify(report, null, 2));
-  fs.writeFileSync(
-    path.join(runDir, 'errors.csv'),
-    stringify(report.errors, { header: true, columns: [...ERROR_COLUMNS] }),
-  );
+  fs.writeFileSync(path.join(runDir, 'errors.csv'), stringify(report.errors, { header: true, columns: [...ERROR_COLUMNS] }));
   const log = new RunLog(path.join(runDir, RUN_LOG), runId, (s) => s);
   log.errorRows(rows);
   log.close();

@@ -229,10 +229,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
-  fs.writeFileSync(
-    path.join(opts.runDir, 'errors.csv'),
-    stringify(whole.errors, { header: true, columns: [...ERROR_COLUMNS] }),
-  );
+  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: [...ERROR_COLUMNS] }));
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
 }

@@ -71,7 +71,9 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
   if (!fs.existsSync(path.join(dir, 'manifest.json')))
-    throw new Error(`Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or the whole workbook with migrate.ts rehearse`);
+    throw new Error(
+      `Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or the whole workbook with migrate.ts rehearse`,
+    );
   return {
     settings,
     api: splynxApi(settings),

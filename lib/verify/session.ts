@@ -43,7 +43,8 @@ export interface VerifySession {
 export async function openVerify(settings: Settings, snapshotId = ''): Promise<VerifySession> {
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or migrate.ts rehearse`);
+  if (!fs.existsSync(path.join(dir, 'manifest.json')))
+    throw new Error(`Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or migrate.ts rehearse`);
   const cleaned = readCleanManifest(dir);
   const tables = await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD });
   const ledger = new LedgerView(ledgerPath(settings));
