@@ -12,9 +12,10 @@ import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId, configuredDataDir } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
-import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { runDirOf } from '../cli/run-folder.js';
 import { usage } from '../cli/usage.js';
-import { parseLoadArgs, replayLoad } from '../load/command.js';
+import { errorLines, parseLoadArgs, replayLoad } from '../load/command.js';
+import { splitErrors } from '../load/accepted.js';
 import type { RunReport } from '../load/run.js';
 import { ledgerPath } from '../load/session.js';
 import { deltaSummary, type DeltaSummary } from './index.js';
@@ -130,12 +131,12 @@ function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: numb
     );
   }
   if (gone.length) console.log(`${gone.length} record(s) deleted in Sonar are still in Splynx: see the table above (also in delta.json).`);
-  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  for (const line of errorLines(report)) console.log(line);
   if (report.stopped)
     console.log(
       `Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`,
     );
   else if (!report.dry_run) console.log(`The next delta starts from this one: migrate.ts delta --since ${summary.snapshot}`);
   console.log(runDir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
 }

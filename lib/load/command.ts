@@ -21,6 +21,7 @@ import { SplynxError } from '../splynx/client.js';
 import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
+import { splitErrors } from './accepted.js';
 
 /** Prints the run's summary and error count, the run folder last; answers the exit code. */
 export function printRunSummary(runId: string, replayCode: number): number {
@@ -38,12 +39,29 @@ export function printRunSummary(runId: string, replayCode: number): number {
       maxRows: 0,
     }),
   );
-  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  for (const line of errorLines(report)) console.log(line);
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  // Errors the analyst accepted do not fail the command; a new one does.
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
+}
+
+/** The error lines of a run's summary: new and accepted apart, and the accepted ones resolved. */
+export function errorLines(report: RunReport): string[] {
+  const { fresh, accepted } = splitErrors(report.errors);
+  const lines: string[] = [];
+  if (!report.errors.length) lines.push('No errors.');
+  else if (!accepted.length) lines.push(`${fresh.length} errors (${errorCounts(fresh)}): see errors.csv`);
+  else
+    lines.push(
+      `${report.errors.length} errors: ${fresh.length} new${fresh.length ? ` (${errorCounts(fresh)})` : ''}, ` +
+        `${accepted.length} accepted (in accepted-errors.csv, with their reasons): see errors.csv`,
+    );
+  const resolved = report.resolved?.length ?? 0;
+  if (resolved) lines.push(`${resolved} accepted error${resolved === 1 ? '' : 's'} resolved: the record now loads (see report.json).`);
+  return lines;
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

@@ -38,6 +38,8 @@ export interface EntityLoadOptions {
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
   /** Records that a dry run would create, so their dependants resolve as they would for real. */
   dryRunCreated?: Set<string>;
+  /** An error the analyst accepted (lib/load/accepted.ts) does not stop the run under stopOnError. */
+  isAccepted?(row: ErrorRow): boolean;
 }
 
 export interface EntityOutcome {
@@ -93,7 +95,7 @@ export async function loadEntity(
     const row = classify(mod.name, id, e);
     out.errors.push(row);
     if (!opts.dryRun && !keep) ledger.markFailed(mod.name, id, `${row.category}: ${row.message}`);
-    if (opts.stopOnError) stop();
+    if (opts.stopOnError && !opts.isAccepted?.(row)) stop();
   };
   const stop = () => {
     out.stopped = true;
@@ -209,11 +211,9 @@ export async function loadEntity(
       if (creating && !refused) {
         // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
         out.failed++;
-        out.errors.push({
-          ...classify(mod.name, id, e),
-          message: `outcome unknown, left pending for the next run: ${(e as Error).message}`,
-        });
-        if (opts.stopOnError) stop();
+        const row = { ...classify(mod.name, id, e), message: `outcome unknown, left pending for the next run: ${(e as Error).message}` };
+        out.errors.push(row);
+        if (opts.stopOnError && !opts.isAccepted?.(row)) stop();
         return;
       }
       fail(id, e, !!known && DONE.has(known.state));

@@ -17,6 +17,8 @@ import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
 import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
+import { readAcceptedErrors, type AcceptedError } from './accepted.js';
+import { writePreview } from './preview.js';
 import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
 
@@ -49,6 +51,8 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** The analyst's accepted errors (lib/load/accepted.ts); default `<runDir>/../../accepted-errors.csv`, null for none. */
+  acceptedErrorsFile?: string | null;
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -64,7 +68,20 @@ export interface RunReport {
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
   entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
-  errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Every error row, with its stable id and, when the analyst accepted it, the reason ('' for a new error). */
+  errors: Array<{
+    /** Absent in reports written before error ids. */
+    error_id?: string;
+    entity: string;
+    source_id: string;
+    category: string;
+    message: string;
+    fields: string;
+    suggestion: string;
+    accepted?: string;
+  }>;
+  /** Accepted errors whose record now loads (lib/load/accepted.ts). */
+  resolved?: AcceptedError[];
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -116,6 +133,10 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   const dryRunCreated = new Set<string>(
     opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : [],
   );
+  const accepted = readAcceptedErrors(
+    opts.acceptedErrorsFile === undefined ? path.resolve(opts.runDir, '..', '..', 'accepted-errors.csv') : opts.acceptedErrorsFile,
+  );
+  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const ctx = transformContext({
     tables,
     ledger,
@@ -165,6 +186,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           only: selection(mod, tables, accounts, ctx),
           dryRunCreated,
           onProgress: opts.onProgress,
+          isAccepted: (row) => !!accepted.of({ ...row, message: scrub(row.message) }),
         }),
       { pipeline, halted: () => halt.signal.aborted },
     );
@@ -172,9 +194,16 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     ledger.stopGrouping();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
-  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
-  const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
+  const errors = accepted.mark(all.map((e): ErrorRow => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) })));
+  // Resolved: an accepted error of an entity this run loaded, whose record is now in Splynx (or would be, in a dry run).
+  const loaded = (entity: string, id: string) =>
+    ['created', 'updated', 'skipped', 'external'].includes(ledger.get(entity, id)?.state ?? '') || dryRunCreated.has(`${entity}:${id}`);
+  const resolved = accepted.resolved(
+    outcomes.map((o) => o.entity),
+    errors,
+    loaded,
+  );
   const report: RunReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,
@@ -190,14 +219,26 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
       ]),
     ),
     errors,
+    resolved,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
+  // What a dry run would send, beside what Sonar holds (lib/load/preview.ts): a sample, and every record that would fail.
+  if (opts.dryRun) writePreview(opts.runDir, {
+      entities: entities.filter((e) => e.name in report.entities),
+      tables,
+      ctx,
+      errors,
+      secrets: opts.secrets ?? [],
+    });
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
   fs.writeFileSync(
     path.join(opts.runDir, 'errors.csv'),
-    stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
+    stringify(whole.errors, {
+      header: true,
+      columns: ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion', 'accepted'],
+    }),
   );
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
@@ -205,7 +246,12 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+  return Object.entries(report.entities).map(([entity, c]) => ({
+    entity,
+    ...c,
+    // Of the failed, those whose error the analyst accepted (lib/load/accepted.ts).
+    accepted: report.errors.filter((e) => e.entity === entity && e.accepted).length,
+  }));
 }
 
 /**
@@ -223,5 +269,6 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    resolved: [...(earlier.resolved ?? []).filter((e) => !(e.entity in report.entities)), ...(report.resolved ?? [])],
   };
 }

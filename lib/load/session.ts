@@ -196,7 +196,8 @@ function handoverOf(session: Session, p: LoadParams): { handoverDate: string; ha
 /** Stops the notebook (and a headless run) when the run stopped at an error, saying how to go on. */
 export function assertFinished(report: RunReport): void {
   if (!report.stopped) return;
-  const first = report.errors[0];
+  // The first error nobody accepted stopped it (a preflight refusal has no acceptance to look for).
+  const first = report.errors.find((e) => !e.accepted) ?? report.errors[0];
   throw new Error(
     `Stopped at the first error (${first.entity} ${first.source_id}, ${first.category}): ${first.message}\n` +
       `Fix it (${first.suggestion}), then run again: the ledger resumes where this run stopped. ` +
