@@ -14,7 +14,7 @@
 import { scrubSecrets } from '../config.js';
 import { cellText, escapeHtml, renderHtml, SECRET_NAME } from '../frames/show.js';
 import { summaryRows } from '../load/run.js';
-import { DIFFERENCE_COLUMNS, summaryLine } from '../verify/report.js';
+import { DIFFERENCE_COLUMNS, EXPLAINED_COLUMNS, summaryLine } from '../verify/report.js';
 import type { RunFolder } from './folder.js';
 import { acceptedSection } from './accepted-section.js';
 
@@ -130,6 +130,12 @@ const verify: ReportSection = {
     return [
       `<p class="meta">Snapshot ${escapeHtml(v.snapshot_id)}; ${v.sample ? `a sample of ${n(v.sample)} records per entity (seed ${v.seed})` : 'every record read back'}.</p>`,
       renderHtml(v.verdicts, { maxRows: 0 }),
+      ...(v.explained?.length
+        ? [
+            `<h3>Explained</h3><p class="count" data-explained="${v.explained.length}">${plural(v.explained.length, 'failed record')} whose error was accepted, with the reasons: not differences.</p>`,
+            renderHtml(v.explained.slice(0, MAX_ROWS), { columns: [...EXPLAINED_COLUMNS], maxRows: 0 }),
+          ]
+        : []),
       ...(diffs.length
         ? [
             `<h3>Differences</h3><p class="count">${plural(diffs.length, 'difference')}${shown < diffs.length ? `, the first ${n(shown)} shown` : ''}; ` +
