@@ -23,7 +23,16 @@ import { SECRET_KINDS } from '../secrets/kinds.js';
 export const PREVIEW_FILE = 'preview.csv';
 /** Records per entity shown as a sample, besides every one that would fail. */
 export const PREVIEW_SAMPLE = 3;
-export const PREVIEW_COLUMNS = ['entity', 'sonar_id', 'outcome', 'sonar_field', 'sonar_value', 'splynx_field', 'splynx_value', 'note'] as const;
+export const PREVIEW_COLUMNS = [
+  'entity',
+  'sonar_id',
+  'outcome',
+  'sonar_field',
+  'sonar_value',
+  'splynx_field',
+  'splynx_value',
+  'note',
+] as const;
 
 export interface PreviewRow {
   entity: string;
@@ -64,13 +73,7 @@ export function payloadOf(mod: EntityModule, row: Row, ctx: TransformContext): {
 }
 
 /** One record's field pairs. */
-export function previewRecord(
-  mod: EntityModule,
-  row: Row,
-  ctx: TransformContext,
-  outcome: PreviewRow['outcome'],
-  note = '',
-): PreviewRow[] {
+export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext, outcome: PreviewRow['outcome'], note = ''): PreviewRow[] {
   const { payload, error } = payloadOf(mod, row, ctx);
   const source = Object.entries(row).filter(([, v]) => v !== null && v !== undefined && v !== '');
   const used = new Set<string>();

@@ -224,7 +224,8 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
   // What a dry run would send, beside what Sonar holds (lib/load/preview.ts): a sample, and every record that would fail.
-  if (opts.dryRun) writePreview(opts.runDir, {
+  if (opts.dryRun)
+    writePreview(opts.runDir, {
       entities: entities.filter((e) => e.name in report.entities),
       tables,
       ctx,

@@ -78,7 +78,9 @@ export async function reconcileCounts(s: VerifySession, mods: EntityModule[], op
     s.ledger,
     secretValues(s.settings),
   );
-  bar.done(`${mods.length} entities, ${differences.length} count differences${explained.length ? `, ${explained.length} accepted errors explained` : ''}`);
+  bar.done(
+    `${mods.length} entities, ${differences.length} count differences${explained.length ? `, ${explained.length} accepted errors explained` : ''}`,
+  );
   return { rows, byEntity, sonarDifferences: sonarDifferences(s, totals), differences, explained };
 }
 
