@@ -26,21 +26,12 @@ import { LedgerView } from '../verify/ledger-view.js';
 import { readPath } from '../verify/specs.js';
 import { readRecord } from '../verify/splynx-read.js';
 import { correctionsOf, type CorrectionNote } from './corrections.js';
+import { recordingContext, type MappingUse } from '../load/recording-context.js';
+export type { MappingUse } from '../load/recording-context.js';
 
 export interface FieldValue {
   field: string;
   value: string;
-}
-
-export interface MappingUse {
-  mapping: string;
-  sonar_id: string;
-  sonar_value: string;
-  /** The column read (`splynx_value`, or a further decision such as `services`). */
-  column: string;
-  value: string;
-  reason: string;
-  file: string;
 }
 
 export interface EntityJourney {
@@ -76,49 +67,6 @@ export interface Explanation {
 
 const fieldsOf = (row: Row | null | undefined): FieldValue[] =>
   row ? flatten(row).map(([field, value]) => ({ field, value: maskedValue(field, value) })) : [];
-
-/**
- * A context whose mapping tables note every row a transform reads: which mapping rows decided
- * this record.
- */
-function recordingContext(ctx: TransformContext, uses: MappingUse[]): TransformContext {
-  return {
-    ...ctx,
-    mapping(name) {
-      const table = ctx.mapping(name);
-      const note = (sonarId: unknown, column: string, value: string) => {
-        const row = table.all().find((r) => r.sonar_id === String(sonarId));
-        uses.push({
-          mapping: name,
-          sonar_id: String(sonarId),
-          sonar_value: row?.sonar_value ?? '',
-          column,
-          value,
-          reason: String((column === 'splynx_value' ? row?.reason : row?.[`${column}_reason`]) ?? ''),
-          file: path.relative(process.cwd(), table.file) || table.file,
-        });
-      };
-      return new Proxy(table, {
-        get(target, prop, receiver) {
-          if (prop === 'lookup')
-            return (sonarId: unknown) => {
-              const v = target.lookup(sonarId);
-              note(sonarId, 'splynx_value', v);
-              return v;
-            };
-          if (prop === 'lookupColumn')
-            return (sonarId: unknown, column: string) => {
-              const v = target.lookupColumn(sonarId, column);
-              note(sonarId, column, v);
-              return v;
-            };
-          const v = Reflect.get(target, prop, receiver);
-          return typeof v === 'function' ? v.bind(target) : v;
-        },
-      });
-    },
-  };
-}
 
 /** The Sonar tables entities are made from: what `--table` may name. */
 export const EXPLAINABLE_TABLES = [...new Set(ENTITIES.map((e) => e.source))].sort();
@@ -194,7 +142,7 @@ async function journey(
   scrub: (s: string) => string,
 ): Promise<EntityJourney> {
   const mappings: MappingUse[] = [];
-  const ctx = recordingContext(base, mappings);
+  const ctx = recordingContext(base, { mappings, translations: [] });
   let payload: Row | undefined;
   let payloadError = '';
   let selected = false;

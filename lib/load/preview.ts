@@ -19,6 +19,7 @@ import { scrubSecrets } from '../config.js';
 import type { EntityModule, Row, TransformContext } from '../entities/types.js';
 import { cellText, SECRET_NAME } from '../frames/show.js';
 import { SECRET_KINDS } from '../secrets/kinds.js';
+import { recordingContext, type Translation } from './recording-context.js';
 
 export const PREVIEW_FILE = 'preview.csv';
 /** Records per entity shown as a sample, besides every one that would fail. */
@@ -74,7 +75,8 @@ export function payloadOf(mod: EntityModule, row: Row, ctx: TransformContext): {
 
 /** One record's field pairs. */
 export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext, outcome: PreviewRow['outcome'], note = ''): PreviewRow[] {
-  const { payload, error } = payloadOf(mod, row, ctx);
+  const seen = { mappings: [], translations: [] as Translation[] };
+  const { payload, error } = payloadOf(mod, row, recordingContext(ctx, seen));
   const source = Object.entries(row).filter(([, v]) => v !== null && v !== undefined && v !== '');
   const used = new Set<string>();
   const out: PreviewRow[] = [];
@@ -83,9 +85,25 @@ export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext
   for (const [field, value] of payload ? flatten(payload) : []) {
     const leaf = field.split('.').pop()!;
     const same = source.find(([k]) => k === leaf && !used.has(k));
-    // A value of a few characters ("1", "0") pairs by coincidence; only longer ones are matched.
-    const equal = text(value).length >= 3 ? source.find(([k, v]) => !used.has(k) && text(v) === text(value)) : undefined;
-    const pair = same ?? equal;
+    // A value the transform looked up (a mapping row, a reference through the ledger): the Sonar field that held its key.
+    // Keys are ids: the field is one that refers (`account_status_id`, `company_id`), unused if one is left.
+    let via: Translation | undefined;
+    let translated: [string, unknown] | undefined;
+    for (const t of seen.translations.filter((t) => t.splynx_value === text(value))) {
+      const keys = source.filter(([k, v]) => k.endsWith('_id') && text(v) === t.sonar_value);
+      translated = keys.find(([k]) => !used.has(k)) ?? keys[0];
+      if (translated) {
+        via = t;
+        break;
+      }
+    }
+    // A value of a few characters ("1", "0") pairs by coincidence: only longer ones are matched, and the record's own id
+    // where a Splynx field carries it (login, sonar_id). One Sonar field may feed several Splynx fields; an unused one is preferred.
+    const carriesId = /(^|_)(login|sonar_id)$/.test(leaf);
+    const matches = ([k, v]: [string, unknown]) =>
+      text(v) !== '' && text(v) === text(value) && (k === 'id' ? carriesId : text(value).length >= 3);
+    const equal = translated ? undefined : (source.find((f) => !used.has(f[0]) && matches(f)) ?? source.find(matches));
+    const pair = same ?? translated ?? equal;
     if (pair) used.add(pair[0]);
     out.push({
       ...base,
@@ -93,13 +111,13 @@ export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext
       sonar_value: pair ? maskedValue(pair[0], pair[1]) : '',
       splynx_field: field,
       splynx_value: maskedValue(field, value),
-      note: '',
+      note: translated && !same ? `by ${via!.via}` : '',
     });
   }
   for (const [k, v] of source)
     if (!used.has(k)) out.push({ ...base, sonar_field: k, sonar_value: maskedValue(k, v), splynx_field: '', splynx_value: '', note: '' });
   const why = note || error || '';
-  if (out.length) out[0].note = why;
+  if (out.length && why) out[0].note = out[0].note ? `${why}; ${out[0].note}` : why;
   else out.push({ ...base, sonar_field: '', sonar_value: '', splynx_field: '', splynx_value: '', note: why });
   return out;
 }
