@@ -20,6 +20,7 @@ import type { EntityModule, Row, TransformContext } from '../entities/types.js';
 import { cellText, SECRET_NAME } from '../frames/show.js';
 import { SECRET_KINDS } from '../secrets/kinds.js';
 import { recordingContext, type Translation } from './recording-context.js';
+import { defaultRunsDir } from '../run-id.js';
 
 export const PREVIEW_FILE = 'preview.csv';
 /** Records per entity shown as a sample, besides every one that would fail. */
@@ -203,3 +204,6 @@ export function previewOverview(rows: PreviewRow[]): Array<{ entity: string; sam
 export function previewOf(rows: PreviewRow[], entity: string, outcome?: PreviewRow['outcome']): PreviewRow[] {
   return rows.filter((r) => r.entity === entity && (!outcome || r.outcome === outcome));
 }
+
+/** The preview of a run of the configured data folder, by run id (notebook 03). */
+export const readRunPreview = (runId: string, runsDir = defaultRunsDir()) => readPreview(path.join(runsDir, runId));
