@@ -80,6 +80,7 @@ export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext
   const { payload, error } = payloadOf(mod, row, recordingContext(ctx, seen));
   const source = Object.entries(row).filter(([, v]) => v !== null && v !== undefined && v !== '');
   const used = new Set<string>();
+  const spent = new Set<Translation>();
   const out: PreviewRow[] = [];
   const base = { entity: mod.name, sonar_id: String(row.id), outcome };
   const text = (v: unknown) => cellText(v, '').trim();
@@ -90,11 +91,13 @@ export function previewRecord(mod: EntityModule, row: Row, ctx: TransformContext
     // Keys are ids: the field is one that refers (`account_status_id`, `company_id`), unused if one is left.
     let via: Translation | undefined;
     let translated: [string, unknown] | undefined;
-    for (const t of seen.translations.filter((t) => t.splynx_value === text(value))) {
+    // Each lookup explains one field: in a dry run every reference is "0", so the order of the lookups tells them apart.
+    for (const t of seen.translations.filter((t) => t.splynx_value === text(value) && !spent.has(t))) {
       const keys = source.filter(([k, v]) => k.endsWith('_id') && text(v) === t.sonar_value);
       translated = keys.find(([k]) => !used.has(k)) ?? keys[0];
       if (translated) {
         via = t;
+        spent.add(t);
         break;
       }
     }
