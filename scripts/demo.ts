@@ -7,7 +7,10 @@
  * which goes past them; then verify (08-verify), where they are explained.
  * Prints the summaries, ends with the first-bill verdict, and leaves the data folder to look at.
  *
- *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE]
+ *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE] [--review]
+ *
+ * With `--review`, the analyst's corrections and exclusions of an earlier rehearsal are recorded
+ * first (scripts/demo-review.ts), and their outcomes are printed at the end.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,12 +24,16 @@ import { readVerifyFile } from '../lib/verify/report.js';
 import fs from 'node:fs';
 import { acceptErrors } from '../lib/load/accepted.js';
 import type { RunReport } from '../lib/load/run.js';
+import { recordDemoDecisions } from './demo-review.js';
+import { reviewFigures } from './demo-figures.js';
 
-const { values } = parseArgs({ options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { accounts: { type: 'string' }, seed: { type: 'string' }, dirty: { type: 'string' }, review: { type: 'boolean' } },
+});
 const accounts = Number(values.accounts ?? 300);
 const dirty = Number(values.dirty ?? 0.03);
 if (!Number.isInteger(accounts) || accounts < 1 || !(dirty >= 0 && dirty <= 1)) {
-  console.error('usage: npm run demo [-- --accounts N] [--seed S] [--dirty RATE]');
+  console.error('usage: npm run demo [-- --accounts N] [--seed S] [--dirty RATE] [--review]');
   process.exit(2);
 }
 
@@ -61,6 +68,8 @@ async function acceptAndReplay(): Promise<number> {
 
 let code = 1;
 try {
+  const decisions = values.review ? await recordDemoDecisions(sandboxes, dataDir) : null;
+  if (decisions) console.error(`Demo: the analyst's decisions of a rehearsal recorded (${decisions.refusedAtOnce.length} refused at once)`);
   const prepare = await replayNotebooks(
     ['00-setup', '01-extract', '02-explore-clean', '03-map'].map((n) => projectPath('notebooks', `${n}.ipynb`)),
     { echo: false },
@@ -88,6 +97,7 @@ try {
         console.log(line);
       // Dirt makes differences on purpose; an ISP generated clean must reconcile.
       if (dirty === 0 && verified !== 0) code = 1;
+      if (decisions) for (const line of reviewFigures(dataDir, decisions)) console.log(line);
     }
   }
 } finally {

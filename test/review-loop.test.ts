@@ -1,8 +1,8 @@
-// The analyst's review loop end to end, through the command line against the local Sonar and
-// Splynx (real HTTP, real SQLite, the notebooks replayed): a dry run's preview.csv, a rehearsal,
-// its errors accepted, a cutover replay that goes past them, verify counting them as explained,
-// explain following one record to Splynx, and a cutover delta that stops only on a new error and
-// reports an accepted error as resolved once its record loads.
+// The analyst's decisions end to end, through the command lines as a team would run them: a
+// snapshot, corrections and an exclusion recorded with the notebook helper, notebook 02 replayed,
+// the load, verify, then changes in Sonar and the cutover delta. The corrected value reaches
+// Splynx and stays through the delta; the one Sonar changed since is stale, not applied; the
+// excluded account is reported as excluded everywhere, and verify still reconciles (exit 0).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,18 +10,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { runScript } from './run-script.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
-import { acceptErrors } from '../lib/load/accepted.js';
-import { readPreview } from '../lib/load/preview.js';
+import { SplynxApi } from '../lib/splynx/client.js';
+import { cleanSnapshot } from '../lib/clean/snapshot.js';
+import { planExclusions } from '../lib/clean/exclusions.js';
+import { correctionsDir, openReview } from '../lib/clean/review.js';
+import type { CorrectionOutcome } from '../lib/clean/corrections.js';
+import { loadCleanedExtra, loadRecords } from '../lib/frames/load.js';
 import type { RunReport } from '../lib/load/run.js';
-import type { VerifyResult } from '../lib/verify/report.js';
+import type { VerifyResult } from '../lib/verify/index.js';
+import type { DeltaSummary } from '../lib/delta/index.js';
 
 type Rec = Record<string, unknown>;
 let sb: Sandboxes;
 let dataDir: string;
+let api: SplynxApi;
 
 before(async () => {
-  sb = await startSandboxes({ accounts: 10, seed: 41, dirtyRate: 0 });
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-'));
+  sb = await startSandboxes({ accounts: 20, seed: 31, dirtyRate: 0 });
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-loop-'));
+  api = new SplynxApi({ url: sb.splynx.url, key: sb.settings.SPLYNX_API_KEY, secret: sb.settings.SPLYNX_API_SECRET });
 });
 after(async () => {
   await sb.close();
@@ -33,102 +40,107 @@ const migrate = (...args: string[]) => runScript('migrate.ts', args, env());
 const replay = (notebook: string, ...params: string[]) =>
   runScript('replay.ts', [`notebooks/${notebook}`, ...params.flatMap((p) => ['--param', p])], env());
 const runFolder = (stdout: string) => stdout.trim().split('\n').pop()!;
-const reportOf = (stdout: string) => JSON.parse(fs.readFileSync(path.join(runFolder(stdout), 'report.json'), 'utf8')) as RunReport;
-const said = (r: { code: number; stdout: string; stderr: string }) => `exit ${r.code}\n${r.stdout.slice(-4000)}\n${r.stderr.slice(-3000)}`;
+const json = <T>(dir: string, file: string) => JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as T;
+const explain = (r: { stdout: string; stderr: string }) => `${r.stdout}\n${r.stderr.slice(-3000)}`;
 
-async function sonar(route: string, body: Rec, method = 'POST'): Promise<Rec> {
-  const res = await fetch(`${sb.sonar.url}/__sandbox/${route}`, { method, body: JSON.stringify(body) });
-  assert.equal(res.status, 200, await res.clone().text());
-  return ((await res.json()) as { record?: Rec }).record ?? {};
+async function sonar(route: string, body: Rec): Promise<void> {
+  const res = await fetch(`${sb.sonar.url}/__sandbox/${route}`, { method: 'POST', body: JSON.stringify(body) });
+  assert.equal(res.status, 200, await res.text());
 }
-/** A new account of the same shape as `r`, without contacts: with no name, Splynx cannot take it. */
-const nameless = async (r: Rec) => {
-  const { id: _id, sonar_unique_id: _u, created_at: _c, updated_at: _t, _version: _v, ...rest } = r;
-  return sonar('records', { table: 'accounts', record: { ...rest, name: '', parent_account_id: null } });
-};
+const customers = (accountId: unknown) => api.get<Rec[]>('admin/customers/customer', { main_attributes: { login: String(accountId) } });
 
-test('preview, accept, replay, verify, explain, delta: the review loop on the command line', { timeout: 900_000 }, async () => {
-  const accounts = sb.dataset.tables.accounts as Rec[];
-  const template = accounts.find((a) => !a.archived_at && !a.parent_account_id)!;
-  const good = accounts.find((a) => !a.archived_at && !a.parent_account_id && a.id !== template.id)!;
-  const a = await nameless(template);
+test(
+  'corrections and an exclusion hold through the replay of 02, the load, verify and the cutover delta',
+  { timeout: 600_000 },
+  async () => {
+    const snap = await migrate('snapshot', '--snapshot-id', 'base');
+    assert.equal(snap.code, 0, snap.stderr);
+    const raw = await loadRecords(path.join(dataDir, 'snapshots', 'base'));
+    const excludable = raw.accounts.filter(
+      (a) =>
+        !a.archived_at &&
+        !a.parent_account_id &&
+        planExclusions(raw, [{ table: 'accounts', sonar_id: String(a.id), reason: 'x', made_at: '' }]).outcomes[0].status === 'excluded',
+    );
+    assert.ok(excludable.length >= 3);
+    const [corrected, stale, excluded] = excludable;
+    const review = openReview(dataDir, raw, cleanSnapshot(raw));
+    review.correct('accounts', String(corrected.id), 'name', 'Corrected Name Ltd', 'typo in Sonar, confirmed by the customer');
+    review.correct('accounts', String(stale.id), 'name', 'Corrected Then Stale', 'typo in Sonar');
+    review.exclude('accounts', String(excluded.id), 'test account, never a customer');
 
-  assert.equal((await migrate('snapshot', '--snapshot-id', 'base')).code, 0);
-  const cleaned = await replay('02-explore-clean.ipynb', 'snapshotId=base');
-  assert.equal(cleaned.code, 0, said(cleaned));
+    // Notebook 02, replayed headlessly, applies them; the load and verify follow.
+    const cleaning = await replay('02-explore-clean.ipynb', 'snapshotId=base');
+    assert.equal(cleaning.code, 0, explain(cleaning));
+    const load = await migrate('all', '--no-stop-on-error');
+    assert.equal(load.code, 0, explain(load));
+    assert.match(load.stdout, /records not migrated by decision/);
+    const report = json<RunReport>(runFolder(load.stdout), 'report.json');
+    assert.equal(report.errors.length, 0, JSON.stringify(report.errors.slice(0, 3)));
+    assert.equal(report.entities.customers.excluded, 1);
+    assert.deepEqual(
+      report.excluded!.filter((e) => e.entity === 'customers'),
+      [
+        {
+          entity: 'customers',
+          source_id: String(excluded.id),
+          table: 'accounts',
+          reason: 'test account, never a customer',
+          excluded_with: '',
+        },
+      ],
+    );
+    assert.ok(
+      report.excluded!.some((e) => e.table !== 'accounts' && e.excluded_with === `accounts ${excluded.id}`),
+      'what belongs to it is reported too',
+    );
+    assert.equal((await customers(corrected.id))[0]?.name, 'Corrected Name Ltd', 'the corrected value reached Splynx');
+    assert.equal((await customers(stale.id))[0]?.name, 'Corrected Then Stale');
+    assert.equal((await customers(excluded.id)).length, 0, 'the excluded account is not in Splynx');
 
-  // The dry run: preview.csv beside its report, with the nameless account among what would fail.
-  const dry = await migrate('all', '--dry-run', '--no-stop-on-error');
-  assert.equal(dry.code, 1, said(dry));
-  const preview = readPreview(runFolder(dry.stdout));
-  assert.ok(preview.some((r) => r.entity === 'customers' && r.outcome === 'sample'));
-  assert.ok(
-    preview.some((r) => r.entity === 'customers' && r.sonar_id === String(a.id) && r.outcome === 'fails' && /no name/.test(r.note)),
-    JSON.stringify(preview.filter((r) => r.outcome === 'fails').slice(0, 3)),
-  );
+    const verified = await migrate('verify');
+    assert.equal(verified.code, 0, explain(verified));
+    assert.match(verified.stdout, /Excluded by decision/);
+    const v = json<VerifyResult>(runFolder(verified.stdout), 'verify.json');
+    assert.equal(v.reconciled, true);
+    assert.equal(v.verdicts.find((r) => r.entity === 'customers')?.excluded, 1);
+    assert.ok(
+      v.excluded!.some(
+        (e) => e.entity === 'customers' && e.source_id === String(excluded.id) && e.reason === 'test account, never a customer',
+      ),
+    );
 
-  // The rehearsal, and its errors accepted (all of them are about the nameless account).
-  const rehearsal = await migrate('all', '--no-stop-on-error');
-  assert.equal(rehearsal.code, 1, said(rehearsal));
-  const errors = reportOf(rehearsal.stdout).errors;
-  assert.ok(errors.length >= 1 && errors.every((e) => e.source_id === String(a.id)), JSON.stringify(errors));
-  acceptErrors(errors, 'a test account in Sonar: not migrated', { file: path.join(dataDir, 'accepted-errors.csv') });
+    // Sonar changes before cutover: another field of the corrected account, and the corrected field of the other.
+    await sonar('records', { table: 'accounts', record: { id: corrected.id, data_usage_percentage: 55 } });
+    await sonar('records', { table: 'accounts', record: { id: stale.id, name: 'Renamed In Sonar' } });
+    const delta = await migrate('delta', '--since', 'base', '--no-stop-on-error');
+    assert.equal(delta.code, 0, explain(delta));
+    const summary = json<DeltaSummary>(runFolder(delta.stdout), 'delta.json');
+    assert.equal(summary.entities.find((e) => e.entity === 'customers')?.excluded, 1);
+    assert.equal((await customers(corrected.id))[0]?.name, 'Corrected Name Ltd', 'the correction survived the delta');
+    assert.equal((await customers(stale.id))[0]?.name, 'Renamed In Sonar', "a stale correction is not applied: Sonar's new value goes");
+    assert.equal((await customers(excluded.id)).length, 0);
+    const outcomes = (await loadCleanedExtra(
+      path.join(dataDir, 'clean', summary.snapshot),
+      'corrections',
+    )) as unknown as CorrectionOutcome[];
+    const byAccount = new Map(outcomes.map((o) => [o.sonar_id, o]));
+    assert.equal(byAccount.get(String(corrected.id))?.status, 'applied');
+    assert.deepEqual(
+      (({ status, sonar_had, snapshot_has }) => ({ status, sonar_had, snapshot_has }))(byAccount.get(String(stale.id))!),
+      { status: 'stale', sonar_had: stale.name, snapshot_has: 'Renamed In Sonar' },
+      'the stale one is listed with both values',
+    );
+    const again = await migrate('verify');
+    assert.equal(again.code, 0, explain(again));
 
-  // The cutover replay stops at errors (the default) but not at accepted ones: it finishes and exits 0.
-  const cutover = await migrate('all');
-  assert.equal(cutover.code, 0, said(cutover));
-  const cut = reportOf(cutover.stdout);
-  assert.equal(cut.stopped, false);
-  assert.ok(cut.errors.length === errors.length && cut.errors.every((e) => e.accepted));
-  assert.match(cutover.stdout, new RegExp(`${errors.length} errors: 0 new, ${errors.length} accepted`));
-
-  // verify: the failed records are explained by their accepted errors, with the reason; nothing else is left.
-  const verified = await migrate('verify');
-  assert.equal(verified.code, 0, said(verified));
-  const result = JSON.parse(fs.readFileSync(path.join(runFolder(verified.stdout), 'verify.json'), 'utf8')) as VerifyResult;
-  assert.equal(result.reconciled, true);
-  assert.ok(result.explained!.length >= 1 && result.explained!.every((x) => x.sonar_id === String(a.id)));
-  assert.ok(result.explained!.some((x) => x.entity === 'customers' && x.reason === 'a test account in Sonar: not migrated'));
-  assert.match(verified.stdout, /Explained: failed records whose error was accepted/);
-  assert.match(verified.stdout, /accepted errors? explained/);
-
-  // explain: one loaded account from the snapshot to what Splynx holds now; and the nameless one, which never got there.
-  const shown = await migrate('explain', '--table', 'accounts', '--id', String(good.id));
-  assert.equal(shown.code, 0, said(shown));
-  const customerId = /Ledger: created, Splynx id (\d+)/.exec(shown.stdout)?.[1];
-  assert.ok(customerId, shown.stdout);
-  assert.match(shown.stdout, new RegExp(`Splynx now: read from admin/customers/customer/${customerId}`));
-  assert.match(shown.stdout, /Mapping rows used[\s\S]*account-status/);
-  assert.match(shown.stdout, new RegExp(`additional_attributes\\.sonar_id\\s+${good.id}`));
-  assert.match(shown.stdout, /Ledger events[\s\S]*created/);
-  const notThere = await migrate('explain', '--table', 'accounts', '--id', String(a.id));
-  assert.equal(notThere.code, 0, said(notThere));
-  assert.match(notThere.stdout, /Payload: none \(account has no name/);
-  assert.match(notThere.stdout, /Ledger: failed/);
-  assert.equal((await migrate('explain', '--table', 'accounts', '--id', '999999')).code, 1);
-  assert.equal((await migrate('explain', '--table', 'accounts')).code, 2);
-
-  // A new nameless account after the rehearsal: the delta stops on it, the new error, and on nothing else.
-  const b = await nameless(template);
-  const stopped = await migrate('delta', '--since', 'base');
-  assert.equal(stopped.code, 1, said(stopped));
-  const halted = reportOf(stopped.stdout);
-  assert.equal(halted.stopped, true);
-  assert.deepEqual(
-    halted.errors.filter((e) => !e.accepted).map((e) => [e.entity, e.source_id]),
-    [['customers', String(b.id)]],
-  );
-
-  // Sonar names both: the next delta loads them, and the accepted errors are resolved.
-  await sonar('records', { table: 'accounts', record: { id: a.id, name: 'Named At Last' } });
-  await sonar('records', { table: 'accounts', record: { id: b.id, name: 'Named Too' } });
-  const resolved = await migrate('delta', '--since', 'base');
-  assert.equal(resolved.code, 0, said(resolved));
-  const last = reportOf(resolved.stdout);
-  assert.equal(last.errors.length, 0, JSON.stringify(last.errors));
-  assert.ok(
-    last.resolved!.some((r) => r.entity === 'customers' && r.source_id === String(a.id)),
-    JSON.stringify(last.resolved),
-  );
-  assert.match(resolved.stdout, /accepted errors? resolved/);
-});
+    // A row that cannot be applied stops notebook 02 (and so the delta), naming the row.
+    fs.appendFileSync(
+      path.join(correctionsDir(dataDir), 'corrections.csv'),
+      `accounts,${corrected.id},next_recurring_charge_amount,,lots,bad value,2026-01-01T00:00:00Z\n`,
+    );
+    const refused = await replay('02-explore-clean.ipynb', `snapshotId=${summary.snapshot}`);
+    assert.notEqual(refused.code, 0);
+    assert.match(explain(refused), /corrections\.csv line 4: accounts \d+ next_recurring_charge_amount: "lots" is not a whole number/);
+  },
+);

@@ -40,7 +40,13 @@ export function printRunSummary(runId: string, replayCode: number): number {
     }),
   );
   for (const line of errorLines(report)) console.log(line);
+  const excluded = report.excluded ?? [];
+  if (excluded.length)
+    console.log(
+      `${excluded.length} records not migrated by decision (data/exclusions.csv; the excluded column above, each with its reason in report.json).`,
+    );
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
+  if (report.access) console.log(accessLine(report.access));
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   console.log(dir);
@@ -62,6 +68,19 @@ export function errorLines(report: RunReport): string[] {
   const resolved = report.resolved?.length ?? 0;
   if (resolved) lines.push(`${resolved} accepted error${resolved === 1 ? '' : 's'} resolved: the record now loads (see report.json).`);
   return lines;
+}
+
+/** The subscriber-access summary in one line: counts and the analyst's choices, never a credential. */
+export function accessLine(a: NonNullable<RunReport['access']>): string {
+  const s = a.internet_services;
+  const rules = Object.entries(a.pairing)
+    .map(([rule, n]) => `${n} ${rule}`)
+    .join(', ');
+  return (
+    `Access: internet services with their Sonar RADIUS login ${s.sonar_radius}${rules ? ` (${rules})` : ''}, generated ${s.generated} (passwords in data/secrets/), ` +
+    `not migrated ${s.not_migrated}, in the error table ${s.errors}. Portal: login ${a.portal.login_scheme}` +
+    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.`
+  );
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

@@ -199,7 +199,7 @@ export async function loadEntity(
         return;
       }
       // Create-only fields (a first password) join the body after hashing; a failure here sends nothing.
-      const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row) } : payload;
+      const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row, ctx) } : payload;
       ledger.markPending(mod.name, id, hash, natural.key);
       // With group commit the mark joins this turn's transaction: it must be on disk before the POST.
       await ledger.durable();

@@ -9,12 +9,15 @@ import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
+import { portalSummary } from '../entities/portal-access.js';
+import { accessSummary, type AccessSummary } from '../entities/service-access.js';
 import type { Ledger } from '../ledger/index.js';
 import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
 import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import type { ErrorRow } from './errors.js';
 import { readAcceptedErrors, type AcceptedError } from './accepted.js';
@@ -53,6 +56,8 @@ export interface RunOptions {
   secrets?: string[];
   /** The analyst's accepted errors (lib/load/accepted.ts); default `<runDir>/../../accepted-errors.csv`, null for none. */
   acceptedErrorsFile?: string | null;
+  /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
+  excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -67,7 +72,20 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  entities: Record<
+    string,
+    {
+      selected: number;
+      created: number;
+      updated: number;
+      skipped: number;
+      adopted: number;
+      failed: number;
+      excluded?: number;
+    }
+  >;
+  /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
+  access?: AccessSummary;
   /** Every error row, with its stable id and, when the analyst accepted it, the reason ('' for a new error). */
   errors: Array<{
     /** Absent in reports written before error ids. */
@@ -82,6 +100,8 @@ export interface RunReport {
   }>;
   /** Accepted errors whose record now loads (lib/load/accepted.ts). */
   resolved?: AcceptedError[];
+  /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
+  excluded?: ExcludedRow[];
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -194,6 +214,16 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     ledger.stopGrouping();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
+  // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
+  const excluded = accounts
+    ? []
+    : outcomes.flatMap((o) =>
+        excludedOf(
+          entities.find((e) => e.name === o.entity)!,
+          opts.excluded ?? [],
+          ctx,
+        ),
+      );
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
   const errors = accepted.mark(all.map((e): ErrorRow => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) })));
   // Resolved: an accepted error of an entity this run loaded, whose record is now in Splynx (or would be, in a dry run).
@@ -215,11 +245,24 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,
-        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+        {
+          selected: o.selected,
+          created: o.created,
+          updated: o.updated,
+          skipped: o.skipped,
+          adopted: o.adopted,
+          failed: o.failed,
+          // Only where there are any: a run without exclusions keeps its report's shape.
+          ...(excluded.some((x) => x.entity === o.entity) ? { excluded: excluded.filter((x) => x.entity === o.entity).length } : {}),
+        },
       ]),
     ),
+    ...(entities.some((e) => e.name === 'internet_services' || e.name === 'customers')
+      ? { access: accessSummary(ctx, portalSummary(ctx)) }
+      : {}),
     errors,
     resolved,
+    excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
@@ -247,9 +290,12 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
+  // The excluded column only when the run has exclusions, then on every row.
+  const any = Object.values(report.entities).some((c) => c.excluded);
   return Object.entries(report.entities).map(([entity, c]) => ({
     entity,
     ...c,
+    ...(any ? { excluded: c.excluded ?? 0 } : {}),
     // Of the failed, those whose error the analyst accepted (lib/load/accepted.ts).
     accepted: report.errors.filter((e) => e.entity === entity && e.accepted).length,
   }));
@@ -269,7 +315,9 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     phases: [...new Set([...earlier.phases, ...report.phases])],
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
+    ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
     resolved: [...(earlier.resolved ?? []).filter((e) => !(e.entity in report.entities)), ...(report.resolved ?? [])],
+    excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }

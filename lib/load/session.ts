@@ -17,6 +17,7 @@ import { SplynxApi } from '../splynx/client.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type Phase, type Row } from '../entities/index.js';
 import { transformContext } from './context.js';
 import { runMigration, summaryRows, type RunReport } from './run.js';
+import { readExcluded, type ExcludedRecord } from './excluded.js';
 
 export interface LoadParams {
   /** Empty: a run id of its own (the replay passes its own). */
@@ -44,6 +45,8 @@ export interface Session {
   cleanedId: string;
   /** The first day Splynx bills (lib/billing/handover.ts). */
   handover: Handover;
+  /** Records the analyst excluded (not in `tables`), reported by the run as excluded. */
+  excluded: ExcludedRecord[];
 }
 
 export function splynxApi(settings: Settings): SplynxApi {
@@ -74,6 +77,7 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
     tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }),
     cleanedId: id,
     handover: resolveHandover(settings, id),
+    excluded: await readExcluded(dir),
   };
 }
 
@@ -110,6 +114,9 @@ export function selectAccounts(session: Session, p: LoadParams): string[] | null
   if (ids.length) {
     const known = new Set(accounts.map((a) => String(a.id)));
     const missing = ids.filter((id) => !known.has(id));
+    const excluded = missing.flatMap((id) => session.excluded.filter((e) => e.table === 'accounts' && e.sonar_id === id));
+    if (excluded.length)
+      throw new Error(`Account ${excluded.map((e) => `${e.sonar_id} is excluded (${e.reason})`).join('; ')}: see data/exclusions.csv`);
     if (missing.length) throw new Error(`No account ${missing.join(', ')} in the cleaned dataset ${session.cleanedId}`);
     accounts = accounts.filter((a) => ids.includes(String(a.id)));
   }
@@ -156,6 +163,7 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
     includeMembers: p.includeMembers,
     concurrency: session.settings.SPLYNX_CONCURRENCY,
     secrets: secretValues(session.settings),
+    excluded: session.excluded,
     onProgress: ({ entity, done, total, failed }) => {
       seen.set(entity, { done, total, failed });
       const all = [...seen.values()].reduce((a, e) => ({ done: a.done + e.done, total: a.total + e.total, failed: a.failed + e.failed }), {

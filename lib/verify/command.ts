@@ -71,6 +71,17 @@ export function printVerifySummary(runId: string, replayCode: number): number {
         maxRows: 0,
       }),
     );
+  const excluded = result.excluded ?? [];
+  if (excluded.length) {
+    console.log(
+      renderText(excluded.slice(0, SHOWN), {
+        title: 'Excluded by decision (explained, not differences)',
+        columns: ['entity', 'source_id', 'reason', 'excluded_with'],
+        maxRows: 0,
+      }),
+    );
+    if (excluded.length > SHOWN) console.log(`… and ${excluded.length - SHOWN} more in verify.json`);
+  }
   console.log(summaryLine(result));
   for (const line of verifyFirstBillLines(result)) console.log(line);
   console.log(dir);

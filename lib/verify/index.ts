@@ -153,6 +153,7 @@ export function finishVerify(
     firstBill: parts.firstBill,
     handoverSource: s.handover.source,
     explained: parts.counts.explained,
+    excluded: [...parts.counts.byEntity.values()].flatMap((c) => c.excluded),
   });
   const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
   writeVerifyFiles(runDir, result, secretValues(s.settings));

@@ -14,12 +14,15 @@ import type { FirstBillCheck, FirstBillFigures, FirstBillRow } from './first-bil
 import type { MoneyCheck, MoneyRow } from './money.js';
 import type { Difference } from './types.js';
 import type { ExplainedRow } from './explained.js';
+import type { ExcludedRow } from '../load/excluded.js';
 
 export interface VerdictRow {
   entity: string;
   sonar: number | string;
   snapshot: number | string;
   selected: number | string;
+  /** Excluded by the analyst's decision: explained, so not a difference. */
+  excluded?: number | string;
   done: number | string;
   failed: number | string;
   pending: number | string;
@@ -50,6 +53,8 @@ export interface VerifyResult {
   sampled: Record<string, string[]>;
   /** What was found and is explained, not a difference: failed records whose error the analyst accepted, with the reason. */
   explained?: ExplainedRow[];
+  /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
+  excluded?: ExcludedRow[];
 }
 
 export const MONEY_ROW = 'money (per customer)';
@@ -79,6 +84,7 @@ export function buildResult(parts: {
   firstBill?: FirstBillCheck;
   handoverSource?: string;
   explained?: ExplainedRow[];
+  excluded?: ExcludedRow[];
 }): VerifyResult {
   const explained = parts.explained ?? [];
   const differences = dedupe([
@@ -97,6 +103,7 @@ export function buildResult(parts: {
       sonar: c.sonar ?? NA,
       snapshot: c.snapshot,
       selected: c.selected,
+      excluded: c.excluded ?? 0,
       done: c.done,
       failed: c.failed,
       pending: c.pending,
@@ -118,6 +125,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -136,6 +144,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -174,6 +183,7 @@ export function buildResult(parts: {
       : { skipped: 'not part of the entities verified' },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
     explained,
+    excluded: parts.excluded ?? [],
   };
 }
 
@@ -201,12 +211,14 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 /** One line for the end of a verification. */
 export function summaryLine(r: VerifyResult): string {
   const explained = r.explained?.length ? `; ${r.explained.length} accepted error${r.explained.length === 1 ? '' : 's'} explained` : '';
+  const n = r.excluded?.length ?? 0;
+  const excluded = n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '';
   if (r.reconciled)
-    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}${explained}.`;
+    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}${explained}.${excluded}`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
   return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by)
     .map(([c, n]) => `${n} ${c}`)
-    .join(', ')})${explained}: see verify.csv.`;
+    .join(', ')})${explained}: see verify.csv.${excluded}`;
 }
 
 /** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */
