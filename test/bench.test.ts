@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { budgetUsed } from '../lib/bench/extract.js';
+import { sonarWait, stepBound } from '../lib/bench/cutover.js';
 import { startSplynxSandbox } from '../lib/sandbox/splynx/server.js';
 import { FaultController, parseFaultSpec } from '../lib/sandbox/faults.js';
 import { signatureHeader } from '../lib/sandbox/splynx/client.js';
@@ -15,14 +16,17 @@ const root = path.resolve(import.meta.dirname, '..');
 
 test('npm run bench in a tiny mode prints its tables and writes every figure', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
-  const args = ['--accounts', '20', '--latency', '5', '--skip-100k', '--extract-accounts', '20', '--cpu-accounts', '300', '--out', out];
+  const args = [
+    ...['--accounts', '20', '--latency', '5', '--skip-100k', '--extract-accounts', '20', '--cpu-accounts', '300'],
+    ...['--cutover-accounts', '20', '--out', out],
+  ];
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench.ts', ...args], {
     cwd: root,
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 420_000,
   });
   assert.equal(run.status, 0, run.stderr);
-  for (const title of ['Load: 20 accounts', 'Extraction under 400 requests/min', 'CPU-only path', 'Targets'])
+  for (const title of ['Load: 20 accounts', 'Extraction under 400 requests/min', 'CPU-only path', 'Cutover: 20 accounts', 'Targets'])
     assert.ok(run.stdout.includes(title), `no "${title}" in:\n${run.stdout}`);
   const files = fs.readdirSync(out).filter((f) => f.endsWith('.json'));
   assert.equal(files.length, 1);
@@ -39,6 +43,10 @@ test('npm run bench in a tiny mode prints its tables and writes every figure', (
     'extract_budget_used',
     'extract_429s',
     'cpu_accounts_per_s',
+    'cutover_wall_s',
+    'cutover_bound_s',
+    'rehearse_100k_wall_s',
+    'rehearse_100k_peak_rss_mb',
   ])
     assert.ok(key in r, `no ${key}`);
   const { baseline, ours } = r.load;
@@ -63,7 +71,44 @@ test('npm run bench in a tiny mode prints its tables and writes every figure', (
   assert.equal(r.cpu_accounts_per_s, r.cpu['300'].accounts_per_s);
   assert.ok(r.cpu['300'].loaded_records > 300 && r.cpu_accounts_per_s > 0);
   assert.ok(r.targets.some((t: { target: string; met: boolean | null }) => /same records/.test(t.target) && t.met === true));
+
+  // The cutover: a rehearsal on the product path, Sonar changed, then the cutover's own steps.
+  const c = r.cutover;
+  assert.ok(c.rehearsal.every((s: { code: number }) => s.code === 0) && c.rehearsal.length >= 1, JSON.stringify(c.rehearsal));
+  assert.ok(
+    Object.values(c.changes).every((n) => (n as number) >= 1),
+    JSON.stringify(c.changes),
+  );
+  assert.ok(c.steps.every((s: { code: number }) => s.code <= 1) && c.steps.length >= 1);
+  assert.deepEqual(
+    c.parts.map((p: { part: string }) => p.part),
+    ['check', 'snapshot', 'id listings', 'clean', 'load', 'verify'],
+  );
+  // The parts split the steps' time; their sum cannot exceed it.
+  const partsWall = c.parts.reduce((t: number, p: { wall_s: number }) => t + p.wall_s, 0);
+  assert.ok(partsWall > 0 && partsWall <= c.wall_s + 0.5, `${partsWall} vs ${c.wall_s}`);
+  assert.equal(r.cutover_wall_s, c.wall_s);
+  assert.ok(c.steps.some((s: { sonar_requests: number }) => s.sonar_requests > 0));
+  assert.ok(c.steps.some((s: { splynx_requests: number }) => s.splynx_requests > 0));
+  // Every process of the product path reported its own peak RSS.
+  assert.ok(
+    c.processes.some((p: { argv: string }) => /scripts\/migrate\.ts (delta|cutover)/.test(p.argv)),
+    JSON.stringify(c.processes),
+  );
+  assert.ok(c.processes.every((p: { peak_rss_mb: number }) => p.peak_rss_mb > 20));
+  assert.equal(r.rehearse, null, 'the product-path rehearsal runs only when asked for');
   fs.rmSync(out, { recursive: true, force: true });
+});
+
+test("a step's Sonar bound follows the sliding window: a minute's requests at once, then one minute per window", () => {
+  assert.equal(sonarWait(0, 400), 0);
+  assert.equal(sonarWait(400, 400), 0);
+  assert.equal(sonarWait(401, 400), 60);
+  assert.equal(sonarWait(1200, 400), 120);
+  const step = { step: 's', wall_s: 1, code: 0, sonar_requests: 100, splynx_requests: 160, peak_rss_mb: null };
+  // 160 Splynx requests at 50 ms, 8 at a time: one second; 100 Sonar requests after 350 cross into the second window.
+  assert.equal(stepBound(step, { latencyMs: 50, concurrency: 8, sonarPerMinute: 400 }), 1);
+  assert.equal(stepBound(step, { latencyMs: 50, concurrency: 8, sonarPerMinute: 400 }, 350), 61);
 });
 
 test('the extraction budget is measured over whole minutes from the first request', () => {

@@ -50,7 +50,7 @@ test('the run goes through every entity despite the dirt', () => {
   }
 });
 
-test('each of the 15 classes is cleaned, kept by its rule, or reported with its category', () => {
+test('each of the 16 classes is cleaned, kept by its rule, or reported with its category', () => {
   const result = verifyDirty(ev);
   assert.deepEqual(
     result.classes.map((c) => c.class),

@@ -190,6 +190,8 @@ test(
         Object.entries(loadReport.entities).map(([entity, c]) => [
           entity,
           ...[c.selected, c.created, c.updated, c.skipped, c.adopted, c.failed].map(String),
+          // Of the failed, those the analyst accepted: none in this run.
+          String(loadReport.errors.filter((e) => e.entity === entity && e.accepted).length),
         ]),
       );
 

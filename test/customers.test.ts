@@ -18,6 +18,7 @@ import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
 import { randomBytes } from 'node:crypto';
+import { secrets } from '../lib/secrets/index.js';
 
 // Long enough for the secrets scan after npm test to search the outputs for them.
 const KEY = `test-key-${randomBytes(6).toString('hex')}`;
@@ -30,6 +31,8 @@ before(async () => {
   splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
   api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'customers-'));
+  // Portal passwords the customers are given go to the test's own secrets folder.
+  secrets.configure({ dir: path.join(dir, 'secrets') });
 });
 after(async () => {
   await splynx.close();

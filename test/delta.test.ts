@@ -163,7 +163,7 @@ test('after a full migration, a delta makes Splynx follow Sonar with only the wr
     JSON.stringify(archivedServices.map((s) => s.status)),
   );
   const repricedService = (await internetServices((await customerOf(repriced.id)).id)).find(
-    (s) => s.login === `${repriced.id}-${price.id}`,
+    (s) => String((s.additional_attributes as Rec | undefined)?.sonar_id) === String(price.id),
   )!;
   assert.equal(Number(repricedService.unit_price), 43.21);
   const newCustomer = await customerOf(fresh.id);

@@ -101,9 +101,11 @@ async function loadAll(w: World, mods = MODULES): Promise<Record<string, EntityO
 
 const selected = (m: EntityModule, w: World) => (w.tables[m.source] ?? []).filter((r) => m.select?.(r, w.ctx) ?? true);
 const errorsOf = (o: Record<string, EntityOutcome>) => Object.values(o).flatMap((x) => x.errors);
+/** The administrators' rows (customers' portal passwords have their own file). */
 const secretRows = (w: World): Array<Record<string, string>> =>
   fs
     .readdirSync(w.secretsDir)
+    .filter((f) => f.startsWith('administrators-'))
     .flatMap((f) => parse(fs.readFileSync(path.join(w.secretsDir, f), 'utf8'), { columns: true }) as Array<Record<string, string>>);
 
 test('role proposals read Sonar roles the way an analyst would; temporary passwords are strong', () => {
@@ -260,8 +262,9 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
   }
   assert.deepEqual(errorsOf(outcomes), []);
 
-  const files = fs.readdirSync(w.secretsDir);
-  assert.deepEqual(files, ['administrators-secrets-r1.csv']);
+  // Customers' generated portal passwords (portal-password = generate) have their own file.
+  const files = fs.readdirSync(w.secretsDir).filter((f) => f.startsWith('administrators-'));
+  assert.deepEqual(fs.readdirSync(w.secretsDir).sort(), ['administrators-secrets-r1.csv', 'portal-passwords-secrets-r1.csv']);
   const file = path.join(w.secretsDir, files[0]);
   assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   assert.equal(fs.statSync(w.secretsDir).mode & 0o777, 0o700);

@@ -59,6 +59,17 @@ const DEFECTS: Record<DirtyClass, (d: SonarDataset, r: SonarRecord, m: DirtyMark
     return v !== v.trim() && v.trim() !== '';
   },
   long_address: (_d, r) => (r.line1 as string).length > 100,
+  radius_pairing: (d, r, m) => {
+    const radius = d.tables.radius_accounts.filter((x) => x.account_id === r.account_id);
+    if (/second RADIUS account/.test(m.detail)) return radius.length === 2;
+    const moved = d.tables.radius_accounts.find((x) => m.detail.includes(`radius_accounts/${x.id} `))!;
+    return (
+      radius.length === 0 &&
+      !d.tables.account_services.some(
+        (as) => as.account_id === moved.account_id && d.tables.services[Number(as.service_id) - 1]?.type === 'DATA',
+      )
+    );
+  },
 };
 
 describe('dirty data at rate 0.1, 2,000 accounts', () => {

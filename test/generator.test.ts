@@ -365,7 +365,7 @@ describe('clean data is internally consistent', () => {
         ip.ipassignmentable_type === 'Account'
           ? String(ip.ipassignmentable_id)
           : ip.ipassignmentable_type === 'RadiusAccount'
-            ? String(radius_accounts[Number(ip.ipassignmentable_id) - 1].account_id)
+            ? String(radius_accounts.find((r) => r.id === ip.ipassignmentable_id)!.account_id)
             : null;
       if (owner === null) continue;
       assert.ok(data.has(owner), `static ${ip.subnet} on account ${owner}, which has no internet service`);

@@ -10,10 +10,12 @@ import { promisify } from 'node:util';
 import type { Notebook } from '../lib/replay/notebook.js';
 import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import { assertCharts } from './chart-outputs.js';
+import { planExclusions } from '../lib/clean/exclusions.js';
+import type { Tables } from '../lib/clean/snapshot.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-const NOTEBOOKS = ['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb'];
+const NOTEBOOKS = ['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb', '03-map.ipynb'];
 const PYTHON = '/usr/bin/python3'; // Debian's Jupyter runs on the system python, not whatever is first on PATH.
 
 const jupyter = spawnSync('jupyter-nbconvert', ['--version'], { encoding: 'utf8' });
@@ -34,6 +36,24 @@ before(async () => {
     JUPYTER_PATH: path.join(work, 'share', 'jupyter'),
     TIMEZONE: 'America/Chicago',
   };
+  // The analyst's files, as if recorded in an earlier session: one correction and one exclusion,
+  // of accounts the 30-account snapshot of the replay below also holds.
+  const tables = sb.dataset.tables as unknown as Tables;
+  const accounts = [...tables.accounts].sort((a, b) => Number(a.id) - Number(b.id)).slice(0, 10);
+  const out = accounts.find(
+    (a) =>
+      planExclusions(tables, [{ table: 'accounts', sonar_id: String(a.id), reason: 'x', made_at: '' }]).outcomes[0].status === 'excluded',
+  )!;
+  const fixed = accounts.find((a) => a !== out)!;
+  fs.mkdirSync(path.join(work, 'data', 'corrections'), { recursive: true });
+  fs.writeFileSync(
+    path.join(work, 'data', 'corrections', 'corrections.csv'),
+    `table,sonar_id,field,sonar_had,new_value,reason,made_at\naccounts,${fixed.id},name,"${String(fixed.name ?? '').replace(/"/g, '""')}",Corrected Name Ltd,typo,2026-01-01T00:00:00Z\n`,
+  );
+  fs.writeFileSync(
+    path.join(work, 'data', 'exclusions.csv'),
+    `table,sonar_id,reason,made_at\naccounts,${out.id},test account,2026-01-01T00:00:00Z\n`,
+  );
 });
 after(async () => {
   await sb.close();
@@ -59,6 +79,12 @@ function assertOutcome(nbs: Record<string, Notebook>, how: string) {
   assert.match(extract, /accounts/);
   const explore = allText(nbs['02-explore-clean.ipynb']);
   assert.match(explore, /invalid/i, `${how}: 02 shows invalid values found in the dirty data`);
+  assert.match(explore, /Corrections: 1 applied\. Exclusions: 1 excluded/, `${how}: 02 applies the analyst's correction and exclusion`);
+  // 03's dry run previews its payloads: the overview, a sample of customers, and what would fail.
+  const map = allText(nbs['03-map.ipynb']);
+  assert.match(map, /Preview: \d+ rows in preview.csv/, `${how}: 03 shows the preview`);
+  assert.match(map, /customers: a sample, Sonar beside Splynx/, `${how}: 03 shows a sample of customers`);
+  assert.match(map, /Records that would fail/, `${how}: 03 shows the records that would fail`);
 }
 
 test('Jupyter executes every notebook with the tslab kernel against the sandboxes', { skip: skipJupyter, timeout: 600_000 }, async () => {

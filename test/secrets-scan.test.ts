@@ -111,3 +111,35 @@ test('scripts/scan-secrets.ts exits 1 listing file:line of each leak, and 0 on a
   assert.equal(ok.code, 0, ok.out);
   assert.match(ok.out, /no leak/);
 });
+
+test("a subscriber's RADIUS password is Sonar's: allowed in a snapshot and its cleaned copy, a leak anywhere else", () => {
+  fs.mkdirSync(planted, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(planted, 'sonar-'));
+  const radius = fake('radius');
+  const apiKey = fake('key');
+  for (const copy of [path.join('snapshots', 's1'), path.join('clean', 's1')]) {
+    fs.mkdirSync(path.join(dir, copy), { recursive: true });
+    fs.writeFileSync(path.join(dir, copy, 'manifest.json'), '{}');
+    fs.writeFileSync(path.join(dir, copy, 'radius_accounts.jsonl'), `${JSON.stringify({ username: 'jdoe', password: radius })}\n`);
+  }
+  fs.writeFileSync(path.join(dir, 'isp.json'), `{"format":"sonar-dataset","tables":{"radius_accounts":[{"password":"${radius}"}]}}`);
+  // An API key is a leak even inside a snapshot; the RADIUS password outside one is too.
+  fs.appendFileSync(path.join(dir, 'snapshots', 's1', 'radius_accounts.jsonl'), `${apiKey}\n`);
+  fs.mkdirSync(path.join(dir, 'runs', 'r1'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'runs', 'r1', 'replay.log'), `login jdoe password ${radius}\n`);
+  const result = scanForSecrets(
+    [dir],
+    [
+      { label: 'Sonar RADIUS password of jdoe', value: radius, sonarHeld: true },
+      { label: 'Splynx internet service password of login jdoe', value: radius },
+      { label: 'Splynx API key', value: apiKey },
+    ],
+  );
+  assert.deepEqual(
+    describeLeaks(result, dir).sort(),
+    [
+      `${path.join('runs', 'r1', 'replay.log')}:1: Sonar RADIUS password of jdoe (as is)`,
+      `${path.join('snapshots', 's1', 'radius_accounts.jsonl')}:2: Splynx API key (as is)`,
+    ].sort(),
+  );
+});

@@ -345,6 +345,25 @@ test("past the per-token limit the answer is 429 with Sonar's own body; 401s do 
   }
 });
 
+test('the rate limit of a running sandbox can be changed, and a new limit starts a new window', async () => {
+  const small = await startSonarSandbox({ dataset: handmade(), tokens: [TOKEN], rateLimitPerMinute: 2 });
+  try {
+    const q = { query: '{ companies { page_info { total_count } } }' };
+    const limit = (body?: unknown) =>
+      fetch(`${small.url}/__sandbox/rate-limit`, { method: body ? 'PUT' : 'GET', body: body ? JSON.stringify(body) : undefined });
+    for (let i = 0; i < 2; i++) assert.equal((await post(small.url, q)).status, 200);
+    assert.equal((await post(small.url, q)).status, 429);
+    assert.deepEqual(await (await limit({ per_minute: 3 })).json(), { per_minute: 3 });
+    for (let i = 0; i < 3; i++) assert.equal((await post(small.url, q)).status, 200, 'the earlier requests no longer count');
+    assert.equal((await post(small.url, q)).status, 429);
+    assert.equal((await post(small.url, q)).text, '{"error":"Request limit of 3/min reached."}');
+    assert.equal((await limit({ per_minute: 0 })).status, 400);
+    assert.deepEqual(await (await limit()).json(), { per_minute: 3 });
+  } finally {
+    await small.close();
+  }
+});
+
 test("a generated ISP is served whole: every account's members are reachable through nested connections", async () => {
   const ds = generateIsp({ accounts: 30, seed: 7 });
   const big = await startSonarSandbox({ dataset: ds, tokens: [TOKEN] });

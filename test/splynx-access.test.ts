@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
 import { SplynxClient } from '../lib/sandbox/splynx/client.js';
+import { issuedCredentials } from '../lib/sandbox/credentials.js';
 
 let sb: SplynxSandbox;
 let api: SplynxClient;
@@ -171,5 +172,18 @@ test('passwords as the blueprint has them: a service GET shows its password, a c
     (await api.get('admin/customers/customer?main_attributes[password]=portal-pass-10')).status,
     400,
     'nor can a list search by it',
+  );
+});
+
+test('subscriber passwords Splynx holds are registered for the leak check, and nothing else is', async () => {
+  const before = issuedCredentials().length;
+  const c = await newCustomer({ password: 'portal-pass-11' });
+  await newService(c, { login: 'radius-11', password: 'service-pass-11' });
+  await newService(c, { login: 'radius-12' });
+  const added = issuedCredentials().slice(before);
+  assert.deepEqual(added.map((x) => x.value).sort(), ['portal-pass-11', 'service-pass-11']);
+  assert.ok(
+    added.every((x) => !x.label.includes(x.value)),
+    'a label names whose password, never the value',
   );
 });

@@ -12,9 +12,14 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 type Reply = { result?: unknown; ready?: unknown; error?: string };
 
-function spawnWorker(task: string, args: unknown): ChildProcess {
+function spawnWorker(task: string, args: unknown, env?: NodeJS.ProcessEnv): ChildProcess {
   // tsx runs the TypeScript worker, as it runs the scripts; the child gets the same heap limit rules.
-  const child = fork(WORKER, [], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(WORKER, [], {
+    cwd: PROJECT_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: env ?? process.env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   child.send({ task, args });
   return child;
 }
@@ -38,9 +43,9 @@ export function runTask<T>(task: string, args: unknown): Promise<T> {
 }
 
 /** Starts a long-lived child (a sandbox server); answers what it reported when ready, and how to stop it. */
-export function startTaskServer<T>(task: string, args: unknown): Promise<{ info: T; stop(): Promise<void> }> {
+export function startTaskServer<T>(task: string, args: unknown, env?: NodeJS.ProcessEnv): Promise<{ info: T; stop(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const child = spawnWorker(task, args);
+    const child = spawnWorker(task, args, env);
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     const stop = async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

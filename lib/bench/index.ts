@@ -8,6 +8,10 @@
  *   extract   a whole snapshot under Sonar's 400 requests/min (extract.ts)
  *   cpu       snapshot → records → clean → transform → validate → ledger without the network, at
  *             each size asked for (cpu.ts)
+ *   cutover   the downtime window: a rehearsed ISP, 1% of it changed in Sonar, the cutover at
+ *             50 ms a request and 400/min, each part against its bound (cutover.ts)
+ *   rehearse  with --rehearse-100k: the product path at scale, wall time and every process's
+ *             peak RSS (rehearse.ts)
  *
  * Every measurement runs in a child process of its own (child.ts), so each peak RSS is its own.
  */
@@ -19,6 +23,8 @@ import { projectPath } from '../paths.js';
 import { newSnapshotId } from '../sonar/snapshot.js';
 import { runTask, startTaskServer } from './child.js';
 import type { CpuFigures } from './cpu.js';
+import type { CutoverFigures } from './cutover.js';
+import type { RehearseFigures } from './rehearse.js';
 import type { PreparedData } from './datasets.js';
 import type { ExtractFigures } from './extract.js';
 import type { LoadFigures } from './load.js';
@@ -97,6 +103,30 @@ export async function runBench(
       }
     }
 
+    let cutover: CutoverFigures | null = null;
+    if (opts.cutoverAccounts > 0) {
+      log(`bench: cutover of ${opts.cutoverAccounts} accounts, 1% changed (the rehearsal first) …`);
+      cutover = await runTask<CutoverFigures>('cutover', {
+        accounts: opts.cutoverAccounts,
+        seed: opts.seed,
+        changeRate: 0.01,
+        latencyMs: opts.latencyMs,
+        concurrency: opts.concurrency,
+        sonarPerMinute: 400,
+        workDir: path.join(work, 'cutover'),
+      });
+    }
+
+    let rehearse: RehearseFigures | null = null;
+    if (opts.rehearseAccounts) {
+      log(`bench: product-path rehearsal of ${opts.rehearseAccounts} accounts …`);
+      rehearse = await runTask<RehearseFigures>('rehearse', {
+        accounts: opts.rehearseAccounts,
+        seed: opts.seed,
+        workDir: path.join(work, 'rehearse'),
+      });
+    }
+
     const largest = Object.values(cpu).sort((a, b) => b.accounts - a.accounts)[0];
     const ours = load.ours;
     const partial: Omit<BenchResult, 'targets'> = {
@@ -114,9 +144,15 @@ export async function runBench(
       extract_429s: extract?.http_429 ?? null,
       cpu_accounts_per_s: largest?.accounts_per_s ?? null,
       cpu_peak_rss_mb: largest?.peak_rss_mb ?? null,
+      cutover_wall_s: cutover?.wall_s ?? null,
+      cutover_bound_s: cutover?.bound_s ?? null,
+      rehearse_100k_wall_s: rehearse?.wall_s ?? null,
+      rehearse_100k_peak_rss_mb: rehearse?.peak_rss_mb ?? null,
       load,
       extract,
       cpu,
+      cutover,
+      rehearse,
     };
     const result: BenchResult = { ...partial, targets: targets(partial) };
     const outDir = opts.outDir ? path.resolve(opts.outDir) : projectPath('data', 'bench');

@@ -20,13 +20,18 @@ export interface BenchOptions {
   skipLoad: boolean;
   skipExtract: boolean;
   skipCpu: boolean;
+  /** Accounts of the ISP whose cutover is measured (1% of them changed); 0 leaves it out. */
+  cutoverAccounts: number;
+  /** Accounts of the product-path rehearsal, run only with `--rehearse-100k` (or `--rehearse-accounts`). */
+  rehearseAccounts: number | null;
   /** Where `<timestamp>.json` goes; default data/bench. */
   outDir?: string;
 }
 
 export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [--latency MS] [--seed S]
   [--extract-accounts N] [--cpu-accounts N,M] [--skip-100k] [--skip-baseline] [--skip-load]
-  [--skip-extract] [--skip-cpu] [--out DIR]
+  [--skip-extract] [--skip-cpu] [--cutover-accounts N] [--skip-cutover]
+  [--rehearse-100k] [--rehearse-accounts N] [--out DIR]
 
   --accounts N          generated accounts for the load (default 1000)
   --concurrency C       requests in flight for our load (default 8); the baseline is 1
@@ -35,6 +40,10 @@ export const USAGE = `usage: npm run bench -- [--accounts N] [--concurrency C] [
   --cpu-accounts N,M    account counts of the CPU-only path (default 10000,100000)
   --skip-100k           leave 100,000 out of the CPU-only path
   --skip-baseline       no sequential baseline (no speed-up figure)
+  --cutover-accounts N  the ISP whose cutover is measured, 1% of it changed (default 10000)
+  --skip-cutover        leave the cutover measurement out
+  --rehearse-100k       also rehearse a 100,000-account ISP on the product path (about half an hour)
+  --rehearse-accounts N the same at another size
   --skip-load | --skip-extract | --skip-cpu   leave that measurement out
   --out DIR             where the JSON goes (default data/bench)`;
 
@@ -64,6 +73,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         'skip-load': { type: 'boolean' },
         'skip-extract': { type: 'boolean' },
         'skip-cpu': { type: 'boolean' },
+        'cutover-accounts': { type: 'string' },
+        'skip-cutover': { type: 'boolean' },
+        'rehearse-100k': { type: 'boolean' },
+        'rehearse-accounts': { type: 'string' },
         out: { type: 'string' },
       },
     }).values;
@@ -82,6 +95,13 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     skipLoad: !!values['skip-load'],
     skipExtract: !!values['skip-extract'],
     skipCpu: !!values['skip-cpu'],
+    cutoverAccounts: values['skip-cutover'] ? 0 : positive('cutover-accounts', values['cutover-accounts'], 10_000),
+    rehearseAccounts:
+      values['rehearse-accounts'] !== undefined
+        ? positive('rehearse-accounts', values['rehearse-accounts'], 100_000)
+        : values['rehearse-100k']
+          ? 100_000
+          : null,
     outDir: values.out,
   };
 }

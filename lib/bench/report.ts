@@ -5,6 +5,8 @@
 import os from 'node:os';
 import { renderText } from '../frames/show.js';
 import type { CpuFigures } from './cpu.js';
+import type { CutoverFigures } from './cutover.js';
+import type { RehearseFigures } from './rehearse.js';
 import type { ExtractFigures } from './extract.js';
 import type { LoadFigures } from './load.js';
 import type { BenchOptions } from './options.js';
@@ -29,10 +31,18 @@ export interface BenchResult {
   cpu_accounts_per_s: number | null;
   /** Peak RSS of the CPU-only path at the largest size measured. */
   cpu_peak_rss_mb: number | null;
+  /** The cutover's wall time and its bound, in seconds (cutover.ts). */
+  cutover_wall_s: number | null;
+  cutover_bound_s: number | null;
+  /** The product-path rehearsal (named for its usual size; `rehearse.accounts` says which). */
+  rehearse_100k_wall_s: number | null;
+  rehearse_100k_peak_rss_mb: number | null;
   load: { baseline: LoadFigures | null; ours: LoadFigures | null };
   extract: ExtractFigures | null;
   /** By account count. */
   cpu: Record<string, CpuFigures>;
+  cutover: CutoverFigures | null;
+  rehearse: RehearseFigures | null;
   targets: Target[];
 }
 
@@ -94,9 +104,32 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
       (v) => v <= 1536,
       (v) => `${v} MB`,
     ),
+    ...cutoverTargets(r.cutover),
+    ...rehearseTargets(r.rehearse),
     // The generated ISP has a few records Splynx cannot take (a static IP on an account with no
     // internet service): both runs must end the same, record for record.
     sameOutcome(r.load.baseline, ours),
+  ];
+}
+
+const CUTOVER_TARGET_ACCOUNTS = 10_000;
+const REHEARSE_TARGET_ACCOUNTS = 100_000;
+
+function cutoverTargets(c: CutoverFigures | null): Target[] {
+  const at = c && c.accounts !== CUTOVER_TARGET_ACCOUNTS ? ` (measured at ${c.accounts} accounts)` : '';
+  if (!c) return [{ target: 'cutover of 10,000 accounts, 1% changed, ≤ 2 minutes', value: 'not measured', met: null }];
+  return [
+    { target: `cutover of 10,000 accounts, 1% changed, ≤ 2 minutes${at}`, value: `${c.wall_s} s`, met: c.wall_s <= 120 },
+    { target: `cutover ≤ 1.5× its bound${at}`, value: `${c.ratio}× (bound ${c.bound_s} s)`, met: c.ratio <= 1.5 },
+  ];
+}
+
+function rehearseTargets(h: RehearseFigures | null): Target[] {
+  if (!h) return [];
+  const at = h.accounts !== REHEARSE_TARGET_ACCOUNTS ? ` (measured at ${h.accounts} accounts)` : '';
+  return [
+    { target: `rehearsal of 100,000 accounts ≤ 30 minutes${at}`, value: `${h.wall_s} s`, met: h.ok && h.wall_s <= 1800 },
+    { target: `every process's peak RSS ≤ 2 GB in that rehearsal${at}`, value: `${h.peak_rss_mb} MB`, met: h.peak_rss_mb <= 2048 },
   ];
 }
 
@@ -177,6 +210,32 @@ export function renderReport(r: BenchResult): string {
           peak_rss_mb: c.peak_rss_mb,
         })),
         { title: 'CPU-only path (snapshot → records → clean → transform → validate → ledger, no network)', maxRows: 0 },
+      ),
+    );
+  }
+  if (r.cutover) {
+    const c = r.cutover;
+    out.push(
+      renderText(
+        c.parts.map((p) => ({ part: p.part, wall_s: p.wall_s, bound_s: p.bound_s })),
+        {
+          title: `Cutover: ${c.accounts} accounts, changed in Sonar ${Object.entries(c.changes)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}; ${c.wall_s} s in all, bound ${c.bound_s} s (${c.ratio}×), verify exit ${c.verify_code}`,
+          maxRows: 0,
+        },
+      ),
+    );
+  }
+  if (r.rehearse) {
+    const h = r.rehearse;
+    out.push(
+      renderText(
+        [
+          ...h.steps.map((s) => ({ step: s.step, wall_s: s.wall_s, exit: s.code, peak_rss_mb: s.peak_rss_mb ?? '-' })),
+          ...h.processes.map((p) => ({ step: `process: ${p.argv}`, wall_s: '', exit: '', peak_rss_mb: p.peak_rss_mb })),
+        ],
+        { title: `Product-path rehearsal: ${h.accounts} accounts, ${h.wall_s} s`, maxRows: 0, maxCellWidth: 80 },
       ),
     );
   }

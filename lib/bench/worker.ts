@@ -3,9 +3,12 @@
  * result back, and exits (a server task stays up until its parent stops it).
  */
 import { measureCpuPath, type CpuArgs } from './cpu.js';
+import { measureCutover, type CutoverArgs } from './cutover.js';
+import { measureRehearse, type RehearseArgs } from './rehearse.js';
 import { writeGeneratedCleaned, writeGeneratedSnapshot } from './datasets.js';
 import { measureExtract, type ExtractArgs } from './extract.js';
 import { measureLoad, type LoadArgs } from './load.js';
+import { startSandboxesServer, type SandboxesArgs } from './sandboxes-server.js';
 import { startSplynxServer, type SplynxServerArgs } from './splynx-server.js';
 
 type Message = { task: string; args: unknown };
@@ -16,6 +19,8 @@ const tasks: Record<string, (args: never) => Promise<unknown>> = {
   load: (a: LoadArgs) => measureLoad(a),
   extract: (a: ExtractArgs) => measureExtract(a),
   cpu: (a: CpuArgs) => measureCpuPath(a),
+  cutover: (a: CutoverArgs) => measureCutover(a),
+  rehearse: (a: RehearseArgs) => measureRehearse(a),
 };
 
 const send = (m: object) => new Promise<void>((r) => process.send!(m, () => r()));
@@ -27,6 +32,13 @@ process.once('message', async ({ task, args }: Message) => {
       process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
       process.once('disconnect', () => void server.close().then(() => process.exit(0)));
       await send({ ready: { url: server.url } });
+      return;
+    }
+    if (task === 'sandboxes') {
+      const server = await startSandboxesServer(args as SandboxesArgs);
+      process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));
+      process.once('disconnect', () => void server.close().then(() => process.exit(0)));
+      await send({ ready: server.info });
       return;
     }
     const run = tasks[task];

@@ -1,6 +1,6 @@
 /**
  * Dirty data, proven record by record: for every mark the generator left (lib/sandbox/generator/
- * dirty.ts, 15 classes), the marked record must end one of three documented ways:
+ * dirty.ts, 16 classes), the marked record must end one of three documented ways:
  *
  * - `cleaned`: a rule of lib/clean changed the value (the change log names the rule);
  * - `kept`: it reaches Splynx as Sonar has it, because a documented rule says that is right
@@ -224,9 +224,15 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
         : `contact ${m.id} is not listed for review`,
   },
   duplicate_login: {
-    rule: 'Sonar usernames are not Splynx logins: customers log in by account id, services by account-service id, so a shared username blocks nothing (it is listed for review)',
+    rule: "a contact's portal username is no customer login under the proposed portal-login scheme (account id), so a shared one blocks nothing; a RADIUS username is its internet service's login, and two services that would both be active with it are reported (data), each naming the other; with one of them not active, both keep it",
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation', 'validation'],
+    check: (m, ev, t) => {
+      if (m.table !== 'radius_accounts' || !t) return null;
+      const login = text(ev.services.get(`${t.entity}:${t.id}`)?.login);
+      const username = text(ev.ctx.byId('radius_accounts', m.id)?.username).trim();
+      return login === username ? null : `internet service ${t.id} logs in as ${JSON.stringify(login)}, not its RADIUS username`;
+    },
   },
   phone_format: {
     rule: 'phone numbers are written E.164 by cleaning; one that cannot be is kept as written and listed (validation)',
@@ -259,6 +265,19 @@ export const DIRTY_RULES: Record<(typeof DIRTY_CLASSES)[number], ClassRule> = {
     outcomes: ['kept', 'reported'],
     categories: ['data', 'transformation'],
     check: (m, ev) => (ev.customers.has(m.id) ? null : `customer ${m.id} is not in Splynx`),
+  },
+  radius_pairing: {
+    rule: "an internet service with two RADIUS accounts and no IP assignment choosing one is reported (data), naming both; one whose RADIUS account is gone gets the service-access table's decision (proposed: generate, a login <account>-<service> and a password only in data/secrets/)",
+    outcomes: ['kept', 'reported'],
+    categories: ['data'],
+    check: (m, ev, t) => {
+      if (!t) return null;
+      const as = ev.ctx.byId('account_services', m.id);
+      const login = text(ev.services.get(`${t.entity}:${t.id}`)?.login);
+      return login === `${text(as?.account_id)}-${m.id}`
+        ? null
+        : `internet service ${m.id} logs in as ${JSON.stringify(login)}, not a generated login`;
+    },
   },
 };
 
@@ -296,6 +315,14 @@ export function targetOf(mark: DirtyMark, ev: Pick<DirtyEvidence, 'raw' | 'ctx'>
     }
     case 'notes':
       return { entity: 'customer_notes', id: mark.id };
+    case 'radius_accounts': {
+      // A RADIUS account feeds the login of its account's internet service (with one, the one).
+      const account = text(row('radius_accounts', mark.id)?.account_id);
+      const data = (ev.raw.account_services ?? []).filter(
+        (as) => text(as.account_id) === account && ev.ctx.byId('services', as.service_id)?.type === 'DATA',
+      );
+      return data.length === 1 ? { entity: 'internet_services', id: String(data[0].id) } : null;
+    }
     default:
       return null;
   }
@@ -391,6 +418,10 @@ function blockedByNeighbours(ev: DirtyEvidence): string[] {
     // A spoiled account service feeds its billing coverage too.
     if (m.table === 'account_services') dirty.add(`billing_coverage:${m.id}`);
     if (t?.entity === 'customers') dirtyAccounts.add(t.id);
+    // A duplicated value spoils its source too (two services with one login are both reported).
+    const twin = /duplicates (radius_accounts)\/(\d+)/.exec(m.detail);
+    const source = twin ? targetOf({ ...m, table: twin[1], id: twin[2] }, ev) : null;
+    if (source) dirty.add(`${source.entity}:${source.id}`);
     const freed = /addresses\/(\d+) was unassigned/.exec(m.detail);
     if (freed) freedAddresses.add(freed[1]);
   }

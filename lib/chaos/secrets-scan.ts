@@ -9,12 +9,20 @@
  * (lib/secrets) keeps the secrets it issues on purpose (git-ignored, mode 600). Those are
  * credentials too: `issuedSecrets` reads them so the search looks for them everywhere else.
  *
+ * Subscribers' RADIUS passwords are Sonar's own data: a snapshot holds them (and its cleaned copy,
+ * which the loader reads). A credential registered as `sonarHeld` is therefore not a leak inside a
+ * Sonar copy, a folder with a snapshot manifest (`data/snapshots/<id>/`, `data/clean/<id>/`), a Sonar
+ * backup database (lib/backup) or a dataset a Sonar sandbox serves (scripts/generate.ts's file,
+ * `{"format":…}`); anywhere else it is. Every other
+ * credential is a leak even there.
+ *
  * Files are read as bytes, so binary files (the ledger) are searched as well; a line is counted by
  * newlines before the hit. One pass per file whatever the number of credentials: candidates are
  * found by their first four bytes, then compared whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { INFO_TABLE } from '../backup/store.js';
 import type { IssuedCredential } from '../sandbox/credentials.js';
 
 /** Shorter values match by chance (a key "k" is in every word): they are counted, not searched. */
@@ -53,12 +61,38 @@ interface Needle {
   bytes: Buffer;
   label: string;
   form: Leak['form'];
+  /** A value Sonar itself holds (a RADIUS password): no leak inside a Sonar copy. */
+  sonarHeld: boolean;
+}
+
+const isBackupDatabase = (head: Buffer) =>
+  head.subarray(0, 16).toString('latin1') === 'SQLite format 3\0' && head.subarray(0, 65536).includes(`CREATE TABLE ${INFO_TABLE} (`);
+
+/** Whether a file is a copy of Sonar's own data: a Sonar sandbox dataset, or in a folder (up to the scan root) with a snapshot manifest. */
+export function isSonarCopy(file: string, root: string, head: Buffer): boolean {
+  if (head.subarray(0, 11).toString('utf8') === '{"format":"') return true;
+  // A Sonar backup database (lib/backup): SQLite, its schema naming the backup's own info table;
+  // its write-ahead log and journal go with it.
+  const journal = /-(wal|journal)$/.exec(file);
+  if (journal) {
+    const db = file.slice(0, -journal[0].length);
+    if (fs.existsSync(db)) return isBackupDatabase(fs.readFileSync(db).subarray(0, 65536));
+  }
+  if (isBackupDatabase(head)) return true;
+  for (let dir = path.dirname(file); dir.startsWith(root) && dir.length >= root.length; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'manifest.json'))) return true;
+    if (dir === path.dirname(dir)) break;
+  }
+  return false;
 }
 
 function needles(credentials: IssuedCredential[]): { list: Needle[]; searched: number; tooShort: number } {
   const seen = new Set<string>();
   const list: Needle[] = [];
   let tooShort = 0;
+  // A value Sonar holds (registered so by the Sonar sandbox) is Sonar's wherever else it was registered (Splynx).
+  const sonarHeld = new Map<string, boolean>();
+  for (const c of credentials) sonarHeld.set(c.value, !!sonarHeld.get(c.value) || !!c.sonarHeld);
   for (const c of credentials) {
     if (seen.has(c.value)) continue;
     seen.add(c.value);
@@ -70,7 +104,7 @@ function needles(credentials: IssuedCredential[]): { list: Needle[]; searched: n
     if (!forms.has(encodeURIComponent(c.value))) forms.set(encodeURIComponent(c.value), 'URL-encoded');
     const json = JSON.stringify(c.value).slice(1, -1);
     if (!forms.has(json)) forms.set(json, 'JSON-escaped');
-    for (const [v, form] of forms) list.push({ bytes: Buffer.from(v, 'utf8'), label: c.label, form });
+    for (const [v, form] of forms) list.push({ bytes: Buffer.from(v, 'utf8'), label: c.label, form, sonarHeld: !!sonarHeld.get(c.value) });
   }
   return { list, searched: seen.size - tooShort, tooShort };
 }
@@ -93,8 +127,11 @@ function files(root: string, opts: ScanOptions, excluded: string[]): string[] {
       }
     }
   };
-  if (fs.statSync(root).isDirectory()) walk(root);
-  else out.push(root);
+  if (fs.statSync(root).isDirectory()) {
+    // A root that is itself a skipped folder (npm test scans each folder of data/, data/secrets among them).
+    if (skipDirs.has(path.basename(root))) excluded.push(root);
+    else walk(root);
+  } else out.push(root);
   return out;
 }
 
@@ -113,7 +150,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
   const leaks: Leak[] = [];
   let count = 0;
   let bytes = 0;
-  for (const file of roots.flatMap((r) => files(r, opts, excluded))) {
+  for (const [file, root] of roots.flatMap((r) => files(r, opts, excluded).map((f) => [f, path.resolve(r)] as const))) {
     let b: Buffer;
     try {
       b = fs.readFileSync(file);
@@ -123,6 +160,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
     count++;
     bytes += b.length;
     if (!byKey.size) continue;
+    const sonarCopy = isSonarCopy(path.resolve(file), root, b);
     let line = 1;
     let lineCountedTo = 0;
     for (let i = 0; i + 4 <= b.length; i++) {
@@ -130,6 +168,7 @@ export function scanForSecrets(roots: string[], credentials: IssuedCredential[],
       const hits = byKey.get(key4(b, i));
       if (!hits) continue;
       for (const n of hits) {
+        if (n.sonarHeld && sonarCopy) continue;
         if (i + n.bytes.length > b.length || b.compare(n.bytes, 0, n.bytes.length, i, i + n.bytes.length) !== 0) continue;
         for (; lineCountedTo < i; lineCountedTo++) if (b[lineCountedTo] === 10) line++;
         leaks.push({ file, line, label: n.label, form: n.form });

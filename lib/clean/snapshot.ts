@@ -5,6 +5,8 @@
  * so nothing is dropped or cut without a row saying so.
  */
 import { ADDRESS_LIMITS, cleanAddress } from './address.js';
+import { applyCorrections, type CorrectionOutcome, type CorrectionRow } from './corrections.js';
+import { planExclusions, withoutExcluded, type ExcludedRecord, type ExclusionOutcome, type ExclusionRow } from './exclusions.js';
 import { cleanEmail } from './email.js';
 import { cleanPhone, formatPhone } from './phone.js';
 import { tidy } from './text.js';
@@ -35,12 +37,24 @@ export interface Issue {
 export interface CleanOptions {
   /** Region for phone numbers written without a country code, when the record has no country. */
   defaultCountry?: string;
+  /** The analyst's corrections (lib/clean/corrections.ts), applied after the automatic cleaning. */
+  corrections?: readonly CorrectionRow[];
+  /** The analyst's exclusions (lib/clean/exclusions.ts), applied last: these records are not migrated. */
+  exclusions?: readonly ExclusionRow[];
+  /** Ids Sonar deleted since an earlier snapshot of the chain: a decision about one is stale, not refused. */
+  deleted?: Record<string, readonly string[]>;
 }
 
 export interface CleanResult {
   tables: Tables;
   changes: Change[];
   issues: Issue[];
+  /** Each correction with its outcome: applied, stale, refused or superseded. */
+  corrections: CorrectionOutcome[];
+  /** Each exclusion with its outcome: excluded or refused. */
+  exclusions: ExclusionOutcome[];
+  /** The records left out by decision (the named ones and what belongs to them), with their reasons. */
+  excluded: ExcludedRecord[];
 }
 
 /** The tables cleanSnapshot changes values in. */
@@ -148,7 +162,33 @@ export function cleanSnapshot(input: Tables, opts: CleanOptions = {}): CleanResu
     if (r.addressable_type === 'Account' && !r.line1)
       issue(ctx, 'addresses', r, 'line1', 'data', 'account address has no street line', 'Add the street in Sonar');
   }
-  return { tables, changes, issues };
+  // The analyst's decisions come after the automatic cleaning, here and nowhere else, so notebook
+  // 02, its replay and the delta cannot apply them differently.
+  const corrected = applyCorrections(tables, input, opts.corrections ?? [], opts.deleted);
+  changes.push(...corrected.changes);
+  const plan = planExclusions(corrected.tables, opts.exclusions ?? [], opts.deleted);
+  const result = {
+    tables: withoutExcluded(corrected.tables, plan.excluded),
+    changes,
+    issues: [] as Issue[],
+    corrections: corrected.outcomes,
+    exclusions: plan.outcomes,
+    excluded: plan.excluded,
+  };
+  result.issues = issuesLeft(result, issues);
+  return result;
+}
+
+/**
+ * The issues still open after the analyst's decisions, merged (mergeIssues): none on a cell a
+ * correction was applied to, none on an excluded record (it is reported as excluded instead).
+ */
+export function issuesLeft(cleaned: Pick<CleanResult, 'corrections' | 'excluded'>, ...lists: Issue[][]): Issue[] {
+  const corrected = new Set(cleaned.corrections.filter((c) => c.status === 'applied').map((c) => `${c.table}\0${c.sonar_id}\0${c.field}`));
+  const excluded = new Set(cleaned.excluded.map((e) => `${e.table}\0${e.sonar_id}`));
+  return mergeIssues(...lists).filter(
+    (i) => !corrected.has(`${i.entity}\0${i.source_id}\0${i.field}`) && !excluded.has(`${i.entity}\0${i.source_id}`),
+  );
 }
 
 type Ctx = { changes: Change[]; issues: Issue[] };

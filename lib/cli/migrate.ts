@@ -33,6 +33,10 @@ export async function migrate(argv: string[]): Promise<number> {
       const { deltaCommand } = await import('../delta/command.js');
       return deltaCommand(rest);
     }
+    case 'explain': {
+      const { explainCommand } = await import('../explain/command.js');
+      return explainCommand(rest);
+    }
     case 'register-external':
       return registerExternalCommand(rest);
     case 'verify': {

@@ -23,6 +23,8 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
   delta --since SNAPSHOT_ID [load options]
                                  cutover: snapshot what changed in Sonar since that snapshot, create what is
                                  new and update what changed in Splynx (load options as for all)
+  explain --table T --id ID [--snapshot-id ID]
+                                 one record's journey: snapshot, cleaning, mapping rows, payload, ledger, Splynx now
   register-external --entity E --sonar-id S --splynx-id T
                                  record that Sonar record S already exists in Splynx as T
   verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]

@@ -13,9 +13,9 @@ import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId, configuredDataDir } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
 import { runDirOf } from '../cli/run-folder.js';
-import { printErrorRows } from '../load/command.js';
 import { usage } from '../cli/usage.js';
-import { parseLoadArgs, replayLoad, type LoadInvocation } from '../load/command.js';
+import { parseLoadArgs, printErrorRows, replayLoad, type LoadInvocation } from '../load/command.js';
+import { splitErrors } from '../load/accepted.js';
 import type { RunReport } from '../load/run.js';
 import { ledgerPath } from '../load/session.js';
 import { deltaSummary, type DeltaSummary } from './index.js';
@@ -148,5 +148,5 @@ export function printDeltaSummary(runDir: string, snapshotDir: string, replayCod
     );
   else if (!report.dry_run) console.log(`The next delta starts from this one: migrate.ts delta --since ${summary.snapshot}`);
   if (folder) console.log(runDir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
 }

@@ -29,6 +29,8 @@ export interface DeltaEntityRow {
   unchanged: number;
   adopted: number;
   failed: number;
+  /** Not migrated by the analyst's decision (data/exclusions.csv). */
+  excluded: number;
 }
 
 export interface DeletedRow {
@@ -84,6 +86,7 @@ export function deltaSummary(report: RunReport, manifest: SnapshotManifest, ledg
       unchanged: c.skipped,
       adopted: c.adopted,
       failed: c.failed,
+      excluded: c.excluded ?? 0,
     })),
     deleted_in_sonar: deleted,
     errors: report.errors.length,

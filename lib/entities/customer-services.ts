@@ -11,9 +11,19 @@
  * | `addition_prorate_date`, else the account's `activation_date` | `start_date` | the real start, kept: what Sonar already billed is the billing coverage's (billing-coverage.ts) |
  * | the account's status (`activates_account`, name) through the `account-status` table's `services` column; `archived_at` | `status`, `end_date` | billed: `active`, `0000-00-00`; paused: `stopped`, `0000-00-00`; ended (always when archived): `disabled`, the day before the handover (service-billing.ts) |
  * | `next_bill_date` (else the account's)  | (the billing coverage's `period_to` + 1) | where Splynx starts charging the service |
- * | `id`                                   | `additional_attributes.sonar_id`, and the internet `login` | |
+ * | `id`                                   | `additional_attributes.sonar_id` |                                       |
+ * | the paired RADIUS account's `username` (internet) | `login` | pairing: one with one, else by IP assignment (lib/sonar/relations.ts `radiusPairing`); no RADIUS account: `<account id>-<service id>` by the `service-access` table (service-access.ts) |
+ * | the paired RADIUS account's `password` (internet) | `password` | as Sonar has it; a generated one (`service-access` = generate) is sent on create only and kept only in `data/secrets/` |
+ * | the MAC field of the service's equipment (`inventory_items.account_service_id`) | `mac` (internet) | `AA:BB:CC:DD:EE:FF`; empty where Sonar has none (service-mac.ts) |
+ * | (not in the snapshot: which network site serves the address) | `router_id` (internet, not sent) | Sonar's `network_site_serviceable_address_lists`; no snapshot reads it yet |
  * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
  * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
+ *
+ * Refused into the error table (category data), internet only: a service no pairing rule gives
+ * exactly one RADIUS account (naming the service and every candidate), a RADIUS account without a
+ * password, two services that would both be active with one login (each naming the other), and a
+ * service the analyst chose not to migrate (`service-access` = skip). RADIUS groups and session
+ * histories have no place in Splynx (speed comes from the tariff).
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.
@@ -22,10 +32,15 @@
  * module would pick it and it would vanish without a trace: `internet_services` selects it, and
  * reports it in the error table (category data).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { centsToDecimal } from '../clean/money.js';
 import { customers } from './customers.js';
+import { SECRET_KINDS, SecretsStore, secrets, temporaryPassword } from '../secrets/index.js';
+import { proposeServiceAccess, serviceAccess } from './service-access.js';
+import { serviceMac } from './service-mac.js';
 import { serviceStart, serviceStatus } from './service-billing.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -73,11 +88,31 @@ const schemas = {
   internet: z.object({
     ...base,
     login: z.string().min(1).max(SPLYNX_LIMITS.internet_services.login),
+    // Sonar's RADIUS password; absent only for a generated one, which is sent on create (createOnly).
+    password: z.string().min(1).max(SPLYNX_LIMITS.internet_services.password).optional(),
+    mac: z.string().max(SPLYNX_LIMITS.internet_services.mac),
     taking_ipv4: z.enum(['0', '1', '2']),
   }),
   recurring: z.object(base),
   voice: z.object({ ...base, phone: z.string().min(1).max(SPLYNX_LIMITS.voice_services.phone) }),
 };
+
+/** The password generated for a service (the newest, if a lost create was sent again), from the store in `dir`; read once per store. */
+const issuedByDir = new Map<string, Map<string, string>>();
+function issuedServicePassword(as: Row, dir: string): Row | null {
+  // Keyed by the files' sizes too, so a run that issues more is read again.
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`${SECRET_KINDS.service_passwords.name}-`)) : [];
+  const key = `${dir}\n${files.map((f) => `${f}:${fs.statSync(path.join(dir, f)).size}`).join('\n')}`;
+  let byService = issuedByDir.get(key);
+  if (!byService) {
+    const store = new SecretsStore();
+    store.configure({ dir });
+    byService = new Map(store.read(SECRET_KINDS.service_passwords).map((r) => [r.sonar_account_service_id, r.password]));
+    issuedByDir.set(key, byService);
+  }
+  const password = byService.get(String(as.id));
+  return password ? { password } : null;
+}
 
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
@@ -108,7 +143,16 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
         start_date: serviceStart(as, account),
         additional_attributes: { [SONAR_ID_FIELD]: String(as.id) },
       };
-      if (kind === 'internet') return { ...common, login: `${as.account_id}-${as.id}`, taking_ipv4: '0' } as never;
+      if (kind === 'internet') {
+        const access = serviceAccess(as, ctx);
+        return {
+          ...common,
+          login: access.login,
+          ...(access.source === 'radius' ? { password: access.password } : {}),
+          mac: serviceMac(as, ctx),
+          taking_ipv4: '0',
+        } as never;
+      }
       if (kind === 'voice') {
         const phone = ctx.children(
           'phone_numbers',
@@ -125,6 +169,24 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
       }
       return common as never;
     },
+    ...(kind === 'internet'
+      ? {
+          // A generated password goes with the create only, after it is on disk in data/secrets/.
+          createOnly: (p: Row, as: Row) => {
+            if (p.password) return {};
+            const password = temporaryPassword();
+            secrets.record(SECRET_KINDS.service_passwords, {
+              sonar_account_id: String(as.account_id),
+              sonar_account_service_id: String(as.id),
+              login: String(p.login),
+              password,
+            });
+            return { password };
+          },
+          issued: (as: Row, dir: string) => issuedServicePassword(as, dir),
+          mappings: [{ name: 'service-access', propose: proposeServiceAccess }],
+        }
+      : {}),
     createPath: (p) => path((p as { customer_id: string }).customer_id),
     itemPath: (sid, p) => `${path((p as { customer_id: string }).customer_id)}--${sid}`,
   };

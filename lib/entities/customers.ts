@@ -3,7 +3,9 @@
  *
  * | Sonar                                   | Splynx                 | note                                                   |
  * |-----------------------------------------|------------------------|--------------------------------------------------------|
- * | `accounts.id`                           | `login`, `additional_attributes.sonar_id` | the login is the Sonar account id: stable, unique, findable |
+ * | `accounts.id`                           | `additional_attributes.sonar_id` | the natural key                              |
+ * | `accounts.id`, or the primary contact's `username` | `login`   | mapping table `portal-login` (portal-access.ts): the account id (proposed), or the username where it is unique |
+ * | (Sonar never reveals contact passwords) | `password`, on create only | mapping table `portal-password`: a strong random one, only in `data/secrets/portal-passwords-<run>.csv`, or none (Splynx's reset flow) |
  * | `name` (or the primary contact's name)  | `name`                 | Sonar has one name field, so has Splynx                 |
  * | `account_status_id`                     | `status`               | mapping table `account-status` (new/active/blocked/disabled) |
  * | `account_status_id` → `activates_account` and the status name | (the services' status and end date) | the same table's `services` column: billed, paused or ended (lib/entities/service-billing.ts) |
@@ -28,6 +30,8 @@ import { SPLYNX_LIMITS } from '../splynx/limits.js';
 import { cleanAddress } from '../clean/address.js';
 import { proposeServiceDecision, SERVICE_DECISIONS } from '../billing/decisions.js';
 import { contactsOf, mainAddress } from '../sonar/relations.js';
+import { SECRET_KINDS, secrets, temporaryPassword } from '../secrets/index.js';
+import { portalLogin, portalPassword, proposePortalLogin, proposePortalPassword } from './portal-access.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
 
@@ -92,7 +96,7 @@ export const customers: EntityModule<Payload> = {
     const email = typeof primary?.email_address === 'string' ? primary.email_address : '';
     const status = account.archived_at ? 'disabled' : ctx.mapping('account-status').lookup(account.account_status_id);
     return {
-      login: String(account.id),
+      login: portalLogin(account, ctx),
       name,
       status: status as Payload['status'],
       category: ctx.mapping('account-type').lookup(account.account_type_id) as Payload['category'],
@@ -111,7 +115,22 @@ export const customers: EntityModule<Payload> = {
       additional_attributes: { [SONAR_ID_FIELD]: String(account.id) },
     };
   },
+  // The portal password, when the analyst chose to generate one: on disk in data/secrets/ before it is sent.
+  createOnly(p, account, ctx) {
+    if (portalPassword(ctx) === 'splynx_reset') return {};
+    const password = temporaryPassword();
+    secrets.record(SECRET_KINDS.portal_passwords, {
+      sonar_account_id: String(account.id),
+      login: p.login,
+      name: p.name,
+      email: p.email,
+      password,
+    });
+    return { password };
+  },
   mappings: [
+    { name: 'portal-login', propose: proposePortalLogin },
+    { name: 'portal-password', propose: proposePortalPassword },
     {
       name: 'account-status',
       propose: (ctx) =>

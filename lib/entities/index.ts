@@ -26,6 +26,8 @@ import { ipv4Rootnets } from './ipv4-rootnets.js';
 import { networkSiteLocations } from './network-site-locations.js';
 import { networkSiteRouters } from './network-site-routers.js';
 import { MAPPING_SPECS as NETWORK_SITE_MAPPINGS } from './network-sites.js';
+import { MAPPING_SPECS as SERVICE_ACCESS_MAPPINGS } from './service-access.js';
+import { MAPPING_SPECS as PORTAL_MAPPINGS } from './portal-access.js';
 import { partners } from './partners.js';
 import { payments, MAPPING_SPECS as PAYMENT_MAPPINGS } from './payments.js';
 import { serviceIps } from './service-ips.js';
@@ -86,6 +88,8 @@ export const MAPPING_SPECS = {
   ...BILLING_MAPPINGS,
   ...ADMINISTRATOR_MAPPINGS,
   ...NETWORK_SITE_MAPPINGS,
+  ...SERVICE_ACCESS_MAPPINGS,
+  ...PORTAL_MAPPINGS,
   ...INVENTORY_MAPPINGS,
   ...PAYMENT_MAPPINGS,
   ...TICKET_MAPPINGS,

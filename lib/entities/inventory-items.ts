@@ -57,7 +57,7 @@ export const itemPayload = z.object({
 });
 export type ItemPayload = z.infer<typeof itemPayload>;
 
-const isMacField = (f: Row | undefined) => !!f && (f.type === 'MAC_ADDRESS' || /\bmac\b/i.test(String(f.name ?? '')));
+export const isMacField = (f: Row | undefined) => !!f && (f.type === 'MAC_ADDRESS' || /\bmac\b/i.test(String(f.name ?? '')));
 const isSerialField = (f: Row | undefined) => !!f && /serial/i.test(String(f.name ?? ''));
 const macKey = (v: string) => v.replace(/[^0-9a-z]/gi, '').toUpperCase();
 

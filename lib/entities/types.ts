@@ -140,7 +140,13 @@ export interface EntityModule<P extends Row = Row> {
    * (a create sent again after a lost answer carries the same values); the module alone keeps
    * whatever must be kept of them.
    */
-  createOnly?(payload: P, row: Row): Row;
+  createOnly?(payload: P, row: Row, ctx: TransformContext): Row;
+  /**
+   * The create-only values this record was given, as the secrets store under `secretsDir` keeps
+   * them (a generated password), for verify to compare with what Splynx holds; null when none was
+   * issued. Never displayed.
+   */
+  issued?(row: Row, secretsDir: string): Row | null;
   /** Path for updates of one record; default `${endpoint}/${id}`. */
   itemPath?(splynxId: string, payload: P): string;
 }

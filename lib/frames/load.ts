@@ -19,6 +19,7 @@ import type { Row, Tables } from '../clean/snapshot.js';
 import { columnSpec, DANFO_DTYPES, inferKind, isKnownTable, COLUMN_SPECS, type ColumnKind, type ColumnSpec } from './columns.js';
 import { fromCell, toCell, type TypeProblem } from './convert.js';
 import { frameColumns, frameDtypes, frameRows, isFrame, newFrame, type DataFrame } from './danfo.js';
+import { SECRET_NAME } from './show.js';
 import { snapshotChain } from '../sonar/snapshot.js';
 
 export type { Row, Tables };
@@ -31,6 +32,12 @@ export interface FrameOptions {
   problems?: TypeProblem[];
   /** Column kinds to use instead of the declared ones (e.g. from a cleaned dataset's manifest). */
   spec?: ColumnSpec;
+  /**
+   * Keep the values of password-like columns (a RADIUS `password`). By default a frame holds them
+   * as `***`: a frame is for looking at, and whatever prints it (danfojs' own `print()`, a cell's
+   * output) must not show a subscriber's password. The cleaned dataset is written from records.
+   */
+  keepSecrets?: boolean;
 }
 
 /** The spec each frame was built with, so a frame of an undeclared table writes back the same way. */
@@ -45,8 +52,10 @@ export function toFrame(table: string, records: readonly Row[], opts: FrameOptio
   const columns = Object.keys(spec);
   const kinds = columns.map((c) => spec[c]);
   const problems: TypeProblem[] = [];
+  const masked = columns.map((c) => !opts.keepSecrets && SECRET_NAME.test(c));
   const rows = records.map((r) =>
     columns.map((c, i) => {
+      if (masked[i]) return r[c] === null || r[c] === undefined ? null : '***';
       const cell = toCell(kinds[i], r[c]);
       if (cell !== undefined) return cell;
       problems.push({
@@ -89,7 +98,9 @@ function extraColumns(spec: ColumnSpec, records: readonly Row[]): ColumnSpec {
 
 /** Every table of a record set as frames. */
 export function framesFromRecords(tables: Tables, opts: FrameOptions = {}): Frames {
-  return Object.fromEntries(Object.entries(tables).map(([t, rows]) => [t, toFrame(t, rows, { problems: opts.problems })]));
+  return Object.fromEntries(
+    Object.entries(tables).map(([t, rows]) => [t, toFrame(t, rows, { problems: opts.problems, keepSecrets: opts.keepSecrets })]),
+  );
 }
 
 /** The kind of each column of a frame: as built, else as declared, else from its danfojs dtype. */

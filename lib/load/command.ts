@@ -21,6 +21,7 @@ import { SplynxError } from '../splynx/client.js';
 import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
+import { splitErrors } from './accepted.js';
 
 /** Error rows shown on the terminal with their error ids; the rest are in errors.csv. */
 const ERRORS_SHOWN = 10;
@@ -42,26 +43,63 @@ export function printRunSummary(runId: string, replayCode: number, { folder = tr
     }),
   );
   printErrorRows(report);
+  const excluded = report.excluded ?? [];
+  if (excluded.length)
+    console.log(
+      `${excluded.length} records not migrated by decision (data/exclusions.csv; the excluded column above, each with its reason in report.json).`,
+    );
   if (report.handover) console.log(`Handover: Splynx bills from ${report.handover.date} (${report.handover.source}).`);
+  if (report.access) console.log(accessLine(report.access));
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
   if (folder) console.log(dir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  // Errors the analyst accepted do not fail the command; a new one does.
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
 }
 
-/** The error count, and the first rows with their error ids (the ones to quote, and to grep log.jsonl for). */
-export function printErrorRows(report: RunReport): void {
-  if (!report.errors.length) return void console.log('No errors.');
-  console.log(
-    renderText(report.errors.slice(0, ERRORS_SHOWN), {
-      title: `Errors (${report.errors.length})`,
-      columns: ['error_id', 'entity', 'source_id', 'category', 'message'],
-      maxRows: 0,
-      maxCellWidth: 100,
-    }),
+/** The error lines of a run's summary: new and accepted apart, and the accepted ones resolved. */
+export function errorLines(report: RunReport): string[] {
+  const { fresh, accepted } = splitErrors(report.errors);
+  const lines: string[] = [];
+  if (!report.errors.length) lines.push('No errors.');
+  else if (!accepted.length) lines.push(`${fresh.length} errors (${errorCounts(fresh)}): see errors.csv`);
+  else
+    lines.push(
+      `${report.errors.length} errors: ${fresh.length} new${fresh.length ? ` (${errorCounts(fresh)})` : ''}, ` +
+        `${accepted.length} accepted (in accepted-errors.csv, with their reasons): see errors.csv`,
+    );
+  const resolved = report.resolved?.length ?? 0;
+  if (resolved) lines.push(`${resolved} accepted error${resolved === 1 ? '' : 's'} resolved: the record now loads (see report.json).`);
+  return lines;
+}
+
+/** The subscriber-access summary in one line: counts and the analyst's choices, never a credential. */
+export function accessLine(a: NonNullable<RunReport['access']>): string {
+  const s = a.internet_services;
+  const rules = Object.entries(a.pairing)
+    .map(([rule, n]) => `${n} ${rule}`)
+    .join(', ');
+  return (
+    `Access: internet services with their Sonar RADIUS login ${s.sonar_radius}${rules ? ` (${rules})` : ''}, generated ${s.generated} (passwords in data/secrets/), ` +
+    `not migrated ${s.not_migrated}, in the error table ${s.errors}. Portal: login ${a.portal.login_scheme}` +
+    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.`
   );
-  const more = report.errors.length > ERRORS_SHOWN ? `, ${report.errors.length - ERRORS_SHOWN} more` : '';
-  console.log(`${report.errors.length} errors (${errorCounts(report.errors)}${more}): see errors.csv; each error id is in log.jsonl`);
+}
+
+/** The first error rows with their error ids (the ones to quote, and to grep log.jsonl for), then the counts, new and accepted apart. */
+export function printErrorRows(report: RunReport): void {
+  if (report.errors.length) {
+    const accepted = report.errors.some((e) => e.accepted);
+    console.log(
+      renderText(report.errors.slice(0, ERRORS_SHOWN), {
+        title: `Errors (${report.errors.length}${report.errors.length > ERRORS_SHOWN ? `, the first ${ERRORS_SHOWN}` : ''}; each error id is in log.jsonl)`,
+        columns: ['error_id', 'entity', 'source_id', 'category', 'message', ...(accepted ? ['accepted'] : [])],
+        maxRows: 0,
+        maxCellWidth: 100,
+      }),
+    );
+  }
+  for (const line of errorLines(report)) console.log(line);
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

@@ -42,6 +42,8 @@ export interface EntityLoadOptions {
   dryRunCreated?: Set<string>;
   /** Each record's outcome, as it happens (the run log, lib/load/run-log.ts). */
   onOutcome?(o: OutcomeLine): void;
+  /** An error the analyst accepted (lib/load/accepted.ts) does not stop the run under stopOnError. */
+  isAccepted?(row: ErrorRow): boolean;
 }
 
 export interface EntityOutcome {
@@ -129,7 +131,7 @@ export async function loadEntity(
     out.errors.push(row);
     noteRecord('failed', id, null, row, row0);
     if (!opts.dryRun && !keep) ledger.markFailed(mod.name, id, `${row.category}: ${row.message}`);
-    if (opts.stopOnError) stop();
+    if (opts.stopOnError && !opts.isAccepted?.(row)) stop();
   };
   const stop = () => {
     out.stopped = true;
@@ -249,7 +251,7 @@ export async function loadEntity(
         return;
       }
       // Create-only fields (a first password) join the body after hashing; a failure here sends nothing.
-      const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row) } : payload;
+      const body = mod.createOnly ? { ...payload, ...mod.createOnly(payload, row, ctx) } : payload;
       ledger.markPending(mod.name, id, hash, natural.key);
       // With group commit the mark joins this turn's transaction: it must be on disk before the POST.
       await ledger.durable();
@@ -268,7 +270,7 @@ export async function loadEntity(
         };
         out.errors.push(pending);
         note('pending', id, null, pending);
-        if (opts.stopOnError) stop();
+        if (opts.stopOnError && !opts.isAccepted?.(pending)) stop();
         return;
       }
       fail(id, e, !!known && DONE.has(known.state));

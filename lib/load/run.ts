@@ -9,15 +9,20 @@ import { stringify } from 'csv-stringify/sync';
 import { scrubSecrets } from '../config.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type EntityModule, type Phase, type Row } from '../entities/index.js';
 import { ensureSonarIdFields } from '../entities/sonar-id.js';
+import { portalSummary } from '../entities/portal-access.js';
+import { accessSummary, type AccessSummary } from '../entities/service-access.js';
 import type { Ledger } from '../ledger/index.js';
 import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
 import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
+import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import { errorId, type ErrorRow } from './errors.js';
 import { RUN_LOG, RunLog } from './run-log.js';
+import { readAcceptedErrors, type AcceptedError } from './accepted.js';
+import { writePreview } from './preview.js';
 import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
 
@@ -50,6 +55,10 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** The analyst's accepted errors (lib/load/accepted.ts); default `<runDir>/../../accepted-errors.csv`, null for none. */
+  acceptedErrorsFile?: string | null;
+  /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
+  excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
   secretsDir?: string;
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
@@ -64,9 +73,26 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<string, { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number }>;
+  entities: Record<
+    string,
+    {
+      selected: number;
+      created: number;
+      updated: number;
+      skipped: number;
+      adopted: number;
+      failed: number;
+      excluded?: number;
+    }
+  >;
+  /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
+  access?: AccessSummary;
   /** Each row with its stable error id (lib/load/errors.ts), the same in errors.csv and log.jsonl. */
   errors: Array<ReportError>;
+  /** Accepted errors whose record now loads (lib/load/accepted.ts). */
+  resolved?: AcceptedError[];
+  /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
+  excluded?: ExcludedRow[];
   /** Records changed in Sonar that Splynx cannot update (notes, extra contacts, invoices): to edit by hand. */
   not_updated?: Array<{ entity: string; source_id: string; splynx_id: string }>;
 }
@@ -80,10 +106,12 @@ export interface ReportError {
   message: string;
   fields: string;
   suggestion: string;
+  /** When the analyst accepted the error (lib/load/accepted.ts), the reason; '' for a new error. */
+  accepted?: string;
 }
 
 /** The columns of errors.csv, the error id first: the one a support engineer quotes. */
-export const ERROR_COLUMNS = ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] as const;
+export const ERROR_COLUMNS = ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion', 'accepted'] as const;
 
 /** Error rows as the report and errors.csv hold them: scrubbed, each with its error id. */
 export function withErrorIds(rows: ErrorRow[], scrub: (s: string) => string = (s) => s): Array<ErrorRow & { error_id: string }> {
@@ -142,6 +170,9 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   const dryRunCreated = new Set<string>(
     opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : [],
   );
+  const accepted = readAcceptedErrors(
+    opts.acceptedErrorsFile === undefined ? path.resolve(opts.runDir, '..', '..', 'accepted-errors.csv') : opts.acceptedErrorsFile,
+  );
   const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const log = new RunLog(path.join(opts.runDir, RUN_LOG), opts.runId, scrub);
   const ctx = transformContext({
@@ -198,6 +229,7 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           dryRunCreated,
           onProgress: opts.onProgress,
           onOutcome: (o) => log.outcome(o),
+          isAccepted: (row) => !!accepted.of({ ...row, message: scrub(row.message) }),
         }),
       { pipeline, halted: () => halt.signal.aborted },
     );
@@ -207,7 +239,26 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     log.close();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
-  const errors = withErrorIds([...denied, ...outcomes.flatMap((o) => o.errors)], scrub);
+  // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
+  const excluded = accounts
+    ? []
+    : outcomes.flatMap((o) =>
+        excludedOf(
+          entities.find((e) => e.name === o.entity)!,
+          opts.excluded ?? [],
+          ctx,
+        ),
+      );
+  const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
+  const errors = accepted.mark(withErrorIds(all, scrub));
+  // Resolved: an accepted error of an entity this run loaded, whose record is now in Splynx (or would be, in a dry run).
+  const loaded = (entity: string, id: string) =>
+    ['created', 'updated', 'skipped', 'external'].includes(ledger.get(entity, id)?.state ?? '') || dryRunCreated.has(`${entity}:${id}`);
+  const resolved = accepted.resolved(
+    outcomes.map((o) => o.entity),
+    errors,
+    loaded,
+  );
   const report: RunReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,
@@ -219,14 +270,37 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
     entities: Object.fromEntries(
       outcomes.map((o) => [
         o.entity,
-        { selected: o.selected, created: o.created, updated: o.updated, skipped: o.skipped, adopted: o.adopted, failed: o.failed },
+        {
+          selected: o.selected,
+          created: o.created,
+          updated: o.updated,
+          skipped: o.skipped,
+          adopted: o.adopted,
+          failed: o.failed,
+          // Only where there are any: a run without exclusions keeps its report's shape.
+          ...(excluded.some((x) => x.entity === o.entity) ? { excluded: excluded.filter((x) => x.entity === o.entity).length } : {}),
+        },
       ]),
     ),
+    ...(entities.some((e) => e.name === 'internet_services' || e.name === 'customers')
+      ? { access: accessSummary(ctx, portalSummary(ctx)) }
+      : {}),
     errors,
     not_updated: outcomes.flatMap((o) => o.notUpdated.map((r) => ({ entity: o.entity, ...r }))),
+    resolved,
+    excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
+  // What a dry run would send, beside what Sonar holds (lib/load/preview.ts): a sample, and every record that would fail.
+  if (opts.dryRun)
+    writePreview(opts.runDir, {
+      entities: entities.filter((e) => e.name in report.entities),
+      tables,
+      ctx,
+      errors,
+      secrets: opts.secrets ?? [],
+    });
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
   fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: [...ERROR_COLUMNS] }));
@@ -236,7 +310,15 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 
 /** The report as rows for a summary table. */
 export function summaryRows(report: RunReport) {
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c }));
+  // The excluded column only when the run has exclusions, then on every row.
+  const any = Object.values(report.entities).some((c) => c.excluded);
+  return Object.entries(report.entities).map(([entity, c]) => ({
+    entity,
+    ...c,
+    ...(any ? { excluded: c.excluded ?? 0 } : {}),
+    // Of the failed, those whose error the analyst accepted (lib/load/accepted.ts).
+    accepted: report.errors.filter((e) => e.entity === entity && e.accepted).length,
+  }));
 }
 
 /**
@@ -253,7 +335,10 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     phases: [...new Set([...earlier.phases, ...report.phases])],
     stopped: earlier.stopped || report.stopped,
     entities: { ...earlier.entities, ...report.entities },
+    ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
     not_updated: [...(earlier.not_updated ?? []).filter((e) => !(e.entity in report.entities)), ...(report.not_updated ?? [])],
+    resolved: [...(earlier.resolved ?? []).filter((e) => !(e.entity in report.entities)), ...(report.resolved ?? [])],
+    excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }

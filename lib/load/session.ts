@@ -21,6 +21,7 @@ import { RUN_DIR_ENV } from '../replay/runner.js';
 
 /** In a replay's run folder: the mapping tables and the rows that still need a decision (`migrate.ts rehearse` reads it). */
 export const MAPPINGS_FILE = 'mappings.json';
+import { readExcluded, type ExcludedRecord } from './excluded.js';
 
 export interface LoadParams {
   /** Empty: a run id of its own (the replay passes its own). */
@@ -48,6 +49,8 @@ export interface Session {
   cleanedId: string;
   /** The first day Splynx bills (lib/billing/handover.ts). */
   handover: Handover;
+  /** Records the analyst excluded (not in `tables`), reported by the run as excluded. */
+  excluded: ExcludedRecord[];
 }
 
 export function splynxApi(settings: Settings): SplynxApi {
@@ -81,6 +84,7 @@ export async function openSession(settings: Settings, snapshotId = ''): Promise<
     tables: await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD }),
     cleanedId: id,
     handover: resolveHandover(settings, id),
+    excluded: await readExcluded(dir),
   };
 }
 
@@ -117,6 +121,9 @@ export function selectAccounts(session: Session, p: LoadParams): string[] | null
   if (ids.length) {
     const known = new Set(accounts.map((a) => String(a.id)));
     const missing = ids.filter((id) => !known.has(id));
+    const excluded = missing.flatMap((id) => session.excluded.filter((e) => e.table === 'accounts' && e.sonar_id === id));
+    if (excluded.length)
+      throw new Error(`Account ${excluded.map((e) => `${e.sonar_id} is excluded (${e.reason})`).join('; ')}: see data/exclusions.csv`);
     if (missing.length) throw new Error(`No account ${missing.join(', ')} in the cleaned dataset ${session.cleanedId}`);
     accounts = accounts.filter((a) => ids.includes(String(a.id)));
   }
@@ -163,6 +170,7 @@ export async function loadPhases(session: Session, p: LoadParams): Promise<RunRe
     includeMembers: p.includeMembers,
     concurrency: session.settings.SPLYNX_CONCURRENCY,
     secrets: secretValues(session.settings),
+    excluded: session.excluded,
     onProgress: ({ entity, done, total, failed }) => {
       seen.set(entity, { done, total, failed });
       const all = [...seen.values()].reduce((a, e) => ({ done: a.done + e.done, total: a.total + e.total, failed: a.failed + e.failed }), {
@@ -203,7 +211,8 @@ function handoverOf(session: Session, p: LoadParams): { handoverDate: string; ha
 /** Stops the notebook (and a headless run) when the run stopped at an error, saying how to go on. */
 export function assertFinished(report: RunReport): void {
   if (!report.stopped) return;
-  const first = report.errors[0];
+  // The first error nobody accepted stopped it (a preflight refusal has no acceptance to look for).
+  const first = report.errors.find((e) => !e.accepted) ?? report.errors[0];
   throw new Error(
     `Stopped at the first error (${first.entity} ${first.source_id}, ${first.category}): ${first.message}\n` +
       `Fix it (${first.suggestion}), then run again: the ledger resumes where this run stopped. ` +

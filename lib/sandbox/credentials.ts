@@ -10,6 +10,8 @@ import fs from 'node:fs';
 export interface IssuedCredential {
   label: string;
   value: string;
+  /** Sonar's own data (a subscriber's RADIUS password): the leak check allows it in Sonar copies (snapshots) only. */
+  sonarHeld?: boolean;
 }
 
 const issued: IssuedCredential[] = [];
@@ -19,6 +21,14 @@ export function registerCredential(label: string, value: string | undefined | nu
   issued.push({ label, value });
   const file = process.env.SANDBOX_CREDENTIALS_FILE;
   if (file) fs.appendFileSync(file, `${JSON.stringify({ label, value })}\n`, { mode: 0o600 });
+}
+
+/** Many at once (a dataset's subscriber passwords), in one append. */
+export function registerCredentials(list: IssuedCredential[]): void {
+  const kept = list.filter((c) => c.value);
+  issued.push(...kept);
+  const file = process.env.SANDBOX_CREDENTIALS_FILE;
+  if (file && kept.length) fs.appendFileSync(file, kept.map((c) => `${JSON.stringify(c)}\n`).join(''), { mode: 0o600 });
 }
 
 /** The credentials this process's sandboxes have used so far. */

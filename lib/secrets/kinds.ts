@@ -22,4 +22,21 @@ export const SECRET_KINDS = {
     secret: 'temporary_password',
     label: (r) => `temporary password of administrator ${r.login ?? ''}`.trim(),
   },
+  /**
+   * A login and password made for an internet service whose account has no RADIUS account, when
+   * the analyst's `service-access` table says `generate` (lib/entities/service-access.ts).
+   */
+  service_passwords: {
+    name: 'service-passwords',
+    columns: ['sonar_account_id', 'sonar_account_service_id', 'login', 'password'],
+    secret: 'password',
+    label: (r) => `generated password of internet service login ${r.login ?? ''}`.trim(),
+  },
+  /** A first portal password per customer, when the `portal-access` table says `generate` (lib/entities/customers.ts). */
+  portal_passwords: {
+    name: 'portal-passwords',
+    columns: ['sonar_account_id', 'login', 'name', 'email', 'password'],
+    secret: 'password',
+    label: (r) => `portal password of customer ${r.login ?? ''}`.trim(),
+  },
 } satisfies Record<string, SecretKind>;

@@ -196,3 +196,61 @@ export function mainAddress(account: SonarRow, ctx: Children): SonarRow | undefi
   const all = ctx.children('addresses', 'addressable_id', account.id, 'addressable_type', 'Account');
   return all.find((a) => a.serviceable) ?? all.find((a) => a.type === 'PHYSICAL') ?? all[0];
 }
+
+/** The addresses (without prefix) of the IP assignments an owner holds. */
+function ipsOf(ctx: Children, type: string, id: unknown): Set<string> {
+  return new Set(
+    ctx
+      .children('ip_assignments', 'ipassignmentable_id', id, 'ipassignmentable_type', type)
+      .map((a) => String(a.subnet ?? '').split('/')[0]),
+  );
+}
+
+/** Why a DATA account service has no RADIUS account: none in the account, or no unambiguous one. */
+export type RadiusPairing =
+  | { kind: 'paired'; radius: SonarRow; rule: 'one with one' | 'by IP assignment' }
+  | { kind: 'none' }
+  | { kind: 'ambiguous'; candidates: SonarRow[]; why: string };
+
+/**
+ * Which RADIUS account an account's DATA service logs in with. Sonar keeps RADIUS accounts on the
+ * account, not on a service, so the pairing is a rule, in this order:
+ *
+ * 1. **One with one**: an account with exactly one DATA service and exactly one RADIUS account.
+ * 2. **By IP assignment**: where Sonar links them, a RADIUS account holding an IP assignment
+ *    (`ipassignmentable_type = RadiusAccount`) with the same address as one held by the service's
+ *    own equipment (an inventory item whose `account_service_id` is the service), and that address
+ *    links no other service and no other RADIUS account of the account.
+ * 3. Otherwise: `none` when the account has no RADIUS account at all (the analyst's decision, the
+ *    `service-access` table), `ambiguous` when it has some but no rule picks exactly one (the caller
+ *    reports both sides: the service and each candidate).
+ *
+ * `dataServices` are the account's DATA account services (the caller knows the service types).
+ */
+export function radiusPairing(service: SonarRow, dataServices: SonarRow[], ctx: Children): RadiusPairing {
+  const radius = [...ctx.children('radius_accounts', 'account_id', service.account_id)].sort((a, b) => Number(a.id) - Number(b.id));
+  if (!radius.length) return { kind: 'none' };
+  if (dataServices.length === 1 && radius.length === 1) return { kind: 'paired', radius: radius[0], rule: 'one with one' };
+  const equipmentIps = (s: SonarRow) => {
+    const out = new Set<string>();
+    for (const item of ctx.children('inventory_items', 'account_service_id', s.id))
+      for (const ip of ipsOf(ctx, 'InventoryItem', item.id)) out.add(ip);
+    return out;
+  };
+  const linked = (r: SonarRow, s: SonarRow) => {
+    const mine = equipmentIps(s);
+    return [...ipsOf(ctx, 'RadiusAccount', r.id)].some((ip) => mine.has(ip));
+  };
+  const mine = radius.filter((r) => linked(r, service));
+  if (mine.length === 1 && dataServices.filter((s) => linked(mine[0], s)).length === 1)
+    return { kind: 'paired', radius: mine[0], rule: 'by IP assignment' };
+  const why =
+    mine.length > 1
+      ? `${mine.length} RADIUS accounts share an IP with its equipment`
+      : mine.length === 1
+        ? 'the IP its equipment shares with the RADIUS account is also on another DATA service'
+        : dataServices.length === 1
+          ? `the account has ${radius.length} RADIUS accounts and one DATA service, and no IP assignment links one of them to it`
+          : `the account has ${dataServices.length} DATA services and ${radius.length} RADIUS account${radius.length > 1 ? 's' : ''}, and no IP assignment links one to this service`;
+  return { kind: 'ambiguous', candidates: mine.length > 1 ? mine : radius, why };
+}

@@ -36,7 +36,7 @@ export const SPLYNX_LIMITS = {
   customer_billing: { billing_person: 255, billing_street_1: 255, billing_zip_code: 32, billing_city: 32 },
   customer_notes: { title: 255, comment: TEXT },
   services: { description: 255 },
-  internet_services: { login: 128, ipv4_route: 255 },
+  internet_services: { login: 128, password: 255, mac: 255, ipv4_route: 255 },
   voice_services: { phone: 64 },
   invoices: { number: 64, note: TEXT, memo: TEXT },
   invoice_items: { description: TEXT },

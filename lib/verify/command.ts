@@ -14,7 +14,7 @@ import { claimRunId } from '../run-id.js';
 import { writeRunReport } from '../report/index.js';
 import { entitiesToVerify } from './index.js';
 import { firstBillLines } from './first-bill.js';
-import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
+import { DIFFERENCE_COLUMNS, EXPLAINED_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
 
 /** Differences printed on the terminal; the rest are in verify.csv. */
 const SHOWN = 25;
@@ -62,6 +62,25 @@ export function printVerifySummary(runId: string, replayCode: number, { folder =
   if (result.differences.length) {
     console.log(renderText(result.differences.slice(0, SHOWN), { title: 'Differences', columns: [...DIFFERENCE_COLUMNS], maxRows: 0 }));
     if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);
+  }
+  if (result.explained?.length)
+    console.log(
+      renderText(result.explained.slice(0, SHOWN), {
+        title: 'Explained: failed records whose error was accepted, with the reasons',
+        columns: [...EXPLAINED_COLUMNS],
+        maxRows: 0,
+      }),
+    );
+  const excluded = result.excluded ?? [];
+  if (excluded.length) {
+    console.log(
+      renderText(excluded.slice(0, SHOWN), {
+        title: 'Excluded by decision (explained, not differences)',
+        columns: ['entity', 'source_id', 'reason', 'excluded_with'],
+        maxRows: 0,
+      }),
+    );
+    if (excluded.length > SHOWN) console.log(`… and ${excluded.length - SHOWN} more in verify.json`);
   }
   console.log(summaryLine(result));
   for (const line of verifyFirstBillLines(result)) console.log(line);

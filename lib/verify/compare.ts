@@ -14,9 +14,15 @@
  * | `additional_attributes: {k}`   | every field of the module        | only the keys the payload sets                    |
  * | an object or list of objects   | the same with more keys          | recursively, only the keys the payload sets (invoice lines by position) |
  *
- * Text is compared exactly: a changed letter, space or case is a difference.
+ * Text is compared exactly: a changed letter, space or case is a difference. A password-like field
+ * (a subscriber's service or portal password) is compared the same way, and a difference shows as
+ * "password differs", never with either value.
  */
 import type { Row } from '../entities/types.js';
+import { SECRET_NAME } from '../frames/show.js';
+
+/** What a difference in a password-like field shows: never either value. */
+export const PASSWORD_DIFFERS = { expected: '(not shown)', found: 'password differs' } as const;
 
 export interface FieldDifference {
   field: string;
@@ -82,7 +88,7 @@ export function compareRecord(expected: Row, found: Row, skip: ReadonlySet<strin
         if (i < list.length) out.push(...compareRecord(item as Row, isObject(list[i]) ? (list[i] as Row) : {}, skip, `${field}[${i}].`));
       });
     } else if (!sameValue(e, f)) {
-      out.push({ field, expected: shown(e), found: shown(f) });
+      out.push(SECRET_NAME.test(key) ? { field, ...PASSWORD_DIFFERS } : { field, expected: shown(e), found: shown(f) });
     }
   }
   return out;

@@ -17,6 +17,7 @@ import type { EntityModule, Row } from '../entities/types.js';
 import type { LedgerRecord } from '../ledger/index.js';
 import { SNAPSHOT_QUERIES, type SnapshotTable } from '../sonar/queries.js';
 import { DONE_STATES } from './ledger-view.js';
+import { excludedOf, type ExcludedRow } from '../load/excluded.js';
 import { expectedPayload } from './expected.js';
 import { readPath, specOf } from './specs.js';
 import { countAll, listAll, readRecord } from './splynx-read.js';
@@ -28,8 +29,11 @@ export interface CountRow {
   source: string;
   /** Sonar's live total of the source table. */
   sonar: number | null;
+  /** The snapshot's records of the source table, the excluded ones included. */
   snapshot: number;
   selected: number;
+  /** Records the entity would have taken that the analyst excluded: explained, not a difference. */
+  excluded: number;
   done: number;
   failed: number;
   pending: number;
@@ -47,7 +51,12 @@ export interface EntityCount {
   listing?: Map<string, Row>;
   /** Splynx ids of done records the counts found missing (already reported). */
   missing: Set<string>;
+  /** The excluded records of the entity, with their reasons. */
+  excluded: ExcludedRow[];
 }
+
+/** Excluded records of a table: in the snapshot, not in the cleaned tables. */
+const excludedIn = (s: VerifySession, table: string) => (s.excluded ?? []).filter((e) => e.table === table).length;
 
 /** The count rows for a table: attach-only entities and unread totals as a dash, not "null". */
 export function countTable(
@@ -74,7 +83,7 @@ export async function sonarTotals(s: VerifySession, tables: string[]): Promise<M
 export function sonarDifferences(s: VerifySession, totals: Map<string, number>): Difference[] {
   if (!s.wholeSnapshot) return [];
   return [...totals].flatMap(([table, sonar]) => {
-    const snapshot = (s.tables[table] ?? []).length;
+    const snapshot = (s.tables[table] ?? []).length + excludedIn(s, table);
     return sonar === snapshot
       ? []
       : [
@@ -120,6 +129,9 @@ export async function countEntity(
   const state = (...states: string[]) => inSelection.filter((r) => states.includes(r.state));
   const differences: Difference[] = [];
   const notes: string[] = [];
+  const excluded = excludedOf(mod, s.excluded ?? [], s.ctx);
+  const excludedIds = new Map(excluded.map((e) => [e.source_id, e]));
+  if (excluded.length) notes.push(`${excluded.length} excluded by decision (data/exclusions.csv), listed in verify.json`);
 
   const known = new Set(records.map((r) => r.sonar_id));
   for (const id of selectedIds)
@@ -129,17 +141,30 @@ export async function countEntity(
   for (const r of state('failed'))
     differences.push(diff('ledger', mod.name, r, 'loaded', `failed: ${r.error ?? 'see the load’s errors.csv'}`));
   const gone = records.filter((r) => DONE_STATES.has(r.state) && !selectedIds.has(r.sonar_id));
-  if (gone.length && s.wholeSnapshot)
-    for (const r of gone)
+  // Excluded after it was migrated (a rehearsal loaded it): the decision says it must not be there.
+  for (const r of gone.filter((g) => excludedIds.has(g.sonar_id)))
+    differences.push(
+      diff(
+        'ledger',
+        mod.name,
+        r,
+        `not in Splynx: excluded (${excludedIds.get(r.sonar_id)!.reason})`,
+        `still in Splynx from an earlier run: roll it back (rollback --entity ${mod.name}), or delete its row in data/exclusions.csv`,
+      ),
+    );
+  const vanished = gone.filter((g) => !excludedIds.has(g.sonar_id));
+  if (vanished.length && s.wholeSnapshot)
+    for (const r of vanished)
       differences.push(diff('ledger', mod.name, r, 'not in Splynx: Sonar no longer has or selects it', 'still in Splynx'));
-  else if (gone.length) notes.push(`${gone.length} migrated records are not in this ${s.snapshotNote}`);
+  else if (vanished.length) notes.push(`${vanished.length} migrated records are not in this ${s.snapshotNote}`);
 
   const row: CountRow = {
     entity: mod.name,
     source: mod.source,
     sonar: opts.sonarTotals.get(mod.source) ?? null,
-    snapshot: rows.length,
+    snapshot: rows.length + excludedIn(s, mod.source),
     selected: selectedIds.size,
+    excluded: excluded.length,
     done: state(...DONE_STATES).length,
     failed: state('failed').length,
     pending: state('pending').length,
@@ -164,7 +189,7 @@ export async function countEntity(
     notes.push(`${externals} external (registered or adopted): their fields are the analyst's, only their existence is checked`);
   if (!s.wholeSnapshot && row.sonar !== null) notes.push(`Sonar total not compared: ${s.snapshotNote}`);
   row.note = notes.join('; ');
-  return { row, differences, selectedIds, listing, missing };
+  return { row, differences, selectedIds, listing, missing, excluded };
 }
 
 /**

@@ -13,12 +13,16 @@ import type { FieldPass } from './fields.js';
 import type { FirstBillCheck, FirstBillFigures, FirstBillRow } from './first-bill.js';
 import type { MoneyCheck, MoneyRow } from './money.js';
 import type { Difference } from './types.js';
+import type { ExplainedRow } from './explained.js';
+import type { ExcludedRow } from '../load/excluded.js';
 
 export interface VerdictRow {
   entity: string;
   sonar: number | string;
   snapshot: number | string;
   selected: number | string;
+  /** Excluded by the analyst's decision: explained, so not a difference. */
+  excluded?: number | string;
   done: number | string;
   failed: number | string;
   pending: number | string;
@@ -47,6 +51,10 @@ export interface VerifyResult {
   first_bill?: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
+  /** What was found and is explained, not a difference: failed records whose error the analyst accepted, with the reason. */
+  explained?: ExplainedRow[];
+  /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
+  excluded?: ExcludedRow[];
 }
 
 export const MONEY_ROW = 'money (per customer)';
@@ -75,7 +83,10 @@ export function buildResult(parts: {
   money?: MoneyCheck;
   firstBill?: FirstBillCheck;
   handoverSource?: string;
+  explained?: ExplainedRow[];
+  excluded?: ExcludedRow[];
 }): VerifyResult {
+  const explained = parts.explained ?? [];
   const differences = dedupe([
     ...parts.sonarDifferences,
     ...parts.countDifferences,
@@ -92,6 +103,7 @@ export function buildResult(parts: {
       sonar: c.sonar ?? NA,
       snapshot: c.snapshot,
       selected: c.selected,
+      excluded: c.excluded ?? 0,
       done: c.done,
       failed: c.failed,
       pending: c.pending,
@@ -99,9 +111,11 @@ export function buildResult(parts: {
       compared: parts.fields.find((f) => f.entity === c.entity)?.compared ?? 0,
       differences: own,
       verdict: own ? 'differs' : 'ok',
-      note: [...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []), ...(c.note ? [c.note] : [])].join(
-        '; ',
-      ),
+      note: [
+        ...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []),
+        ...(c.note ? [c.note] : []),
+        ...explainedNote(explained.filter((x) => x.entity === c.entity).length),
+      ].join('; '),
     };
   });
   if (parts.money) {
@@ -111,6 +125,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -129,6 +144,7 @@ export function buildResult(parts: {
       sonar: NA,
       snapshot: NA,
       selected: NA,
+      excluded: NA,
       done: NA,
       failed: NA,
       pending: NA,
@@ -166,8 +182,14 @@ export function buildResult(parts: {
         }))(parts.firstBill)
       : { skipped: 'not part of the entities verified' },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
+    explained,
+    excluded: parts.excluded ?? [],
   };
 }
+
+const explainedNote = (n: number) => (n ? [`${n} failed with an accepted error (explained)`] : []);
+
+export const EXPLAINED_COLUMNS = ['entity', 'sonar_id', 'error_id', 'reason', 'found'] as const;
 
 export const DIFFERENCE_COLUMNS = ['check', 'entity', 'sonar_id', 'splynx_id', 'field', 'expected', 'found'] as const;
 
@@ -188,12 +210,15 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 
 /** One line for the end of a verification. */
 export function summaryLine(r: VerifyResult): string {
+  const explained = r.explained?.length ? `; ${r.explained.length} accepted error${r.explained.length === 1 ? '' : 's'} explained` : '';
+  const n = r.excluded?.length ?? 0;
+  const excluded = n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '';
   if (r.reconciled)
-    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.`;
+    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}${explained}.${excluded}`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
   return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by)
     .map(([c, n]) => `${n} ${c}`)
-    .join(', ')}): see verify.csv.`;
+    .join(', ')})${explained}: see verify.csv.${excluded}`;
 }
 
 /** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */

@@ -17,6 +17,7 @@ import { findSnapshot, sonarClient } from '../sonar/extract.js';
 import { readManifest } from '../sonar/snapshot.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { LedgerView } from './ledger-view.js';
+import { readExcluded, type ExcludedRecord } from '../load/excluded.js';
 
 export interface VerifySession {
   settings: Settings;
@@ -37,6 +38,8 @@ export interface VerifySession {
   snapshotNote: string;
   /** The first day Splynx bills, as the load took it (the setting, else the snapshot's date). */
   handover: Handover;
+  /** Records the analyst excluded (not in `tables`): explained, not differences. */
+  excluded: ExcludedRecord[];
 }
 
 /** Opens the cleaned dataset of the named snapshot (default: the newest), read-only. */
@@ -70,6 +73,7 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
     wholeSnapshot: scope.whole,
     snapshotNote: scope.note,
     handover,
+    excluded: await readExcluded(dir),
   };
 }
 

@@ -25,6 +25,7 @@ export const DIRTY_CLASSES = [
   'long_city',
   'long_address',
   'missing_address',
+  'radius_pairing',
 ] as const;
 
 export type DirtyClass = (typeof DIRTY_CLASSES)[number];
@@ -246,6 +247,65 @@ const DIRT: Record<DirtyClass, (d: Dirtier) => void> = {
       address.addressable_type = null;
       address.addressable_id = null;
       d.mark('missing_address', t, `no serviceable address (addresses/${address.id} was unassigned)`);
+    }
+  },
+
+  radius_pairing(d) {
+    // The variants Splynx's one-login-per-service cannot take as they are (the duplicate username
+    // is duplicate_login's): a second RADIUS account for an account's only internet service, and
+    // an internet service whose RADIUS account is on another account, one without an internet
+    // service (a RADIUS account without IP assignments, so nothing else points at it). Each mark
+    // is on the account service it spoils.
+    const dataServices = new Set(
+      d
+        .rows('services')
+        .filter((s) => s.type === 'DATA')
+        .map((s) => s.id),
+    );
+    const dataOf = new Map<string, SonarRecord[]>();
+    for (const as of d.rows('account_services'))
+      if (dataServices.has(as.service_id)) dataOf.set(as.account_id as string, [...(dataOf.get(as.account_id as string) ?? []), as]);
+    const radiusOf = new Map<string, SonarRecord[]>();
+    for (const r of d.rows('radius_accounts')) radiusOf.set(r.account_id as string, [...(radiusOf.get(r.account_id as string) ?? []), r]);
+    const withIps = new Set(
+      d
+        .rows('ip_assignments')
+        .filter((a) => a.ipassignmentable_type === 'RadiusAccount')
+        .map((a) => a.ipassignmentable_id),
+    );
+    const pool = targets(
+      d,
+      'account_services',
+      'radius',
+      (as) =>
+        dataServices.has(as.service_id) &&
+        dataOf.get(as.account_id as string)?.length === 1 &&
+        radiusOf.get(as.account_id as string)?.length === 1,
+    );
+    const chosen = d.choose(pool);
+    const half = Math.ceil(chosen.length / 2);
+    for (const t of chosen.slice(0, half)) {
+      const first = radiusOf.get(t.record.account_id as string)![0];
+      const extra = d.ctx.t.insert('radius_accounts', Date.parse(first.created_at as string) + DAY_MS, {
+        account_id: t.record.account_id,
+        username: `${first.username as string}-2`,
+        password: d.ctx.faker.internet.password({ length: 12 }),
+      });
+      d.mark('radius_pairing', t, `a second RADIUS account radius_accounts/${extra.id} for the account's only internet service`);
+    }
+    // The login was made on the wrong account: one without an internet service (ids stay as they are).
+    const marked = new Set(d.marks.filter((m) => m.table === 'radius_accounts').map((m) => m.id));
+    const hosts = d.rows('accounts').filter((a) => !dataOf.has(a.id as string) && !radiusOf.has(a.id as string));
+    for (const t of chosen.slice(half)) {
+      const r = radiusOf.get(t.record.account_id as string)![0];
+      const host = hosts.shift();
+      if (!host || withIps.has(r.id) || marked.has(r.id as string)) continue;
+      r.account_id = host.id;
+      d.mark(
+        'radius_pairing',
+        t,
+        `its RADIUS account radius_accounts/${r.id} is on account ${host.id}, which has no internet service: the service has none`,
+      );
     }
   },
 };

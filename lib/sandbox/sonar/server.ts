@@ -10,7 +10,7 @@ import { startSandboxServer, type Reply, type RunningServer, type SandboxRequest
 import { assertNoUnknownTables, installResolvers, tablesOf } from './resolvers.js';
 import { SonarStore, isoWithOffset } from './store.js';
 import { sandboxSdl } from './sdl.js';
-import { registerCredential } from '../credentials.js';
+import { registerCredential, registerCredentials } from '../credentials.js';
 
 export interface SonarSandboxOptions {
   dataset: SonarDataset;
@@ -35,9 +35,13 @@ export { sandboxSdl };
 class RateLimiter {
   private readonly hits = new Map<string, number[]>();
   constructor(
-    readonly limit: number,
+    public limit: number,
     private readonly windowMs: number,
   ) {}
+
+  reset(): void {
+    this.hits.clear();
+  }
 
   /** True when the request may proceed (and is then counted). */
   take(token: string, now = Date.now()): boolean {
@@ -90,6 +94,14 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
   installResolvers(schema, store, tables, { maxRecordsPerPage: opts.maxRecordsPerPage ?? 100 });
   const tokens = new Set(opts.tokens);
   for (const t of tokens) registerCredential('Sonar token', t);
+  // Subscribers' RADIUS passwords are credentials too: the leak check looks for them outside the snapshot.
+  registerCredentials(
+    (opts.dataset.tables.radius_accounts ?? []).map((r) => ({
+      label: `Sonar RADIUS password of ${String(r.username)}`,
+      value: String(r.password ?? ''),
+      sonarHeld: true,
+    })),
+  );
   const limiter = new RateLimiter(opts.rateLimitPerMinute ?? 400, opts.rateWindowMs ?? 60_000);
   const tooMany = () => json(429, { error: `Request limit of ${limiter.limit}/min reached.` });
 
@@ -129,9 +141,29 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
     isWrite: (req) => /^\s*mutation\b/.test(readQueryText(req)),
     tooManyRequests: tooMany,
     serverError: (status) => json(status, { error: status === 500 ? 'Server Error' : 'Service Unavailable' }),
-    control: (sub, req) => control(sub, req, store),
+    control: (sub, req) => (sub === 'rate-limit' ? rateLimitRoute(req, limiter) : control(sub, req, store)),
   });
   return { ...server, dataset: opts.dataset, schema, store };
+}
+
+/**
+ * `GET|PUT /__sandbox/rate-limit {"per_minute": N}`: one world can serve a fast rehearsal and
+ * then a cutover at Sonar's real 400/min (the benchmark's cutover measurement).
+ */
+function rateLimitRoute(req: SandboxRequest, limiter: RateLimiter): Reply {
+  if (req.method === 'PUT') {
+    let n: unknown;
+    try {
+      n = (JSON.parse(req.body.toString('utf8') || '{}') as { per_minute?: unknown }).per_minute;
+    } catch {
+      n = undefined;
+    }
+    if (!Number.isInteger(n) || (n as number) < 1) return json(400, { error: 'send {"per_minute": <a whole number ≥ 1>}' });
+    limiter.limit = n as number;
+    // A new limit starts a new window: Sonar frozen for cutover has had no requests for a while.
+    limiter.reset();
+  } else if (req.method !== 'GET') return json(405, { error: 'GET or PUT' });
+  return json(200, { per_minute: limiter.limit });
 }
 
 function readQueryText(req: SandboxRequest): string {

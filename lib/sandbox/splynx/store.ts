@@ -3,11 +3,26 @@
  * that are never reused, even after a delete. Values are stored typed (numbers, 0/1 flags, arrays);
  * the string-typed GET shape is produced on the way out.
  */
+import { registerCredential } from '../credentials.js';
+
 export type Row = Record<string, unknown> & { id: number };
+
+/** Records whose `password` is a subscriber's secret: registered for the leak check when written. */
+const SUBSCRIBER_PASSWORDS: Record<string, string> = { customers: 'portal password', internet_services: 'internet service password' };
 
 export class SplynxStore {
   private tables = new Map<string, Map<number, Row>>();
   private nextIds = new Map<string, number>();
+  private registered = new Set<string>();
+
+  /** A subscriber password written here is a credential the leak check looks for everywhere else. */
+  private register(entity: string, row: Record<string, unknown>): void {
+    const kind = SUBSCRIBER_PASSWORDS[entity];
+    const value = kind && typeof row.password === 'string' ? row.password : '';
+    if (!value || this.registered.has(value)) return;
+    this.registered.add(value);
+    registerCredential(`Splynx ${kind} of ${entity === 'customers' ? 'customer' : 'login'} ${String(row.login ?? row.id)}`, value);
+  }
 
   constructor(private readonly seedFn: (store: SplynxStore) => void = () => {}) {
     this.reset();
@@ -37,6 +52,7 @@ export class SplynxStore {
     const id = typeof row.id === 'number' && row.id > 0 ? row.id : this.nextId(entity);
     if ((this.nextIds.get(entity) ?? 1) <= id) this.nextIds.set(entity, id + 1);
     const stored = { ...row, id } as Row;
+    this.register(entity, stored);
     this.table(entity).set(id, stored);
     return stored;
   }
@@ -47,6 +63,7 @@ export class SplynxStore {
   }
 
   replace(entity: string, row: Row): void {
+    this.register(entity, row);
     this.table(entity).set(row.id, row);
   }
 
