@@ -12,6 +12,7 @@ import type { RunReport } from '../load/run.js';
 import { deleteRule } from '../rollback/rules.js';
 import type { VerifyResult } from '../verify/report.js';
 import { SECRETS_FOLDER } from '../secrets/index.js';
+import { splitErrors } from '../load/accepted.js';
 import { errorCounts } from './run-folder.js';
 
 export const CHECKLIST_FILE = 'checklist.md';
@@ -53,13 +54,17 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
       `Look at verify's ${plural(verify.differences.length, 'difference')} (verify.csv) before telling anyone the migration is done.`,
     );
 
-  // Records that did not reach Splynx.
-  if (report.errors.length) {
-    const ids = report.errors.map((e) => `${e.error_id ?? '?'} (${e.entity} ${e.source_id})`);
+  // Records that did not reach Splynx: new errors are work; accepted ones were decided in rehearsal.
+  const { fresh, accepted } = splitErrors(report.errors);
+  const ids = (rows: typeof fresh) => named(rows.map((e) => `${e.error_id ?? '?'} (${e.entity} ${e.source_id})`));
+  if (fresh.length)
     items.push(
-      `${plural(report.errors.length, 'record')} did not reach Splynx (${errorCounts(report.errors)}): fix each in Sonar and run cutover again, or enter it in Splynx by hand and record it with migrate.ts register-external. Error ids (errors.csv, log.jsonl): ${named(ids)}.`,
+      `${plural(fresh.length, 'record')} did not reach Splynx with a new error (${errorCounts(fresh)}): fix each in Sonar or the workbook and run cutover again, accept it (data/accepted-errors.csv), or enter it in Splynx by hand and record it with migrate.ts register-external. Error ids (errors.csv, log.jsonl): ${ids(fresh)}.`,
     );
-  }
+  if (accepted.length)
+    items.push(
+      `${plural(accepted.length, 'record')} stayed out by an accepted error (data/accepted-errors.csv, with the reasons): enter in Splynx by hand those that must exist there. Error ids: ${ids(accepted)}.`,
+    );
 
   // Deleted in Sonar, still in Splynx: the delta never deletes.
   const gone = (delta?.deleted_in_sonar ?? []).filter((d) => d.splynx_id);
