@@ -208,8 +208,8 @@ test(
       );
       assert.equal(errorRows.length, Math.min(loadReport.errors.length, MAX_ROWS));
       assert.deepEqual(
-        errorRows.map((r) => r.slice(0, 3)),
-        loadReport.errors.slice(0, MAX_ROWS).map((e) => [e.entity, e.source_id, e.category]),
+        errorRows.map((r) => r.slice(0, 4)),
+        loadReport.errors.slice(0, MAX_ROWS).map((e) => [e.error_id, e.entity, e.source_id, e.category]),
       );
       assert.match((await page.textContent('#errors p.count'))!, new RegExp(`^${loadReport.errors.length} error rows?`));
       assert.equal(await page.getAttribute('#errors a', 'href'), 'errors.csv');
