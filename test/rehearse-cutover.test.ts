@@ -12,6 +12,7 @@ import { startSandboxes, type Sandboxes } from '../lib/sandbox/index.js';
 import { SplynxApi } from '../lib/splynx/client.js';
 import type { RunReport } from '../lib/load/run.js';
 import type { StepTiming } from '../lib/cli/steps.js';
+import type { VerifyResult } from '../lib/verify/report.js';
 
 type Rec = Record<string, unknown>;
 let sb: Sandboxes;
@@ -200,6 +201,17 @@ test(
     if (splynxNote) assert.ok(checklist.includes(`${splynxNote.id} (Sonar ${note.id})`), checklist);
     assert.ok(fs.existsSync(path.join(dir, 'delta.json')) && fs.existsSync(path.join(dir, 'verify.json')));
     assert.match(r.stdout, /First bill/);
+
+    // Verify is scoped to the accounts Sonar changed: every count and listing, but first bills only for those.
+    const verified = json<VerifyResult>(dir, 'verify.json');
+    assert.ok(verified.scope, 'cutover verify is scoped');
+    assert.equal(verified.scope!.since, snapshotId);
+    assert.ok(verified.scope!.changed_accounts >= 3, `the three changed accounts are in scope: ${JSON.stringify(verified.scope)}`);
+    assert.ok(verified.scope!.changed_accounts < rows('accounts').length, 'not every account changed');
+    const bill = verified.first_bill as { customers: number; unchanged?: number };
+    assert.ok(bill.customers >= 3 && bill.customers <= verified.scope!.changed_accounts, JSON.stringify(bill));
+    assert.ok((bill.unchanged ?? 0) > 0 && bill.customers + bill.unchanged! <= rows('accounts').length, JSON.stringify(bill));
+    assert.match(r.stdout, /Scoped to the \d+ accounts Sonar changed since/);
     for (const out of [r.stdout, r.stderr, read(dir, 'log.jsonl'), checklist])
       assert.ok(!out.includes(sb.settings.SPLYNX_API_SECRET) && !out.includes(sb.settings.SONAR_API_KEY));
   },

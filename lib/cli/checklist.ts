@@ -45,6 +45,10 @@ export function cutoverChecklist(runDir: string, dataDir: string): string[] {
     items.push(
       `Do not switch billing on in Splynx yet: ${plural(bill.differing, 'customer')}' first bill differs from Sonar's next charge (check first-bill in verify.csv). Fix them, run cutover again, then switch billing on from ${handover}.`,
     );
+  else if (verify.scope)
+    items.push(
+      `Before the first billing run, run migrate.ts verify (every customer, not only those Sonar changed): this cutover checked the first bill of the ${bill.customers} customers Sonar changed since ${verify.scope.since}, and it matches Sonar (${bill.billed} billed from their Sonar next bill date, ${bill.not_billed} charged nothing); the ${verify.scope.unchanged_customers} unchanged ones were last checked by the rehearsal's verify. Then switch billing on in Splynx from ${handover}, and off in Sonar from the same day.`,
+    );
   else
     items.push(
       `Switch billing on in Splynx from ${handover}, and off in Sonar from the same day: the first bill of all ${bill.customers} customers checked matches Sonar (${bill.billed} billed from their Sonar next bill date, ${bill.not_billed} charged nothing).`,

@@ -2,7 +2,7 @@
  * `migrate.ts cutover --since SNAPSHOT_ID [load options]`: cutover day in one command, under one
  * run id — check (00), the delta (a snapshot of what changed since the rehearsal's snapshot (01),
  * cleaned as part of the whole picture (02), loaded (04–07)), verify (08) with its first-bill
- * verdict, then the checklist of what must be done by hand in Splynx (lib/cli/checklist.ts) and a
+ * verdict (scoped to the accounts Sonar changed, lib/verify/scope.ts, unless --full-verify), then the checklist of what must be done by hand in Splynx (lib/cli/checklist.ts) and a
  * timing per step. The run folder (printed last) also holds delta.json, checklist.md and timings.json.
  */
 import path from 'node:path';
@@ -20,7 +20,12 @@ import { Steps } from './steps.js';
 import { usage } from './usage.js';
 
 export async function cutoverCommand(args: string[]): Promise<number> {
-  const parsed = parseDeltaArgs('cutover', args);
+  // Verify reads back only what Sonar changed, unless asked for all (lib/verify/scope.ts): the window is short.
+  const fullVerify = args.includes('--full-verify');
+  const parsed = parseDeltaArgs(
+    'cutover',
+    args.filter((a) => a !== '--full-verify'),
+  );
   if ('problem' in parsed) return usage(parsed.problem);
   const { since, root, inv } = parsed;
   const snapshotId = freshSnapshotId(root);
@@ -48,7 +53,7 @@ export async function cutoverCommand(args: string[]): Promise<number> {
       return loadCode || 1;
     }
     const verified = await steps.run('verify', async () => {
-      const c = await replay(['08-verify.ipynb'], [`snapshotId=${snapshotId}`]);
+      const c = await replay(['08-verify.ipynb'], [`snapshotId=${snapshotId}`, ...(fullVerify ? [] : ['changedOnly=true'])]);
       await writeRunReport(runDir);
       return printVerifySummary(runId, c, { folder: false });
     });

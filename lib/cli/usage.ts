@@ -2,9 +2,10 @@
 export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
   rehearse [load options]        the whole workbook in order, one run: check, snapshot, clean, map, load, verify;
                                  stops before loading while a mapping row needs a decision; a time per step
-  cutover --since SNAPSHOT_ID [load options]
+  cutover --since SNAPSHOT_ID [--full-verify] [load options]
                                  cutover day: check, the delta since that snapshot, verify, the first-bill verdict,
-                                 the checklist of what to do by hand in Splynx, a time per step
+                                 the checklist of what to do by hand in Splynx, a time per step; verify reads back
+                                 only the accounts Sonar changed, unless --full-verify
   check                          test both connections (notebooks/00-setup)
   snapshot [options]             take a Sonar snapshot (notebooks/01-extract)
       --snapshot-id ID  --since ID  --accounts 1,2  --statuses A,B
@@ -27,8 +28,10 @@ export const USAGE = `usage: tsx scripts/migrate.ts <command> [options]
                                  one record's journey: snapshot, cleaning, mapping rows, payload, ledger, Splynx now
   register-external --entity E --sonar-id S --splynx-id T
                                  record that Sonar record S already exists in Splynx as T
-  verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b]
-                                 reconcile Splynx with Sonar: counts, fields, money (notebooks/08-verify)
+  verify [--sample N] [--seed S] [--snapshot-id ID] [--entities a,b] [--changed-only]
+                                 reconcile Splynx with Sonar: counts, fields, money, first bill (notebooks/08-verify);
+                                 --changed-only: read one by one, and preview first bills, only for the accounts
+                                 Sonar changed since the snapshot this one builds on (cutover's verify)
   rollback [--run RUN_ID] [--entity E] [--dry-run]
                                  delete from Splynx what the migration (or one run) created
   backup [options]               GraphQL-only backup of every Sonar list query (--help for options)`;

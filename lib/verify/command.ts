@@ -24,7 +24,13 @@ export async function verifyCommand(args: string[]): Promise<number> {
   try {
     v = parseArgs({
       args,
-      options: { sample: { type: 'string' }, seed: { type: 'string' }, 'snapshot-id': { type: 'string' }, entities: { type: 'string' } },
+      options: {
+        sample: { type: 'string' },
+        seed: { type: 'string' },
+        'snapshot-id': { type: 'string' },
+        entities: { type: 'string' },
+        'changed-only': { type: 'boolean' },
+      },
     }).values;
     for (const flag of ['sample', 'seed'] as const)
       if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
@@ -37,6 +43,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     ...(v.seed ? [`sampleSeed=${v.seed}`] : []),
     ...(v['snapshot-id'] ? [`snapshotId=${v['snapshot-id']}`] : []),
     ...(v.entities ? [`entities=${v.entities.replace(/\s+/g, '')}`] : []),
+    ...(v['changed-only'] ? ['changedOnly=true'] : []),
   ];
   const runId = claimRunId();
   const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });

@@ -120,7 +120,7 @@ const FIRST_BILL_ENTITIES = new Set([
 export async function reconcileFirstBill(s: VerifySession, mods: EntityModule[]): Promise<FirstBillCheck | undefined> {
   if (!mods.some((m) => FIRST_BILL_ENTITIES.has(m.name))) return undefined;
   const bar = progress('First bill (a preview per customer)');
-  const check = await checkFirstBill({ api: s.api, tables: s.tables, ctx: s.ctx });
+  const check = await checkFirstBill({ api: s.api, tables: s.tables, ctx: s.ctx, accounts: s.scope?.accounts });
   bar.done(`${check.customers} customers, ${check.differing} with unexplained differences`);
   return check;
 }
@@ -154,6 +154,7 @@ export function finishVerify(
     handoverSource: s.handover.source,
     explained: parts.counts.explained,
     excluded: [...parts.counts.byEntity.values()].flatMap((c) => c.excluded),
+    scope: s.scope,
   });
   const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
   writeVerifyFiles(runDir, result, secretValues(s.settings));

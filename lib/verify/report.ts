@@ -55,7 +55,14 @@ export interface VerifyResult {
   explained?: ExplainedRow[];
   /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
   excluded?: ExcludedRow[];
+  /**
+   * A scoped verify (`--changed-only`, cutover's): records read one by one and first bills only for the accounts Sonar
+   * changed since `since` (lib/verify/scope.ts); `unchanged_records` were left as the last full verify found them.
+   */
+  scope?: { since: string; changed_accounts: number; unchanged_records: number; unchanged_customers: number };
 }
+
+const unchangedNote = (n: number) => (n ? [`${n} of unchanged accounts not read again (scoped to what Sonar changed)`] : []);
 
 export const MONEY_ROW = 'money (per customer)';
 export const FIRST_BILL_ROW = 'first bill (per customer)';
@@ -85,6 +92,7 @@ export function buildResult(parts: {
   handoverSource?: string;
   explained?: ExplainedRow[];
   excluded?: ExcludedRow[];
+  scope?: { since: string; accounts: ReadonlySet<string> } | null;
 }): VerifyResult {
   const explained = parts.explained ?? [];
   const differences = dedupe([
@@ -112,6 +120,7 @@ export function buildResult(parts: {
       differences: own,
       verdict: own ? 'differs' : 'ok',
       note: [
+        ...unchangedNote(parts.fields.find((f) => f.entity === c.entity)?.unchanged ?? 0),
         ...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []),
         ...(c.note ? [c.note] : []),
         ...explainedNote(explained.filter((x) => x.entity === c.entity).length),
@@ -152,7 +161,7 @@ export function buildResult(parts: {
       compared: f.customers,
       differences: f.differences.length,
       verdict: f.differences.length ? 'differs' : 'ok',
-      note: `handover ${f.handover}; ${f.billed} billed (periods ${f.periods_matching}, amounts ${f.amounts_matching}, equal ${f.totals_equal}${explained.length ? `, explained: ${explained.join(', ')}` : ''}); ${f.not_billed_charged_nothing}/${f.not_billed} not billed charged nothing`,
+      note: `${f.unchanged !== undefined ? `changed accounts only (${f.unchanged} unchanged); ` : ''}handover ${f.handover}; ${f.billed} billed (periods ${f.periods_matching}, amounts ${f.amounts_matching}, equal ${f.totals_equal}${explained.length ? `, explained: ${explained.join(', ')}` : ''}); ${f.not_billed_charged_nothing}/${f.not_billed} not billed charged nothing`,
     });
   }
   return {
@@ -160,6 +169,16 @@ export function buildResult(parts: {
     snapshot_id: parts.snapshotId,
     started_at: parts.startedAt,
     finished_at: new Date().toISOString(),
+    ...(parts.scope
+      ? {
+          scope: {
+            since: parts.scope.since,
+            changed_accounts: parts.scope.accounts.size,
+            unchanged_records: parts.fields.reduce((n, f) => n + (f.unchanged ?? 0), 0),
+            unchanged_customers: parts.firstBill?.unchanged ?? 0,
+          },
+        }
+      : {}),
     sample: parts.sample,
     seed: parts.seed,
     entities: parts.counts.map((c) => c.entity),
@@ -212,7 +231,11 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 export function summaryLine(r: VerifyResult): string {
   const explained = r.explained?.length ? `; ${r.explained.length} accepted error${r.explained.length === 1 ? '' : 's'} explained` : '';
   const n = r.excluded?.length ?? 0;
-  const excluded = n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '';
+  const excluded =
+    (n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '') +
+    (r.scope
+      ? ` Scoped to the ${r.scope.changed_accounts} accounts Sonar changed since ${r.scope.since}: ${r.scope.unchanged_records} records and ${r.scope.unchanged_customers} first bills of unchanged accounts not read again (a full migrate.ts verify checks them).`
+      : '');
   if (r.reconciled)
     return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}${explained}.${excluded}`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
