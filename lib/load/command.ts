@@ -21,6 +21,7 @@ import { SplynxError } from '../splynx/client.js';
 import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
+import type { RouterSummary } from '../entities/service-router.js';
 
 /** Prints the run's summary and error count, the run folder last; answers the exit code. */
 export function printRunSummary(runId: string, replayCode: number): number {
@@ -61,7 +62,21 @@ export function accessLine(a: NonNullable<RunReport['access']>): string {
   return (
     `Access: internet services with their Sonar RADIUS login ${s.sonar_radius}${rules ? ` (${rules})` : ''}, generated ${s.generated} (passwords in data/secrets/), ` +
     `not migrated ${s.not_migrated}, in the error table ${s.errors}. Portal: login ${a.portal.login_scheme}` +
-    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.`
+    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.` +
+    (a.routers ? ` ${routerLine(a.routers)}` : '')
+  );
+}
+
+/** Which router the internet services are on, and why the others have none (never an error). */
+export function routerLine(r: RouterSummary): string {
+  const without = Object.entries(r.without)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  return (
+    `Routers: ${r.with_router} internet services on the router of their serving site` +
+    (without ? `, router_id 0 for ${without}` : '') +
+    (r.several.length ? ` (services with several router sites are listed in report.json, access.routers.several)` : '') +
+    '.'
   );
 }
 
