@@ -73,7 +73,7 @@ export function routerLine(r: RouterSummary): string {
     .map(([why, n]) => `${n} ${why}`)
     .join(', ');
   return (
-    `Routers: ${r.with_router} internet services on the router of their serving site` +
+    `Routers: ${r.with_router} of ${r.with_router + Object.values(r.without).reduce((n, x) => n + (x ?? 0), 0)} DATA services on the router of their serving site` +
     (without ? `, router_id 0 for ${without}` : '') +
     (r.several.length ? ` (services with several router sites are listed in report.json, access.routers.several)` : '') +
     '.'
