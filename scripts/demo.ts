@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: the whole migration of a generated ISP, headless, against fresh local sandboxes.
  * Starts a Sonar and a Splynx, then runs the analyst's notebooks exactly as cutover would: the
- * connection check, a snapshot, cleaning, mapping proposals with a dry run, and every load
- * phase (going on past dirty records, which end in the error table), then verify (08-verify).
+ * connection check, a snapshot, cleaning, mapping proposals with a dry run (and its preview), and
+ * every load phase (going on past dirty records, which end in the error table); then the
+ * rehearsal's errors are accepted and the load replayed under --stop-on-error as at cutover,
+ * which goes past them; then verify (08-verify), where they are explained.
  * Prints the summaries, ends with the first-bill verdict, and leaves the data folder to look at.
  *
  *   npm run demo [-- --accounts N] [--seed S] [--dirty RATE] [--review]
@@ -20,6 +22,8 @@ import { startSandboxes } from '../lib/sandbox/index.js';
 import { verifyCommand, verifyFirstBillLines } from '../lib/verify/command.js';
 import { readVerifyFile } from '../lib/verify/report.js';
 import fs from 'node:fs';
+import { acceptErrors } from '../lib/load/accepted.js';
+import type { RunReport } from '../lib/load/run.js';
 import { recordDemoDecisions } from './demo-review.js';
 import { reviewFigures } from './demo-figures.js';
 
@@ -41,6 +45,27 @@ console.error(
   `Demo: ${accounts} generated accounts (${Math.round(dirty * 100)}% dirty on purpose), data in ${path.relative(process.cwd(), dataDir)}`,
 );
 
+/**
+ * The review loop's last step, as a team would take it after a rehearsal: the rehearsal's errors
+ * accepted (here all of them, with one reason; an analyst picks them one by one in 07), then the
+ * cutover replay under --stop-on-error, which must go past them. Answers the replay's exit code.
+ */
+async function acceptAndReplay(): Promise<number> {
+  const runs = defaultRunsDir();
+  const rehearsal = fs
+    .readdirSync(runs)
+    .filter((d) => fs.existsSync(path.join(runs, d, 'report.json')))
+    .sort()
+    .pop();
+  const report = rehearsal ? (JSON.parse(fs.readFileSync(path.join(runs, rehearsal, 'report.json'), 'utf8')) as RunReport) : null;
+  if (!report || report.dry_run) return 0;
+  const { added, file } = acceptErrors(report.errors, 'demo: the dirty records were reviewed and may stay out');
+  console.error(
+    `Demo: ${added} rehearsal errors accepted in ${path.relative(process.cwd(), file)}; the cutover replay stops only on new ones`,
+  );
+  return loadCommand('all', ['--log-level', 'warn']);
+}
+
 let code = 1;
 try {
   const decisions = values.review ? await recordDemoDecisions(sandboxes, dataDir) : null;
@@ -57,6 +82,7 @@ try {
     code = await loadCommand('all', ['--no-stop-on-error', '--log-level', 'warn']);
     // Dirty records in the error table are the point of the demo, not a failure of it.
     if (code === 1) code = 0;
+    if (code === 0) code = await acceptAndReplay();
     if (code === 0) {
       console.error('Demo: loaded; verifying (counts, fields, money, the first bill)');
       const verified = await verifyCommand([]);

@@ -3,8 +3,12 @@
  * thin front end over the replay: it runs the analyst's own notebooks, so the headless path
  * cannot drift from the interactive one.
  *
+ *   npx tsx scripts/migrate.ts rehearse [load options]
+ *   npx tsx scripts/migrate.ts cutover --since SNAPSHOT_ID [load options]
  *   npx tsx scripts/migrate.ts check
  *   npx tsx scripts/migrate.ts snapshot [--snapshot-id ID] [--since ID] [--accounts 1,2] [--statuses A,B] …
+ *   npx tsx scripts/migrate.ts clean [--snapshot-id ID] [--default-country CC]
+ *   npx tsx scripts/migrate.ts map [--snapshot-id ID]
  *   npx tsx scripts/migrate.ts single --customer-id ID [options]
  *   npx tsx scripts/migrate.ts batch --customer-ids "1,2,3" [options]
  *   npx tsx scripts/migrate.ts all [--status S] [--active-only|--include-inactive] [--limit N] [options]

@@ -83,6 +83,7 @@ test('npm run bench in a tiny mode prints its tables and writes every figure', (
   assert.deepEqual(
     c.parts.map((p: { part: string }) => p.part),
     ['check', 'snapshot', 'id listings', 'clean', 'load', 'verify'],
+    `the cutover's parts; the bench said:\n${run.stderr.slice(-4000)}`,
   );
   // The parts split the steps' time; their sum cannot exceed it.
   const partsWall = c.parts.reduce((t: number, p: { wall_s: number }) => t + p.wall_s, 0);

@@ -190,6 +190,8 @@ test(
         Object.entries(loadReport.entities).map(([entity, c]) => [
           entity,
           ...[c.selected, c.created, c.updated, c.skipped, c.adopted, c.failed].map(String),
+          // Of the failed, those the analyst accepted: none in this run.
+          String(loadReport.errors.filter((e) => e.entity === entity && e.accepted).length),
         ]),
       );
 
@@ -206,8 +208,8 @@ test(
       );
       assert.equal(errorRows.length, Math.min(loadReport.errors.length, MAX_ROWS));
       assert.deepEqual(
-        errorRows.map((r) => r.slice(0, 3)),
-        loadReport.errors.slice(0, MAX_ROWS).map((e) => [e.entity, e.source_id, e.category]),
+        errorRows.map((r) => r.slice(0, 4)),
+        loadReport.errors.slice(0, MAX_ROWS).map((e) => [e.error_id, e.entity, e.source_id, e.category]),
       );
       assert.match((await page.textContent('#errors p.count'))!, new RegExp(`^${loadReport.errors.length} error rows?`));
       assert.equal(await page.getAttribute('#errors a', 'href'), 'errors.csv');

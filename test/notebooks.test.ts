@@ -15,7 +15,7 @@ import type { Tables } from '../lib/clean/snapshot.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
-const NOTEBOOKS = ['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb'];
+const NOTEBOOKS = ['00-setup.ipynb', '01-extract.ipynb', '02-explore-clean.ipynb', '03-map.ipynb'];
 const PYTHON = '/usr/bin/python3'; // Debian's Jupyter runs on the system python, not whatever is first on PATH.
 
 const jupyter = spawnSync('jupyter-nbconvert', ['--version'], { encoding: 'utf8' });
@@ -80,6 +80,11 @@ function assertOutcome(nbs: Record<string, Notebook>, how: string) {
   const explore = allText(nbs['02-explore-clean.ipynb']);
   assert.match(explore, /invalid/i, `${how}: 02 shows invalid values found in the dirty data`);
   assert.match(explore, /Corrections: 1 applied\. Exclusions: 1 excluded/, `${how}: 02 applies the analyst's correction and exclusion`);
+  // 03's dry run previews its payloads: the overview, a sample of customers, and what would fail.
+  const map = allText(nbs['03-map.ipynb']);
+  assert.match(map, /Preview: \d+ rows in preview.csv/, `${how}: 03 shows the preview`);
+  assert.match(map, /customers: a sample, Sonar beside Splynx/, `${how}: 03 shows a sample of customers`);
+  assert.match(map, /Records that would fail/, `${how}: 03 shows the records that would fail`);
 }
 
 test('Jupyter executes every notebook with the tslab kernel against the sandboxes', { skip: skipJupyter, timeout: 600_000 }, async () => {

@@ -138,7 +138,7 @@ test('a load of every phase with a key that may not add in Finance writes nothin
   assert.match(report.errors[0].suggestion, /Grant the API key "add" in Finance/);
   assert.match(
     fs.readFileSync(path.join(dir, 'blocked', 'run', 'errors.csv'), 'utf8'),
-    /preflight,,authentication,"The API key may not add records in Finance/,
+    /E-[0-9a-f]{10},preflight,,authentication,"The API key may not add records in Finance/,
   );
   assert.equal(ledger.records('partners').length + ledger.records('customers').length, 0, 'the ledger holds nothing either');
   ledger.close();

@@ -67,7 +67,7 @@ test('a full run moves every clean record, and a second run creates nothing', as
   assert.deepEqual(Object.keys(report.entities.customers).sort(), ['adopted', 'created', 'failed', 'selected', 'skipped', 'updated']);
   assert.match(
     fs.readFileSync(path.join(dir, 'full', 'r1', 'errors.csv'), 'utf8'),
-    /^entity,source_id,category,message,fields,suggestion\n$/,
+    /^error_id,entity,source_id,category,message,fields,suggestion,accepted\n$/,
   );
 });
 

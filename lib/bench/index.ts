@@ -161,6 +161,8 @@ export async function runBench(
     fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
     return { result, file };
   } finally {
-    fs.rmSync(work, { recursive: true, force: true });
+    // BENCH_KEEP=1 keeps the worlds' data folders (run folders, snapshots, ledgers) to look at afterwards.
+    if (process.env.BENCH_KEEP) log(`bench: work folder kept: ${work}`);
+    else fs.rmSync(work, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,14 @@ export async function migrate(argv: string[]): Promise<number> {
       return runNotebooks([notebook('00-setup.ipynb')]);
     case 'snapshot':
       return snapshotCommand(rest);
+    case 'clean':
+      return (await import('./clean-map.js')).cleanCommand(rest);
+    case 'map':
+      return (await import('./clean-map.js')).mapCommand(rest);
+    case 'rehearse':
+      return (await import('./rehearse.js')).rehearseCommand(rest);
+    case 'cutover':
+      return (await import('./cutover.js')).cutoverCommand(rest);
     case 'single':
     case 'batch':
     case 'all':
@@ -24,6 +32,10 @@ export async function migrate(argv: string[]): Promise<number> {
     case 'delta': {
       const { deltaCommand } = await import('../delta/command.js');
       return deltaCommand(rest);
+    }
+    case 'explain': {
+      const { explainCommand } = await import('../explain/command.js');
+      return explainCommand(rest);
     }
     case 'register-external':
       return registerExternalCommand(rest);

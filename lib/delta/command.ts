@@ -12,22 +12,23 @@ import { dataPath, projectPath } from '../paths.js';
 import { replayNotebooks } from '../replay/cli.js';
 import { claimRunId, configuredDataDir } from '../run-id.js';
 import { newSnapshotId, readManifest, type SnapshotManifest } from '../sonar/snapshot.js';
-import { errorCounts, runDirOf } from '../cli/run-folder.js';
+import { runDirOf } from '../cli/run-folder.js';
 import { usage } from '../cli/usage.js';
-import { parseLoadArgs, replayLoad } from '../load/command.js';
+import { parseLoadArgs, printErrorRows, replayLoad, type LoadInvocation } from '../load/command.js';
+import { splitErrors } from '../load/accepted.js';
 import type { RunReport } from '../load/run.js';
 import { ledgerPath } from '../load/session.js';
 import { deltaSummary, type DeltaSummary } from './index.js';
 
 /** A snapshot id not taken yet: the time, with a suffix if a snapshot of that second exists. */
-function freshSnapshotId(root: string): string {
+export function freshSnapshotId(root: string): string {
   const id = newSnapshotId();
   if (!fs.existsSync(path.join(root, id))) return id;
   for (let n = 2; ; n++) if (!fs.existsSync(path.join(root, `${id}-${n}`))) return `${id}-${n}`;
 }
 
 /** Splits `--since ID` off the arguments; the rest are load options. */
-function splitSince(args: string[]): { since?: string; rest: string[] } {
+export function splitSince(args: string[]): { since?: string; rest: string[] } {
   const rest: string[] = [];
   let since: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -38,28 +39,38 @@ function splitSince(args: string[]): { since?: string; rest: string[] } {
   return { since, rest };
 }
 
-export async function deltaCommand(args: string[]): Promise<number> {
+/** The options of delta (and cutover): the earlier snapshot, checked, and the load's; or the usage problem. */
+export function parseDeltaArgs(
+  command: string,
+  args: string[],
+): { since: string; root: string; inv: LoadInvocation } | { problem: string } {
   const { since, rest } = splitSince(args);
-  if (!since || since.startsWith('-')) return usage('delta needs --since with the id of an earlier snapshot (data/snapshots/<id>)');
+  if (!since || since.startsWith('-'))
+    return { problem: `${command} needs --since with the id of an earlier snapshot (data/snapshots/<id>)` };
   if (rest.some((a) => a === '--snapshot-id' || a.startsWith('--snapshot-id=')))
-    return usage('--snapshot-id does not go with delta: it takes a snapshot of its own');
+    return { problem: `--snapshot-id does not go with ${command}: it takes a snapshot of its own` };
   const inv = parseLoadArgs('all', rest);
-  if ('problem' in inv) return usage(inv.problem);
-
+  if ('problem' in inv) return inv;
   const root = dataPath(configuredDataDir(), 'snapshots');
   let base: SnapshotManifest;
   try {
     base = readManifest(path.join(root, since));
   } catch {
-    return usage(`since: no snapshot "${since}" in ${root}`);
+    return { problem: `since: no snapshot "${since}" in ${root}` };
   }
   if (base.status !== 'complete')
-    return usage(`since: snapshot ${since} is not complete; finish it first (migrate.ts snapshot --snapshot-id ${since})`);
+    return { problem: `since: snapshot ${since} is not complete; finish it first (migrate.ts snapshot --snapshot-id ${since})` };
   if (base.selection)
     console.error(
       `migrate: snapshot ${since} holds only some accounts; the delta brings every account changed since, and the load migrates them`,
     );
+  return { since, root, inv };
+}
 
+export async function deltaCommand(args: string[]): Promise<number> {
+  const parsed = parseDeltaArgs('delta', args);
+  if ('problem' in parsed) return usage(parsed.problem);
+  const { since, root, inv } = parsed;
   const snapshotId = freshSnapshotId(root);
   const runId = claimRunId();
   // The connection check, the incremental snapshot and the cleaning of the whole picture.
@@ -83,12 +94,12 @@ export async function deltaCommand(args: string[]): Promise<number> {
   return printDeltaSummary(runDir, path.join(root, snapshotId), code);
 }
 
-/** Prints what the delta did per entity, what Sonar deleted, then the run folder last; answers the exit code. */
-function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: number): number {
+/** Prints what the delta did per entity, what Sonar deleted, then the run folder last (unless `folder` is false); answers the exit code. */
+export function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: number, { folder = true } = {}): number {
   const file = path.join(runDir, 'report.json');
   if (!fs.existsSync(file)) {
     console.error(`migrate: the delta wrote no report`);
-    console.log(runDir);
+    if (folder) console.log(runDir);
     return replayCode || 1;
   }
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
@@ -130,12 +141,12 @@ function printDeltaSummary(runDir: string, snapshotDir: string, replayCode: numb
     );
   }
   if (gone.length) console.log(`${gone.length} record(s) deleted in Sonar are still in Splynx: see the table above (also in delta.json).`);
-  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  printErrorRows(report);
   if (report.stopped)
     console.log(
       `Stopped at the first error; fix it, then run the delta again (the ledger resumes), or load this snapshot again with: migrate.ts all --snapshot-id ${summary.snapshot}`,
     );
   else if (!report.dry_run) console.log(`The next delta starts from this one: migrate.ts delta --since ${summary.snapshot}`);
-  console.log(runDir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  if (folder) console.log(runDir);
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
 }

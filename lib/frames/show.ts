@@ -11,6 +11,13 @@ import type { Row } from '../clean/snapshot.js';
 import { frameColumns, frameLength, frameRows, isFrame, type DataFrame } from './danfo.js';
 import { displayBundle, inKernel, newDisplayId } from './kernel.js';
 
+/**
+ * A progress display's numbers (label, done, total, message, finished), sent beside its text and
+ * HTML: a replay in a terminal draws them as a live bar (lib/replay/live-bar.ts) and keeps them out
+ * of the executed notebook.
+ */
+export const PROGRESS_MIME = 'application/vnd.workbook.progress+json';
+
 export interface ShowOptions {
   title?: string;
   /** Rows shown before "… N more rows" (default 20; 0 or Infinity shows all). */
@@ -210,15 +217,19 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
     const pct = total ? ` (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
     return `${label}: ${done}${total !== undefined ? `/${total}` : ''}${pct}${message ? ` · ${message}` : ''} · ${seconds(Date.now() - started)}`;
   };
-  const emit = (line: string, bar: { done: number; total?: number } | null) => {
+  let lastState: { done: number; total?: number; message?: string } = { done: 0 };
+  const emit = (line: string, bar: { done: number; total?: number; message?: string } | null) => {
+    if (bar) lastState = bar;
     if (kernel) {
       const meter = bar
         ? bar.total
           ? `<progress value="${bar.done}" max="${bar.total}" style="width:20em"></progress> `
           : '<progress style="width:20em"></progress> '
         : '';
+      // The numbers as well, for a replay in a terminal to draw a live bar (lib/replay/live-bar.ts).
+      const numbers = { label, ...lastState, ...(bar ? {} : { finished: true }) };
       const ok = displayBundle(
-        { 'text/html': `<div>${meter}${escapeHtml(line)}</div>`, 'text/plain': line },
+        { 'text/html': `<div>${meter}${escapeHtml(line)}</div>`, 'text/plain': line, [PROGRESS_MIME]: numbers },
         { displayId: id, update: shown },
       );
       if (ok) {
@@ -234,7 +245,7 @@ export function progress(label: string, opts: ProgressOptions = {}): Progress {
       const now = Date.now();
       if (now - last < interval) return;
       last = now;
-      emit(text(done, total, message), { done, total });
+      emit(text(done, total, message), { done, total, message });
     },
     done(message) {
       if (finished) return;

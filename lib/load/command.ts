@@ -22,14 +22,18 @@ import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
 import type { RouterSummary } from '../entities/service-router.js';
+import { splitErrors } from './accepted.js';
 
-/** Prints the run's summary and error count, the run folder last; answers the exit code. */
-export function printRunSummary(runId: string, replayCode: number): number {
+/** Error rows shown on the terminal with their error ids; the rest are in errors.csv. */
+const ERRORS_SHOWN = 10;
+
+/** Prints the run's summary and error count, the run folder last (unless `folder` is false); answers the exit code. */
+export function printRunSummary(runId: string, replayCode: number, { folder = true } = {}): number {
   const dir = runDirOf(runId);
   const file = path.join(dir, 'report.json');
   if (!fs.existsSync(file)) {
     console.error(`migrate: run ${runId} wrote no report`);
-    console.log(dir);
+    if (folder) console.log(dir);
     return replayCode || 1;
   }
   const report = JSON.parse(fs.readFileSync(file, 'utf8')) as RunReport;
@@ -39,7 +43,7 @@ export function printRunSummary(runId: string, replayCode: number): number {
       maxRows: 0,
     }),
   );
-  console.log(report.errors.length ? `${report.errors.length} errors (${errorCounts(report.errors)}): see errors.csv` : 'No errors.');
+  printErrorRows(report);
   const excluded = report.excluded ?? [];
   if (excluded.length)
     console.log(
@@ -49,8 +53,25 @@ export function printRunSummary(runId: string, replayCode: number): number {
   if (report.access) console.log(accessLine(report.access));
   if (report.stopped)
     console.log('Stopped at the first error; fix it and run the same command again to resume (or add --no-stop-on-error).');
-  console.log(dir);
-  return replayCode || (report.errors.length ? 1 : 0);
+  if (folder) console.log(dir);
+  // Errors the analyst accepted do not fail the command; a new one does.
+  return replayCode || (splitErrors(report.errors).fresh.length ? 1 : 0);
+}
+
+/** The error lines of a run's summary: new and accepted apart, and the accepted ones resolved. */
+export function errorLines(report: RunReport): string[] {
+  const { fresh, accepted } = splitErrors(report.errors);
+  const lines: string[] = [];
+  if (!report.errors.length) lines.push('No errors.');
+  else if (!accepted.length) lines.push(`${fresh.length} errors (${errorCounts(fresh)}): see errors.csv`);
+  else
+    lines.push(
+      `${report.errors.length} errors: ${fresh.length} new${fresh.length ? ` (${errorCounts(fresh)})` : ''}, ` +
+        `${accepted.length} accepted (in accepted-errors.csv, with their reasons): see errors.csv`,
+    );
+  const resolved = report.resolved?.length ?? 0;
+  if (resolved) lines.push(`${resolved} accepted error${resolved === 1 ? '' : 's'} resolved: the record now loads (see report.json).`);
+  return lines;
 }
 
 /** The subscriber-access summary in one line: counts and the analyst's choices, never a credential. */
@@ -78,6 +99,22 @@ export function routerLine(r: RouterSummary): string {
     (r.several.length ? ` (services with several router sites are listed in report.json, access.routers.several)` : '') +
     '.'
   );
+}
+
+/** The first error rows with their error ids (the ones to quote, and to grep log.jsonl for), then the counts, new and accepted apart. */
+export function printErrorRows(report: RunReport): void {
+  if (report.errors.length) {
+    const accepted = report.errors.some((e) => e.accepted);
+    console.log(
+      renderText(report.errors.slice(0, ERRORS_SHOWN), {
+        title: `Errors (${report.errors.length}${report.errors.length > ERRORS_SHOWN ? `, the first ${ERRORS_SHOWN}` : ''}; each error id is in log.jsonl)`,
+        columns: ['error_id', 'entity', 'source_id', 'category', 'message', ...(accepted ? ['accepted'] : [])],
+        maxRows: 0,
+        maxCellWidth: 100,
+      }),
+    );
+  }
+  for (const line of errorLines(report)) console.log(line);
 }
 
 export async function registerExternalCommand(args: string[]): Promise<number> {

@@ -20,6 +20,8 @@ import { SplynxError } from '../splynx/client.js';
 import { TransformError, type EntityModule, type Row, type TransformContext } from '../entities/types.js';
 import { createPathOf, itemPathOf, naturalKeyOf, type NaturalKey } from '../entities/defaults.js';
 import { classify, type ErrorRow } from './errors.js';
+import { forRecord, type OutcomeLine } from './run-log.js';
+import { accountOwner } from '../sonar/relations.js';
 
 export interface EntityLoadOptions {
   dryRun?: boolean;
@@ -38,6 +40,10 @@ export interface EntityLoadOptions {
   onProgress?(p: { entity: string; done: number; total: number; failed: number }): void;
   /** Records that a dry run would create, so their dependants resolve as they would for real. */
   dryRunCreated?: Set<string>;
+  /** Each record's outcome, as it happens (the run log, lib/load/run-log.ts). */
+  onOutcome?(o: OutcomeLine): void;
+  /** An error the analyst accepted (lib/load/accepted.ts) does not stop the run under stopOnError. */
+  isAccepted?(row: ErrorRow): boolean;
 }
 
 export interface EntityOutcome {
@@ -50,6 +56,11 @@ export interface EntityOutcome {
   failed: number;
   errors: ErrorRow[];
   stopped: boolean;
+  /**
+   * Records changed in Sonar since they were migrated that Splynx cannot update (notes, extra
+   * contacts, invoices): left as they are, so a cutover's checklist names them for a hand edit.
+   */
+  notUpdated: Array<{ source_id: string; splynx_id: string }>;
 }
 
 /** In Splynx and known. `deleting` and `deleted` (a rollback's marks) are not: they are looked up like unknown records. */
@@ -82,18 +93,45 @@ export async function loadEntity(
     failed: 0,
     errors: [],
     stopped: false,
+    notUpdated: [],
   };
+  // The Sonar account a record belongs to, for the run log: grep one account, get its whole story.
+  const accountOf = (r: Row): string | null => {
+    if (mod.source === 'accounts') return String(r.id);
+    try {
+      return mod.accountOf ? mod.accountOf(r, ctx) : accountOwner(mod.source, r);
+    } catch {
+      return null;
+    }
+  };
+  const noteRecord = (
+    outcome: OutcomeLine['outcome'],
+    id: string,
+    splynxId: string | null | undefined,
+    error: ErrorRow | undefined,
+    row: Row | null,
+  ) =>
+    opts.onOutcome?.({
+      entity: mod.name,
+      sonarId: id,
+      account: row ? accountOf(row) : null,
+      outcome,
+      splynxId,
+      error,
+      dryRun: opts.dryRun,
+    });
   const selected = rows.filter((r) => (!opts.only || opts.only.has(String(r.id))) && (mod.select?.(r, ctx) ?? true));
   out.selected = selected.length;
   const concurrency = opts.concurrency ?? 8;
   let done = 0;
   /** `keep`: the record is in Splynx already (an update failed), so the ledger keeps pointing at it. */
-  const fail = (id: string, e: unknown, keep = false) => {
+  const failRecord = (id: string, e: unknown, keep = false, row0: Row | null = null) => {
     out.failed++;
     const row = classify(mod.name, id, e);
     out.errors.push(row);
+    noteRecord('failed', id, null, row, row0);
     if (!opts.dryRun && !keep) ledger.markFailed(mod.name, id, `${row.category}: ${row.message}`);
-    if (opts.stopOnError) stop();
+    if (opts.stopOnError && !opts.isAccepted?.(row)) stop();
   };
   const stop = () => {
     out.stopped = true;
@@ -102,9 +140,10 @@ export async function loadEntity(
   const halted = () => out.stopped || !!opts.halt?.signal.aborted;
 
   /** A record the mapping table sends to an existing Splynx record: checked, then recorded `external`. */
-  async function useMapped(id: string, target: string): Promise<void> {
+  async function useMapped(id: string, target: string, source: Row): Promise<void> {
     const known = ledger.get(mod.name, id);
-    if (known && known.splynx_id === target && DONE.has(known.state)) return void out.skipped++;
+    if (known && known.splynx_id === target && DONE.has(known.state))
+      return void (out.skipped++, noteRecord('skipped', id, target, undefined, source));
     try {
       if (known?.splynx_id && DONE.has(known.state)) {
         throw new TransformError(
@@ -120,16 +159,20 @@ export async function loadEntity(
           'Put the id of an existing Splynx record, or "new", in the mapping table',
         );
       }
-      if (opts.dryRun) return void out.adopted++;
+      if (opts.dryRun) return void (out.adopted++, noteRecord('adopted', id, target, undefined, source));
       ledger.registerExternal(mod.name, id, target, 'mapped to an existing record by the mapping table');
       out.adopted++;
+      noteRecord('adopted', id, target, undefined, source);
     } catch (e) {
-      fail(id, e, !!known && DONE.has(known.state));
+      failRecord(id, e, !!known && DONE.has(known.state), source);
     }
   }
 
   async function one(row: Row): Promise<void> {
     const id = String(row.id);
+    const fail = (id: string, e: unknown, keep = false) => failRecord(id, e, keep, row);
+    const note = (outcome: OutcomeLine['outcome'], id: string, splynxId?: string | null, error?: ErrorRow) =>
+      noteRecord(outcome, id, splynxId, error, row);
     const known = ledger.get(mod.name, id);
     // A record already in Splynx that no longer transforms (dirty data in a later snapshot) keeps
     // its ledger row: marking it failed would make the next run adopt it as someone else's.
@@ -140,7 +183,7 @@ export async function loadEntity(
     } catch (e) {
       return fail(id, e, inSplynx);
     }
-    if (mapped) return useMapped(id, mapped);
+    if (mapped) return useMapped(id, mapped, row);
     let payload: Row;
     try {
       payload = mod.payload.parse(mod.transform(row, ctx)) as Row;
@@ -154,29 +197,38 @@ export async function loadEntity(
     try {
       if (mod.attachTo) {
         const target = mod.attachTo(payload);
-        if (known && DONE.has(known.state) && known.payload_hash === hash) return void out.skipped++;
-        if (opts.dryRun) return void (known && DONE.has(known.state) ? out.updated++ : out.created++);
-        await api.update(itemPathOf(mod, target, payload), payload);
-        ledger.markDone(mod.name, id, known && DONE.has(known.state) ? 'updated' : 'created', target, undefined, hash);
-        if (known && DONE.has(known.state)) out.updated++;
+        const again = !!known && DONE.has(known.state);
+        if (again && known.payload_hash === hash) return void (out.skipped++, note('skipped', id, target));
+        if (!opts.dryRun) {
+          await api.update(itemPathOf(mod, target, payload), payload);
+          ledger.markDone(mod.name, id, again ? 'updated' : 'created', target, undefined, hash);
+        }
+        if (again) out.updated++;
         else out.created++;
+        note(again ? 'updated' : 'created', id, target);
         return;
       }
       if (known && DONE.has(known.state) && known.splynx_id) {
         if (known.payload_hash === hash || !(opts.update ?? true) || known.state === 'external' || mod.updatable === false) {
           out.skipped++;
+          // Changed in Sonar, but Splynx has no update for it: someone must edit it by hand.
+          const stale = mod.updatable === false && !!known.payload_hash && known.payload_hash !== hash && known.state !== 'external';
+          if (stale) out.notUpdated.push({ source_id: id, splynx_id: known.splynx_id });
+          note(stale ? 'unchanged-not-updatable' : 'skipped', id, known.splynx_id);
           return;
         }
-        if (opts.dryRun) return void out.updated++;
-        await api.update(itemPathOf(mod, known.splynx_id, payload), payload);
-        ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
+        if (!opts.dryRun) {
+          await api.update(itemPathOf(mod, known.splynx_id, payload), payload);
+          ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
+        }
         out.updated++;
+        note('updated', id, known.splynx_id);
         return;
       }
       // Unknown to the ledger, failed before, or pending from a run that died: ask Splynx first.
       const existing = await natural.find(api);
       if (existing) {
-        if (opts.dryRun) return void out.adopted++;
+        if (opts.dryRun) return void (out.adopted++, note('adopted', id, existing));
         // Our own write whose outcome was unknown (a create, or a rollback's delete): settled, not adopted.
         const settling = known?.state === 'pending' || known?.state === 'deleting';
         ledger.markDone(
@@ -189,11 +241,13 @@ export async function loadEntity(
         );
         if (settling) out.created++;
         else out.adopted++;
+        note(settling ? 'created' : 'adopted', id, existing);
         return;
       }
       if (opts.dryRun) {
         opts.dryRunCreated?.add(`${mod.name}:${id}`);
         out.created++;
+        note('created', id, null);
         return;
       }
       // Create-only fields (a first password) join the body after hashing; a failure here sends nothing.
@@ -202,18 +256,21 @@ export async function loadEntity(
       // With group commit the mark joins this turn's transaction: it must be on disk before the POST.
       await ledger.durable();
       creating = true;
-      await createSettled(mod, payload, body, natural, api, ledger, id, hash);
+      const made = await createSettled(mod, payload, body, natural, api, ledger, id, hash);
       out.created++;
+      note('created', id, made);
     } catch (e) {
       const refused = e instanceof SplynxError && !e.details.ambiguous && e.category !== 'network';
       if (creating && !refused) {
         // Outcome unknown and Splynx could not tell us: leave it pending; the next run settles it first.
         out.failed++;
-        out.errors.push({
+        const pending = {
           ...classify(mod.name, id, e),
           message: `outcome unknown, left pending for the next run: ${(e as Error).message}`,
-        });
-        if (opts.stopOnError) stop();
+        };
+        out.errors.push(pending);
+        note('pending', id, null, pending);
+        if (opts.stopOnError && !opts.isAccepted?.(pending)) stop();
         return;
       }
       fail(id, e, !!known && DONE.has(known.state));
@@ -232,7 +289,8 @@ export async function loadEntity(
     const worker = async () => {
       try {
         while (next < batch.length && !halted() && !thrown) {
-          await one(batch[next++]);
+          const row = batch[next++];
+          await forRecord({ entity: mod.name, sonarId: String(row.id), account: accountOf(row) }, () => one(row));
           done++;
           opts.onProgress?.({ entity: mod.name, done, total: selected.length, failed: out.failed });
         }
@@ -291,19 +349,19 @@ async function createSettled(
   ledger: Ledger,
   id: string,
   hash: string,
-): Promise<void> {
+): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     try {
       const created = await api.create(createPathOf(mod, payload), body);
       ledger.markDone(mod.name, id, 'created', created.id, undefined, hash);
-      return;
+      return created.id;
     } catch (e) {
       if (!(e instanceof SplynxError) || !e.details.ambiguous || attempt >= SETTLE_ATTEMPTS) throw e;
       // The write may have landed: only a lookup can tell, and only a miss allows sending it again.
       const found = await natural.find(api);
       if (found) {
         ledger.markDone(mod.name, id, 'created', found, `settled by ${natural.key} after an unanswered create`, hash);
-        return;
+        return found;
       }
       await new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
     }

@@ -11,6 +11,9 @@ import { DanglingReference, MissingDependency, TransformError } from '../entitie
 
 export type ErrorCategory = 'network' | 'authentication' | 'validation' | 'transformation' | 'api' | 'data';
 
+/** What identifies an error row (read back from a file, its category is a plain string). */
+type Identified = { entity: string; source_id: string; category: string; message: string };
+
 export interface ErrorRow {
   entity: string;
   source_id: string;
@@ -72,11 +75,11 @@ export function classify(entity: string, sourceId: string, e: unknown): ErrorRow
  * Accepted errors are matched on it, and the stable error id is made from it, so that an id quoted
  * in a rehearsal finds the same row on cutover day.
  */
-export function errorIdentity(row: Pick<ErrorRow, 'entity' | 'source_id' | 'category' | 'message'>): string {
+export function errorIdentity(row: Identified): string {
   return [row.entity, row.source_id, row.category, row.message].join('\u241f');
 }
 
 /** A short, stable id for an error row (`E-` and 10 hex digits), for the error table and the run log. */
-export function errorId(row: Pick<ErrorRow, 'entity' | 'source_id' | 'category' | 'message'>): string {
+export function errorId(row: Identified): string {
   return `E-${createHash('sha256').update(errorIdentity(row)).digest('hex').slice(0, 10)}`;
 }

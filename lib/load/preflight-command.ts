@@ -11,7 +11,8 @@ import { stringify } from 'csv-stringify/sync';
 import { loadSettings } from '../config.js';
 import type { Phase } from '../entities/index.js';
 import { preflightLoad } from './preflight.js';
-import { plan, type RunReport } from './run.js';
+import { ERROR_COLUMNS, plan, withErrorIds, type RunReport } from './run.js';
+import { RUN_LOG, RunLog } from './run-log.js';
 import { splynxApi } from './session.js';
 
 /** False when the run must not start: its report is written to `runDir` and says why. */
@@ -51,14 +52,14 @@ export async function preflightReplay(
     finished_at: new Date().toISOString(),
     stopped: true,
     entities: {},
-    errors: rows,
+    errors: withErrorIds(rows),
   };
   fs.mkdirSync(runDir, { recursive: true });
   fs.writeFileSync(path.join(runDir, 'report.json'), JSON.stringify(report, null, 2));
-  fs.writeFileSync(
-    path.join(runDir, 'errors.csv'),
-    stringify(rows, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
-  );
+  fs.writeFileSync(path.join(runDir, 'errors.csv'), stringify(report.errors, { header: true, columns: [...ERROR_COLUMNS] }));
+  const log = new RunLog(path.join(runDir, RUN_LOG), runId, (s) => s);
+  log.errorRows(rows);
+  log.close();
   for (const r of rows) console.error(`migrate: ${r.message}`);
   console.error('migrate: nothing was written to Splynx; grant the permissions above to the API key, then run the same command again.');
   return false;

@@ -19,7 +19,10 @@ import { transformContext } from './context.js';
 import { loadEntity, type EntityOutcome } from './entity.js';
 import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
-import type { ErrorRow } from './errors.js';
+import { errorId, type ErrorRow } from './errors.js';
+import { RUN_LOG, RunLog } from './run-log.js';
+import { readAcceptedErrors, type AcceptedError } from './accepted.js';
+import { writePreview } from './preview.js';
 import { runScheduled } from './schedule.js';
 import type { TransformContext } from '../entities/types.js';
 
@@ -52,6 +55,8 @@ export interface RunOptions {
    */
   pipeline?: boolean;
   secrets?: string[];
+  /** The analyst's accepted errors (lib/load/accepted.ts); default `<runDir>/../../accepted-errors.csv`, null for none. */
+  acceptedErrorsFile?: string | null;
   /** Records the analyst excluded (the cleaned dataset's `excluded`): reported per entity, never loaded. */
   excluded?: readonly ExcludedRecord[];
   /** The secrets store's folder for this run (lib/secrets); default `<runDir>/../../secrets`. */
@@ -70,13 +75,50 @@ export interface RunReport {
   handover?: { date: string; source: string };
   entities: Record<
     string,
-    { selected: number; created: number; updated: number; skipped: number; adopted: number; failed: number; excluded?: number }
+    {
+      selected: number;
+      created: number;
+      updated: number;
+      skipped: number;
+      adopted: number;
+      failed: number;
+      excluded?: number;
+    }
   >;
   /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
   access?: AccessSummary;
-  errors: Array<{ entity: string; source_id: string; category: string; message: string; fields: string; suggestion: string }>;
+  /** Each row with its stable error id (lib/load/errors.ts), the same in errors.csv and log.jsonl. */
+  errors: Array<ReportError>;
+  /** Accepted errors whose record now loads (lib/load/accepted.ts). */
+  resolved?: AcceptedError[];
   /** Records not migrated by the analyst's decision (data/exclusions.csv), per entity, with the reason: never errors. */
   excluded?: ExcludedRow[];
+  /** Records changed in Sonar that Splynx cannot update (notes, extra contacts, invoices): to edit by hand. */
+  not_updated?: Array<{ entity: string; source_id: string; splynx_id: string }>;
+}
+
+/** An error row of a report; `error_id` is absent only in reports written before error ids. */
+export interface ReportError {
+  error_id?: string;
+  entity: string;
+  source_id: string;
+  category: string;
+  message: string;
+  fields: string;
+  suggestion: string;
+  /** When the analyst accepted the error (lib/load/accepted.ts), the reason; '' for a new error. */
+  accepted?: string;
+}
+
+/** The columns of errors.csv, the error id first: the one a support engineer quotes. */
+export const ERROR_COLUMNS = ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion', 'accepted'] as const;
+
+/** Error rows as the report and errors.csv hold them: scrubbed, each with its error id. */
+export function withErrorIds(rows: ErrorRow[], scrub: (s: string) => string = (s) => s): Array<ErrorRow & { error_id: string }> {
+  return rows.map((e) => {
+    const row = { ...e, message: scrub(e.message), fields: scrub(e.fields) };
+    return { error_id: errorId(row), ...row };
+  });
 }
 
 /** Entities selected by phase, plus (with includeDependencies) what they depend on. */
@@ -128,6 +170,11 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   const dryRunCreated = new Set<string>(
     opts.dryRun && fs.existsSync(dryRunFile) ? (JSON.parse(fs.readFileSync(dryRunFile, 'utf8')) as string[]) : [],
   );
+  const accepted = readAcceptedErrors(
+    opts.acceptedErrorsFile === undefined ? path.resolve(opts.runDir, '..', '..', 'accepted-errors.csv') : opts.acceptedErrorsFile,
+  );
+  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
+  const log = new RunLog(path.join(opts.runDir, RUN_LOG), opts.runId, scrub);
   const ctx = transformContext({
     tables,
     ledger,
@@ -141,6 +188,10 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
   // The key's permissions, before the first write: a run that would stop half-way writes nothing.
   const denied = await preflightLoad(api, entities, { dryRun: opts.dryRun });
   const blocked = denied.length > 0 && !opts.dryRun;
+  log.errorRows(denied);
+  // Every request sent again goes in the run log, against the record it was for.
+  const previousRetry = api.onRetry;
+  api.onRetry = (r) => log.retry(r);
   if (!opts.dryRun && !blocked) await ensureSonarIdFields(api);
 
   // With dependencies included, a batch's parents come along too.
@@ -177,11 +228,15 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           only: selection(mod, tables, accounts, ctx),
           dryRunCreated,
           onProgress: opts.onProgress,
+          onOutcome: (o) => log.outcome(o),
+          isAccepted: (row) => !!accepted.of({ ...row, message: scrub(row.message) }),
         }),
       { pipeline, halted: () => halt.signal.aborted },
     );
   } finally {
     ledger.stopGrouping();
+    api.onRetry = previousRetry;
+    log.close();
   }
   const stopped = blocked || halt.signal.aborted || outcomes.some((o) => o.stopped);
   // A batch names its accounts, and an excluded account cannot be among them: only a whole run reports exclusions.
@@ -194,9 +249,16 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
           ctx,
         ),
       );
-  const scrub = (s: string) => scrubSecrets(s, opts.secrets ?? []);
   const all = [...denied, ...outcomes.flatMap((o) => o.errors)];
-  const errors: ErrorRow[] = all.map((e) => ({ ...e, message: scrub(e.message), fields: scrub(e.fields) }));
+  const errors = accepted.mark(withErrorIds(all, scrub));
+  // Resolved: an accepted error of an entity this run loaded, whose record is now in Splynx (or would be, in a dry run).
+  const loaded = (entity: string, id: string) =>
+    ['created', 'updated', 'skipped', 'external'].includes(ledger.get(entity, id)?.state ?? '') || dryRunCreated.has(`${entity}:${id}`);
+  const resolved = accepted.resolved(
+    outcomes.map((o) => o.entity),
+    errors,
+    loaded,
+  );
   const report: RunReport = {
     run_id: opts.runId,
     dry_run: !!opts.dryRun,
@@ -224,16 +286,24 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
       ? { access: accessSummary(ctx, portalSummary(ctx)) }
       : {}),
     errors,
+    not_updated: outcomes.flatMap((o) => o.notUpdated.map((r) => ({ entity: o.entity, ...r }))),
+    resolved,
     excluded,
   };
   fs.mkdirSync(opts.runDir, { recursive: true });
   if (opts.dryRun) fs.writeFileSync(dryRunFile, JSON.stringify([...dryRunCreated]));
+  // What a dry run would send, beside what Sonar holds (lib/load/preview.ts): a sample, and every record that would fail.
+  if (opts.dryRun)
+    writePreview(opts.runDir, {
+      entities: entities.filter((e) => e.name in report.entities),
+      tables,
+      ctx,
+      errors,
+      secrets: opts.secrets ?? [],
+    });
   const whole = mergeWithEarlier(path.join(opts.runDir, 'report.json'), report);
   fs.writeFileSync(path.join(opts.runDir, 'report.json'), JSON.stringify(whole, null, 2));
-  fs.writeFileSync(
-    path.join(opts.runDir, 'errors.csv'),
-    stringify(whole.errors, { header: true, columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'] }),
-  );
+  fs.writeFileSync(path.join(opts.runDir, 'errors.csv'), stringify(whole.errors, { header: true, columns: [...ERROR_COLUMNS] }));
   ledger.finishRun({ stopped, entities: report.entities, errors: errors.length });
   return report;
 }
@@ -242,7 +312,13 @@ export async function runMigration(api: SplynxApi, ledger: Ledger, tables: Recor
 export function summaryRows(report: RunReport) {
   // The excluded column only when the run has exclusions, then on every row.
   const any = Object.values(report.entities).some((c) => c.excluded);
-  return Object.entries(report.entities).map(([entity, c]) => ({ entity, ...c, ...(any ? { excluded: c.excluded ?? 0 } : {}) }));
+  return Object.entries(report.entities).map(([entity, c]) => ({
+    entity,
+    ...c,
+    ...(any ? { excluded: c.excluded ?? 0 } : {}),
+    // Of the failed, those whose error the analyst accepted (lib/load/accepted.ts).
+    accepted: report.errors.filter((e) => e.entity === entity && e.accepted).length,
+  }));
 }
 
 /**
@@ -261,6 +337,8 @@ function mergeWithEarlier(file: string, report: RunReport): RunReport {
     entities: { ...earlier.entities, ...report.entities },
     ...((report.access ?? earlier.access) ? { access: report.access ?? earlier.access } : {}),
     errors: [...earlier.errors.filter((e) => !(e.entity in report.entities)), ...report.errors],
+    not_updated: [...(earlier.not_updated ?? []).filter((e) => !(e.entity in report.entities)), ...(report.not_updated ?? [])],
+    resolved: [...(earlier.resolved ?? []).filter((e) => !(e.entity in report.entities)), ...(report.resolved ?? [])],
     excluded: [...(earlier.excluded ?? []).filter((e) => !(e.entity in report.entities)), ...(report.excluded ?? [])],
   };
 }

@@ -17,6 +17,10 @@ import { SplynxApi } from '../splynx/client.js';
 import { ENTITIES, MAPPING_SPECS, PHASES, type Phase, type Row } from '../entities/index.js';
 import { transformContext } from './context.js';
 import { runMigration, summaryRows, type RunReport } from './run.js';
+import { RUN_DIR_ENV } from '../replay/runner.js';
+
+/** In a replay's run folder: the mapping tables and the rows that still need a decision (`migrate.ts rehearse` reads it). */
+export const MAPPINGS_FILE = 'mappings.json';
 import { readExcluded, type ExcludedRecord } from './excluded.js';
 
 export interface LoadParams {
@@ -69,7 +73,10 @@ export const mappingsDir = (settings: Settings) => dataPath(settings.DATA_DIR, '
 export async function openSession(settings: Settings, snapshotId = ''): Promise<Session> {
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
+  if (!fs.existsSync(path.join(dir, 'manifest.json')))
+    throw new Error(
+      `Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or the whole workbook with migrate.ts rehearse`,
+    );
   return {
     settings,
     api: splynxApi(settings),
@@ -204,7 +211,8 @@ function handoverOf(session: Session, p: LoadParams): { handoverDate: string; ha
 /** Stops the notebook (and a headless run) when the run stopped at an error, saying how to go on. */
 export function assertFinished(report: RunReport): void {
   if (!report.stopped) return;
-  const first = report.errors[0];
+  // The first error nobody accepted stopped it (a preflight refusal has no acceptance to look for).
+  const first = report.errors.find((e) => !e.accepted) ?? report.errors[0];
   throw new Error(
     `Stopped at the first error (${first.entity} ${first.source_id}, ${first.category}): ${first.message}\n` +
       `Fix it (${first.suggestion}), then run again: the ledger resumes where this run stopped. ` +
@@ -247,6 +255,9 @@ export function proposeMappings(session: Session): {
         problems.push({ mapping: m.name, sonar_id: p.row.sonar_id, sonar_value: p.row.sonar_value, problem: p.message });
     }
   }
+  // Replayed headlessly, the run folder keeps what needs a decision, so a rehearsal can stop before loading.
+  const runDir = process.env[RUN_DIR_ENV];
+  if (runDir) fs.writeFileSync(path.join(runDir, MAPPINGS_FILE), JSON.stringify({ tables, problems }, null, 2));
   return { tables, problems };
 }
 

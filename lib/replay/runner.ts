@@ -12,6 +12,7 @@ import { projectPath } from '../paths.js';
 import { parametersCellIndex, readNotebook, sourceOf, toLines, writeNotebook, type Cell, type Output } from './notebook.js';
 import { declaredParameters, injectedSource } from './params.js';
 import { claimRunId, defaultRunsDir } from '../run-id.js';
+import { LiveBars, PROGRESS_MIME, type ProgressState } from './live-bar.js';
 
 /** notebooks/08-verify.ipynb takes its run id from here. */
 export { newRunId } from '../run-id.js';
@@ -24,6 +25,10 @@ export interface ReplayOptions {
   runsDir?: string;
   /** Echo cell outputs to this process's stdout/stderr as they come (the CLI does). */
   echo?: boolean;
+  /** Draw progress displays as live bars (default: when stdout is a terminal). */
+  liveBars?: boolean;
+  /** Where echoed stdout and the bars go (default this process's stdout). */
+  terminal?: { write(text: string): unknown; columns?: number };
 }
 
 export interface CellReport {
@@ -107,6 +112,9 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
   const original = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   const cells: CellReport[] = [];
   let failed: ReplayResult['failed'];
+  // In a terminal, progress displays are live bars; otherwise periodic plain lines.
+  const terminal = opts.terminal ?? { write: (t: string) => original.out(t), columns: process.stdout.columns };
+  const bars = opts.echo && (opts.liveBars ?? process.stdout.isTTY) ? new LiveBars(terminal) : null;
   // Jupyter starts the kernel in the notebook's folder; relative paths in cells must mean the same here.
   process.chdir(notebookDir);
   const previousRunDir = process.env[RUN_DIR_ENV];
@@ -133,18 +141,18 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
         const last = outputs[outputs.length - 1];
         if (last?.output_type === 'stream' && last.name === streamName) last.text.push(...toLines(clean));
         else outputs.push({ output_type: 'stream', name: streamName, text: toLines(clean) });
-        if (opts.echo) (streamName === 'stdout' ? original.out : original.err)(clean);
+        if (opts.echo) (streamName === 'stdout' ? terminal.write : original.err)(clean);
       };
       const writeDisplay = (
         d: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } },
         update: boolean,
       ) => {
         // A JSON output (a chart's Vega-Lite spec) is scrubbed as its text, like every other one.
+        const numbers = d.data[PROGRESS_MIME] as ProgressState | undefined;
         const data = Object.fromEntries(
-          Object.entries(d.data).map(([k, v]) => [
-            k,
-            typeof v === 'string' ? scrub(v) : v === undefined ? v : JSON.parse(scrub(JSON.stringify(v))),
-          ]),
+          Object.entries(d.data)
+            .filter(([k]) => k !== PROGRESS_MIME)
+            .map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v === undefined ? v : JSON.parse(scrub(JSON.stringify(v)))]),
         );
         const out: Output = { output_type: 'display_data', data, metadata: d.metadata ?? {} };
         const id = d.transient?.display_id;
@@ -155,12 +163,17 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
           outputs.push(out);
         }
         const text = typeof data['text/plain'] === 'string' ? data['text/plain'] : null;
+        if (bars && numbers) {
+          bars.show(id ?? `anon-${outputs.length}`, { ...numbers, message: numbers.message && scrub(numbers.message) });
+          if (numbers.finished && text !== null) terminal.write(`${text}\n`);
+          return;
+        }
         // Echo new displays at once; an updating one (a progress bar) at most every 2 s, and its last state when the cell ends.
         if (opts.echo && text !== null) {
           const key = id ?? `anon-${outputs.length}`;
           const seen = echoed.get(key);
           if (!update || !seen || Date.now() - seen.at >= 2000) {
-            original.out(`${text}\n`);
+            terminal.write(`${text}\n`);
             echoed.set(key, { at: Date.now(), text });
             pendingEcho.delete(key);
           } else pendingEcho.set(key, text);
@@ -173,10 +186,11 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
       try {
         ({ status } = await handler.handleExecute({ code: source }, writeStream, writeDisplay));
       } finally {
+        bars?.stopAll();
         process.stdout.write = original.out;
         process.stderr.write = original.err;
       }
-      for (const [key, text] of pendingEcho) if (echoed.get(key)?.text !== text) original.out(`${text}\n`);
+      for (const [key, text] of pendingEcho) if (echoed.get(key)?.text !== text) terminal.write(`${text}\n`);
       const ms = Date.now() - started;
       cell.execution_count = cells.filter((c) => c.status !== 'not-run').length + 1;
       if (status !== 'ok') {

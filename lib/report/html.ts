@@ -14,8 +14,9 @@
 import { scrubSecrets } from '../config.js';
 import { cellText, escapeHtml, renderHtml, SECRET_NAME } from '../frames/show.js';
 import { summaryRows } from '../load/run.js';
-import { DIFFERENCE_COLUMNS, summaryLine } from '../verify/report.js';
+import { DIFFERENCE_COLUMNS, EXPLAINED_COLUMNS, summaryLine } from '../verify/report.js';
 import type { RunFolder } from './folder.js';
+import { acceptedSection } from './accepted-section.js';
 
 /** Error rows and differences shown on the page; all of them are in errors.csv and verify.csv. */
 export const MAX_ROWS = 200;
@@ -95,14 +96,23 @@ const errors: ReportSection = {
   render({ run }) {
     const r = run.report;
     if (!r) return null;
-    const all = r.errors;
+    // Accepted errors have their own section (accepted-section.ts): this one holds the new ones.
+    const all = r.errors.filter((e) => !e.accepted);
+    const accepted = r.errors.length - all.length;
+    const besides = accepted ? ` (besides ${plural(accepted, 'accepted error')}, listed under Accepted errors)` : '';
+    // "new" is said only when there are accepted ones to tell them from.
+    const kind = accepted ? 'new error row' : 'error row';
+    const other = accepted ? 'other ' : '';
     if (!all.length)
-      return `<p class="count">No error rows: ${r.dry_run ? 'every record would load' : 'every selected record loaded'}.</p>`;
+      return `<p class="count" data-new-errors="0">No ${kind}s${besides}: ${r.dry_run ? `every ${other}record would load` : `every ${other}selected record loaded`}.</p>`;
     const shown = Math.min(all.length, MAX_ROWS);
     return [
-      `<p class="count">${plural(all.length, 'error row')}${shown < all.length ? `, the first ${n(shown)} shown` : ''}; ` +
-        `every one is in ${link(run, 'errors.csv')}.${r.stopped ? ' The run stopped at the first error.' : ''}</p>`,
-      renderHtml(all.slice(0, shown), { columns: ['entity', 'source_id', 'category', 'message', 'fields', 'suggestion'], maxRows: 0 }),
+      `<p class="count" data-new-errors="${all.length}">${plural(all.length, kind)}${besides}${shown < all.length ? `, the first ${n(shown)} shown` : ''}; ` +
+        `every one is in ${link(run, 'errors.csv')}.${r.stopped ? ` The run stopped at the first ${accepted ? 'new ' : ''}error.` : ''}</p>`,
+      renderHtml(all.slice(0, shown), {
+        columns: ['error_id', 'entity', 'source_id', 'category', 'message', 'fields', 'suggestion'],
+        maxRows: 0,
+      }),
     ].join('\n');
   },
 };
@@ -120,6 +130,12 @@ const verify: ReportSection = {
     return [
       `<p class="meta">Snapshot ${escapeHtml(v.snapshot_id)}; ${v.sample ? `a sample of ${n(v.sample)} records per entity (seed ${v.seed})` : 'every record read back'}.</p>`,
       renderHtml(v.verdicts, { maxRows: 0 }),
+      ...(v.explained?.length
+        ? [
+            `<h3>Explained</h3><p class="count" data-explained="${v.explained.length}">${plural(v.explained.length, 'failed record')} whose error was accepted, with the reasons: not differences.</p>`,
+            renderHtml(v.explained.slice(0, MAX_ROWS), { columns: [...EXPLAINED_COLUMNS], maxRows: 0 }),
+          ]
+        : []),
       ...(diffs.length
         ? [
             `<h3>Differences</h3><p class="count">${plural(diffs.length, 'difference')}${shown < diffs.length ? `, the first ${n(shown)} shown` : ''}; ` +
@@ -142,7 +158,7 @@ const files: ReportSection = {
 };
 
 /** The page's sections, in order. */
-export const SECTIONS: ReportSection[] = [summary, charts, errors, verify, files];
+export const SECTIONS: ReportSection[] = [summary, charts, errors, acceptedSection, verify, files];
 
 const CSS = `
 body { font: 14px/1.45 Helvetica, Arial, sans-serif; color: #222; margin: 0 auto; max-width: 1100px; padding: 16px 24px 48px; }

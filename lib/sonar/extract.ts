@@ -110,7 +110,10 @@ export function findSnapshot(settings: Settings, id?: string): { dir: string; ma
     .map((d) => ({ dir: path.join(root, d), manifest: readManifest(path.join(root, d)) }))
     .filter((s) => s.manifest.status === 'complete')
     .sort((a, b) => a.manifest.started_at.localeCompare(b.manifest.started_at));
-  if (!complete.length) throw new Error(`No complete snapshot in ${root}: run notebook 01 (or migrate.ts snapshot) first`);
+  if (!complete.length)
+    throw new Error(
+      `No complete snapshot in ${root}: take one with migrate.ts snapshot (notebook 01), or run the whole workbook with migrate.ts rehearse`,
+    );
   return complete[complete.length - 1];
 }
 

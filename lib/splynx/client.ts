@@ -109,6 +109,8 @@ export class SplynxApi {
   private tokenPermissionList: unknown = undefined;
   /** With signature or Basic auth: the permissions a token generated for the question listed, and when. */
   private askedPermissions: { list: unknown; at: number } | null = null;
+  /** Told of every request sent again, and why (a run's log.jsonl, lib/load/run-log.ts). */
+  onRetry?: (r: { method: string; path: string; attempt: number; reason: string; status?: number; category?: string }) => void;
 
   constructor(options: SplynxClientOptions) {
     this.opts = {
@@ -248,6 +250,14 @@ export class SplynxApi {
         if (++resigned > MAX_RESIGN) throw outcome.err;
       } else if (attempt++ >= this.opts.maxRetries) throw outcome.err;
       this.stats.retries++;
+      this.onRetry?.({
+        method,
+        path,
+        attempt: attempt + resigned,
+        reason: outcome.err.details.code ? `${outcome.err.details.code}: ${outcome.err.message}` : outcome.err.message,
+        status: outcome.err.details.status,
+        category: outcome.err.category,
+      });
       if (retryable !== 'now') await sleep(this.opts.retryBaseMs * 2 ** (attempt - 1) * (0.5 + Math.random()));
     }
   }

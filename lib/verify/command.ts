@@ -14,7 +14,7 @@ import { claimRunId } from '../run-id.js';
 import { writeRunReport } from '../report/index.js';
 import { entitiesToVerify } from './index.js';
 import { firstBillLines } from './first-bill.js';
-import { DIFFERENCE_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
+import { DIFFERENCE_COLUMNS, EXPLAINED_COLUMNS, readVerifyFile, summaryLine, type VerifyResult } from './report.js';
 
 /** Differences printed on the terminal; the rest are in verify.csv. */
 const SHOWN = 25;
@@ -24,7 +24,13 @@ export async function verifyCommand(args: string[]): Promise<number> {
   try {
     v = parseArgs({
       args,
-      options: { sample: { type: 'string' }, seed: { type: 'string' }, 'snapshot-id': { type: 'string' }, entities: { type: 'string' } },
+      options: {
+        sample: { type: 'string' },
+        seed: { type: 'string' },
+        'snapshot-id': { type: 'string' },
+        entities: { type: 'string' },
+        'changed-only': { type: 'boolean' },
+      },
     }).values;
     for (const flag of ['sample', 'seed'] as const)
       if (v[flag] !== undefined && !/^\d+$/.test(v[flag]!)) throw new Error(`--${flag} must be a whole number, got "${v[flag]}"`);
@@ -37,6 +43,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     ...(v.seed ? [`sampleSeed=${v.seed}`] : []),
     ...(v['snapshot-id'] ? [`snapshotId=${v['snapshot-id']}`] : []),
     ...(v.entities ? [`entities=${v.entities.replace(/\s+/g, '')}`] : []),
+    ...(v['changed-only'] ? ['changedOnly=true'] : []),
   ];
   const runId = claimRunId();
   const { code } = await replayNotebooks([projectPath('notebooks', '08-verify.ipynb')], { runId, params });
@@ -45,12 +52,12 @@ export async function verifyCommand(args: string[]): Promise<number> {
 }
 
 /** The verdict, the first differences and the run folder (last); answers the exit code. */
-export function printVerifySummary(runId: string, replayCode: number): number {
+export function printVerifySummary(runId: string, replayCode: number, { folder = true } = {}): number {
   const dir = runDirOf(runId);
   const result = readVerifyFile(dir);
   if (!result) {
     console.error('migrate: verify did not finish (no verify.json): see replay.log in the run folder');
-    console.log(dir);
+    if (folder) console.log(dir);
     return replayCode || 1;
   }
   console.log(
@@ -63,6 +70,14 @@ export function printVerifySummary(runId: string, replayCode: number): number {
     console.log(renderText(result.differences.slice(0, SHOWN), { title: 'Differences', columns: [...DIFFERENCE_COLUMNS], maxRows: 0 }));
     if (result.differences.length > SHOWN) console.log(`… and ${result.differences.length - SHOWN} more in verify.csv`);
   }
+  if (result.explained?.length)
+    console.log(
+      renderText(result.explained.slice(0, SHOWN), {
+        title: 'Explained: failed records whose error was accepted, with the reasons',
+        columns: [...EXPLAINED_COLUMNS],
+        maxRows: 0,
+      }),
+    );
   const excluded = result.excluded ?? [];
   if (excluded.length) {
     console.log(
@@ -76,7 +91,7 @@ export function printVerifySummary(runId: string, replayCode: number): number {
   }
   console.log(summaryLine(result));
   for (const line of verifyFirstBillLines(result)) console.log(line);
-  console.log(dir);
+  if (folder) console.log(dir);
   return result.reconciled ? replayCode : 1;
 }
 

@@ -55,6 +55,8 @@ export interface FirstBillCheck {
   handover: string;
   /** Migrated customers checked. */
   customers: number;
+  /** In a scoped verify: migrated customers not checked because Sonar did not change them (lib/verify/scope.ts). */
+  unchanged?: number;
   billed: number;
   /** Billed customers whose every service is first charged exactly at Sonar's next bill date, nothing before. */
   periods_matching: number;
@@ -112,10 +114,13 @@ export async function checkFirstBill(input: {
   api: SplynxApi;
   tables: Record<string, Row[]>;
   ctx: TransformContext;
+  /** Only these Sonar accounts (a scoped verify, lib/verify/scope.ts); the others are counted as unchanged. */
+  accounts?: ReadonlySet<string>;
 }): Promise<FirstBillCheck> {
   const { api, tables, ctx } = input;
   const tax = learnSonarTax(tables, ctx);
-  const accounts = (tables.accounts ?? []).filter((a) => ctx.optionalRef('customers', a.id));
+  const migrated = (tables.accounts ?? []).filter((a) => ctx.optionalRef('customers', a.id));
+  const accounts = input.accounts ? migrated.filter((a) => input.accounts!.has(String(a.id))) : migrated;
   const results = await Promise.all(accounts.map((a) => checkAccount(a, api, ctx, tax)));
   const rows = results.map((r) => r.row).sort((a, b) => Number(a.account_id) - Number(b.account_id));
   const differences = results.flatMap((r) => r.differences).sort((a, b) => Number(a.sonar_id) - Number(b.sonar_id));
@@ -127,6 +132,7 @@ export async function checkFirstBill(input: {
   return {
     handover: ctx.handoverDate,
     customers: rows.length,
+    ...(input.accounts ? { unchanged: migrated.length - accounts.length } : {}),
     billed: billed.length,
     periods_matching: billed.filter((r) => r.periodsOk).length,
     amounts_matching: billed.filter((r) => r.amountsOk).length,
@@ -351,7 +357,7 @@ export function firstBillLines(c: FirstBillFigures): string[] {
     .map(([reason, n]) => `${reason} ${n}`)
     .join(', ');
   return [
-    `First bill (handover ${c.handover}): ${c.customers} customers checked. ${c.billed} billed from Sonar's next bill date: periods match for ${c.periods_matching}, amounts per service for ${c.amounts_matching}; the first bill is Sonar's next charge to the cent for ${c.totals_equal}, and differs only by named reasons for ${c.explained_customers}${named ? ` (${named})` : ''}.`,
+    `First bill (handover ${c.handover}): ${c.customers} customers checked${c.unchanged !== undefined ? ` (those Sonar changed; ${c.unchanged} unchanged since, as the last full verify found them)` : ''}. ${c.billed} billed from Sonar's next bill date: periods match for ${c.periods_matching}, amounts per service for ${c.amounts_matching}; the first bill is Sonar's next charge to the cent for ${c.totals_equal}, and differs only by named reasons for ${c.explained_customers}${named ? ` (${named})` : ''}.`,
     `First bill: ${c.not_billed} not billed by Sonar (paused, ended or archived), ${c.not_billed_charged_nothing} of them charged nothing by Splynx.`,
     c.differing
       ? `First bill: ${c.differing} customer${c.differing === 1 ? '' : 's'} with unexplained differences (${c.difference_rows} rows, check first-bill in verify.csv).`

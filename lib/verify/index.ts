@@ -19,6 +19,9 @@ import { checkMoney, type MoneyCheck } from './money.js';
 import { buildResult, writeVerifyFiles, type VerifyResult } from './report.js';
 import type { VerifySession } from './session.js';
 import type { Difference, VerifyOptions } from './types.js';
+import { acceptedErrorsFile, readAcceptedErrors } from '../load/accepted.js';
+import { explainAccepted, type ExplainedRow } from './explained.js';
+export type { ExplainedRow } from './explained.js';
 
 export { openVerify, type VerifySession } from './session.js';
 export {
@@ -27,6 +30,7 @@ export {
   summaryLine,
   writeVerifyFiles,
   MONEY_ROW,
+  EXPLAINED_COLUMNS,
   type VerifyResult,
   type VerdictRow,
 } from './report.js';
@@ -50,6 +54,8 @@ export interface CountsResult {
   byEntity: Map<string, EntityCount>;
   sonarDifferences: Difference[];
   differences: Difference[];
+  /** Failed records whose error the analyst accepted: explained, so not among the differences. */
+  explained: ExplainedRow[];
 }
 
 /** Counts for each entity; with `full`, every census is also listed (the field check then reads from it). */
@@ -66,9 +72,16 @@ export async function reconcileCounts(s: VerifySession, mods: EntityModule[], op
     byEntity.set(mod.name, await countEntity(s, mod, { full: opts.full, sonarTotals: totals }));
   }
   const rows = [...byEntity.values()].map((c) => c.row);
-  const differences = [...byEntity.values()].flatMap((c) => c.differences);
-  bar.done(`${mods.length} entities, ${differences.length} count differences`);
-  return { rows, byEntity, sonarDifferences: sonarDifferences(s, totals), differences };
+  const { differences, explained } = explainAccepted(
+    [...byEntity.values()].flatMap((c) => c.differences),
+    readAcceptedErrors(acceptedErrorsFile(s.settings.DATA_DIR)),
+    s.ledger,
+    secretValues(s.settings),
+  );
+  bar.done(
+    `${mods.length} entities, ${differences.length} count differences${explained.length ? `, ${explained.length} accepted errors explained` : ''}`,
+  );
+  return { rows, byEntity, sonarDifferences: sonarDifferences(s, totals), differences, explained };
 }
 
 export async function reconcileFields(
@@ -107,7 +120,7 @@ const FIRST_BILL_ENTITIES = new Set([
 export async function reconcileFirstBill(s: VerifySession, mods: EntityModule[]): Promise<FirstBillCheck | undefined> {
   if (!mods.some((m) => FIRST_BILL_ENTITIES.has(m.name))) return undefined;
   const bar = progress('First bill (a preview per customer)');
-  const check = await checkFirstBill({ api: s.api, tables: s.tables, ctx: s.ctx });
+  const check = await checkFirstBill({ api: s.api, tables: s.tables, ctx: s.ctx, accounts: s.scope?.accounts });
   bar.done(`${check.customers} customers, ${check.differing} with unexplained differences`);
   return check;
 }
@@ -139,7 +152,9 @@ export function finishVerify(
     money: parts.money,
     firstBill: parts.firstBill,
     handoverSource: s.handover.source,
+    explained: parts.counts.explained,
     excluded: [...parts.counts.byEntity.values()].flatMap((c) => c.excluded),
+    scope: s.scope,
   });
   const runDir = dataPath(s.settings.DATA_DIR, 'runs', parts.runId);
   writeVerifyFiles(runDir, result, secretValues(s.settings));

@@ -46,6 +46,13 @@ export class LedgerView {
     return r && r.splynx_id && r.state !== 'pending' && r.state !== 'failed' ? r.splynx_id : null;
   }
 
+  /** One record's ledger events, oldest first (lib/explain). */
+  events(entity: string, sonarId: string): Array<Record<string, unknown>> {
+    return this.db.prepare('SELECT * FROM events WHERE entity = ? AND sonar_id = ? ORDER BY seq').all(entity, String(sonarId)) as Array<
+      Record<string, unknown>
+    >;
+  }
+
   /** The rows that are in Splynx (done, with a Splynx id). */
   done(entity: string): LedgerRecord[] {
     return this.records(entity).filter((r) => DONE_STATES.has(r.state) && r.splynx_id);

@@ -13,6 +13,7 @@ import type { FieldPass } from './fields.js';
 import type { FirstBillCheck, FirstBillFigures, FirstBillRow } from './first-bill.js';
 import type { MoneyCheck, MoneyRow } from './money.js';
 import type { Difference } from './types.js';
+import type { ExplainedRow } from './explained.js';
 import type { ExcludedRow } from '../load/excluded.js';
 
 export interface VerdictRow {
@@ -50,9 +51,18 @@ export interface VerifyResult {
   first_bill?: (FirstBillFigures & { source: string; rows: FirstBillRow[] }) | { skipped: string };
   /** The Sonar ids each entity's sample compared. */
   sampled: Record<string, string[]>;
+  /** What was found and is explained, not a difference: failed records whose error the analyst accepted, with the reason. */
+  explained?: ExplainedRow[];
   /** Records not migrated by the analyst's decision, per entity, with the reason: explained, not differences. */
   excluded?: ExcludedRow[];
+  /**
+   * A scoped verify (`--changed-only`, cutover's): records read one by one and first bills only for the accounts Sonar
+   * changed since `since` (lib/verify/scope.ts); `unchanged_records` were left as the last full verify found them.
+   */
+  scope?: { since: string; changed_accounts: number; unchanged_records: number; unchanged_customers: number };
 }
+
+const unchangedNote = (n: number) => (n ? [`${n} of unchanged accounts not read again (scoped to what Sonar changed)`] : []);
 
 export const MONEY_ROW = 'money (per customer)';
 export const FIRST_BILL_ROW = 'first bill (per customer)';
@@ -80,8 +90,11 @@ export function buildResult(parts: {
   money?: MoneyCheck;
   firstBill?: FirstBillCheck;
   handoverSource?: string;
+  explained?: ExplainedRow[];
   excluded?: ExcludedRow[];
+  scope?: { since: string; accounts: ReadonlySet<string> } | null;
 }): VerifyResult {
+  const explained = parts.explained ?? [];
   const differences = dedupe([
     ...parts.sonarDifferences,
     ...parts.countDifferences,
@@ -106,9 +119,12 @@ export function buildResult(parts: {
       compared: parts.fields.find((f) => f.entity === c.entity)?.compared ?? 0,
       differences: own,
       verdict: own ? 'differs' : 'ok',
-      note: [...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []), ...(c.note ? [c.note] : [])].join(
-        '; ',
-      ),
+      note: [
+        ...unchangedNote(parts.fields.find((f) => f.entity === c.entity)?.unchanged ?? 0),
+        ...(table ? [`Sonar has ${c.sonar} ${c.source} now, the snapshot ${c.snapshot}`] : []),
+        ...(c.note ? [c.note] : []),
+        ...explainedNote(explained.filter((x) => x.entity === c.entity).length),
+      ].join('; '),
     };
   });
   if (parts.money) {
@@ -145,7 +161,7 @@ export function buildResult(parts: {
       compared: f.customers,
       differences: f.differences.length,
       verdict: f.differences.length ? 'differs' : 'ok',
-      note: `handover ${f.handover}; ${f.billed} billed (periods ${f.periods_matching}, amounts ${f.amounts_matching}, equal ${f.totals_equal}${explained.length ? `, explained: ${explained.join(', ')}` : ''}); ${f.not_billed_charged_nothing}/${f.not_billed} not billed charged nothing`,
+      note: `${f.unchanged !== undefined ? `changed accounts only (${f.unchanged} unchanged); ` : ''}handover ${f.handover}; ${f.billed} billed (periods ${f.periods_matching}, amounts ${f.amounts_matching}, equal ${f.totals_equal}${explained.length ? `, explained: ${explained.join(', ')}` : ''}); ${f.not_billed_charged_nothing}/${f.not_billed} not billed charged nothing`,
     });
   }
   return {
@@ -153,6 +169,16 @@ export function buildResult(parts: {
     snapshot_id: parts.snapshotId,
     started_at: parts.startedAt,
     finished_at: new Date().toISOString(),
+    ...(parts.scope
+      ? {
+          scope: {
+            since: parts.scope.since,
+            changed_accounts: parts.scope.accounts.size,
+            unchanged_records: parts.fields.reduce((n, f) => n + (f.unchanged ?? 0), 0),
+            unchanged_customers: parts.firstBill?.unchanged ?? 0,
+          },
+        }
+      : {}),
     sample: parts.sample,
     seed: parts.seed,
     entities: parts.counts.map((c) => c.entity),
@@ -175,9 +201,14 @@ export function buildResult(parts: {
         }))(parts.firstBill)
       : { skipped: 'not part of the entities verified' },
     sampled: Object.fromEntries(parts.fields.filter((f) => f.sampled.length).map((f) => [f.entity, f.sampled])),
+    explained,
     excluded: parts.excluded ?? [],
   };
 }
+
+const explainedNote = (n: number) => (n ? [`${n} failed with an accepted error (explained)`] : []);
+
+export const EXPLAINED_COLUMNS = ['entity', 'sonar_id', 'error_id', 'reason', 'found'] as const;
 
 export const DIFFERENCE_COLUMNS = ['check', 'entity', 'sonar_id', 'splynx_id', 'field', 'expected', 'found'] as const;
 
@@ -198,14 +229,19 @@ export function readVerifyFile(runDir: string): VerifyResult | null {
 
 /** One line for the end of a verification. */
 export function summaryLine(r: VerifyResult): string {
+  const explained = r.explained?.length ? `; ${r.explained.length} accepted error${r.explained.length === 1 ? '' : 's'} explained` : '';
   const n = r.excluded?.length ?? 0;
-  const excluded = n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '';
+  const excluded =
+    (n ? ` ${n} excluded record${n === 1 ? '' : 's'} explained by decision (data/exclusions.csv).` : '') +
+    (r.scope
+      ? ` Scoped to the ${r.scope.changed_accounts} accounts Sonar changed since ${r.scope.since}: ${r.scope.unchanged_records} records and ${r.scope.unchanged_customers} first bills of unchanged accounts not read again (a full migrate.ts verify checks them).`
+      : '');
   if (r.reconciled)
-    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}.${excluded}`;
+    return `Reconciled: ${r.verdicts.length} checks, no differences${r.sample ? ` (a sample of ${r.sample} per entity)` : ''}${explained}.${excluded}`;
   const by = r.differences.reduce<Record<string, number>>((m, d) => ((m[d.check] = (m[d.check] ?? 0) + 1), m), {});
   return `Not reconciled: ${r.differences.length} difference${r.differences.length === 1 ? '' : 's'} (${Object.entries(by)
     .map(([c, n]) => `${n} ${c}`)
-    .join(', ')}): see verify.csv.${excluded}`;
+    .join(', ')})${explained}: see verify.csv.${excluded}`;
 }
 
 /** Stops the notebook (and so a headless run, with a non-zero exit) when anything does not reconcile. */

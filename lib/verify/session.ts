@@ -18,6 +18,7 @@ import { readManifest } from '../sonar/snapshot.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { LedgerView } from './ledger-view.js';
 import { readExcluded, type ExcludedRecord } from '../load/excluded.js';
+import { changedScope, type VerifyScope } from './scope.js';
 
 export interface VerifySession {
   settings: Settings;
@@ -40,13 +41,16 @@ export interface VerifySession {
   handover: Handover;
   /** Records the analyst excluded (not in `tables`): explained, not differences. */
   excluded: ExcludedRecord[];
+  /** With `changedOnly`: the accounts Sonar changed since the snapshot this one builds on (lib/verify/scope.ts). */
+  scope: VerifyScope | null;
 }
 
 /** Opens the cleaned dataset of the named snapshot (default: the newest), read-only. */
-export async function openVerify(settings: Settings, snapshotId = ''): Promise<VerifySession> {
+export async function openVerify(settings: Settings, snapshotId = '', opts: { changedOnly?: boolean } = {}): Promise<VerifySession> {
   const id = snapshotId || findSnapshot(settings).manifest.id;
   const dir = dataPath(settings.DATA_DIR, 'clean', id);
-  if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new Error(`Snapshot ${id} has not been cleaned: run notebook 02 first`);
+  if (!fs.existsSync(path.join(dir, 'manifest.json')))
+    throw new Error(`Snapshot ${id} has not been cleaned: run migrate.ts clean (notebook 02) first, or migrate.ts rehearse`);
   const cleaned = readCleanManifest(dir);
   const tables = await loadCleanedRecords(dir, { omit: UNUSED_BY_LOAD });
   const ledger = new LedgerView(ledgerPath(settings));
@@ -61,7 +65,7 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
     mappingSpecs: MAPPING_SPECS,
   });
   const scope = snapshotScope(settings, cleaned.source_snapshot ?? id);
-  return {
+  const session: VerifySession = {
     settings,
     api: splynxApi(settings),
     sonar: sonarClient(settings),
@@ -73,7 +77,10 @@ export async function openVerify(settings: Settings, snapshotId = ''): Promise<V
     snapshotNote: scope.note,
     handover,
     excluded: await readExcluded(dir),
+    scope: null,
   };
+  if (opts.changedOnly) session.scope = await changedScope(session);
+  return session;
 }
 
 /**
