@@ -1,42 +1,24 @@
 // Accepted errors against the Splynx sandbox (real HTTP, real SQLite): a rehearsal's errors
 // accepted with a reason, a replay under --stop-on-error that goes past them and stops only on a
 // new error, the report and report.html with accepted, new and resolved apart.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { generateIsp } from '../lib/sandbox/generator/index.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger } from '../lib/ledger/index.js';
-import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import type { Row } from '../lib/entities/index.js';
 import { runMigration, summaryRows, type RunOptions } from '../lib/load/run.js';
 import { acceptErrors, readAcceptedErrors } from '../lib/load/accepted.js';
 import { errorId } from '../lib/load/errors.js';
 import { errorLines } from '../lib/load/command.js';
 import { writeRunReport } from '../lib/report/index.js';
+import { splynxFixture, cleanIsp } from './splynx-fixture.js';
 
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
+const fx = splynxFixture('accepted-');
 
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accepted-'));
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const clean = cleanSnapshot(generateIsp({ accounts: 16, seed: 23 }).tables as unknown as Record<string, Row[]>).tables;
+const clean = cleanIsp(16, 23);
 /** Accounts without children or archive: a bad status on one of them fails that customer (and what hangs off it) only. */
 const plain = clean.accounts.filter((a) => !a.archived_at && !clean.accounts.some((c) => c.parent_account_id === a.id));
 const withStatus = (tables: Record<string, Row[]>, accountId: unknown, status: string) => {
@@ -46,12 +28,12 @@ const withStatus = (tables: Record<string, Row[]>, accountId: unknown, status: s
 };
 
 test('a replay under stop-on-error goes past accepted errors, stops on a new one, and reports accepted, new and resolved apart', async () => {
-  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
-  const world = path.join(dir, 'loop');
+  await fetch(`${fx.splynx.url}/__sandbox/reset`, { method: 'POST' });
+  const world = path.join(fx.dir, 'loop');
   const ledger = new Ledger(path.join(world, 'ledger.sqlite'));
   const acceptedFile = path.join(world, 'accepted-errors.csv');
   const run = (runId: string, tables: Record<string, Row[]>, opts: Partial<RunOptions> = {}) =>
-    runMigration(api, ledger, tables, {
+    runMigration(fx.api, ledger, tables, {
       runId,
       runDir: path.join(world, 'runs', runId),
       mappingsDir: path.join(world, 'mappings'),
@@ -90,7 +72,7 @@ test('a replay under stop-on-error goes past accepted errors, stops on a new one
   assert.ok(replay.errors.every((e) => e.accepted === 'test account: stays in Sonar only'));
   assert.equal(summaryRows(replay).find((r) => r.entity === 'customers')!.accepted, 1);
   assert.match(errorLines(replay).join('\n'), new RegExp(`${replay.errors.length} errors: 0 new, ${replay.errors.length} accepted`));
-  const html = fs.readFileSync((await writeRunReport(path.join(world, 'runs', 'replay'), { secrets: [KEY, SECRET] }))!, 'utf8');
+  const html = fs.readFileSync((await writeRunReport(path.join(world, 'runs', 'replay'), { secrets: [fx.key, fx.secret] }))!, 'utf8');
   assert.match(html, new RegExp(`data-new-errors="0">No new error rows \\(besides ${replay.errors.length} accepted errors`));
   assert.match(
     html,
@@ -117,17 +99,17 @@ test('a replay under stop-on-error goes past accepted errors, stops on a new one
   );
   assert.equal(fixed.resolved!.length, readAcceptedErrors(acceptedFile).size, 'every accepted error of A is resolved');
   assert.match(errorLines(fixed).join('\n'), new RegExp(`${fixed.resolved!.length} accepted errors resolved`));
-  const fixedHtml = fs.readFileSync((await writeRunReport(path.join(world, 'runs', 'fixed'), { secrets: [KEY, SECRET] }))!, 'utf8');
+  const fixedHtml = fs.readFileSync((await writeRunReport(path.join(world, 'runs', 'fixed'), { secrets: [fx.key, fx.secret] }))!, 'utf8');
   assert.match(fixedHtml, /<h3>Resolved<\/h3>/);
   ledger.close();
 });
 
 test('the same record failing for another reason is a new error, not the accepted one', async () => {
-  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
-  const world = path.join(dir, 'other');
+  await fetch(`${fx.splynx.url}/__sandbox/reset`, { method: 'POST' });
+  const world = path.join(fx.dir, 'other');
   const ledger = new Ledger(path.join(world, 'ledger.sqlite'));
   const run = (runId: string, tables: Record<string, Row[]>, opts: Partial<RunOptions> = {}) =>
-    runMigration(api, ledger, tables, {
+    runMigration(fx.api, ledger, tables, {
       runId,
       runDir: path.join(world, 'runs', runId),
       mappingsDir: path.join(world, 'mappings'),

@@ -184,7 +184,7 @@ test('discovery by introspection finds every list query and skips, with the reas
   // The same, as the command line shows it.
   const list = await cli(['--list'], { SONAR_URL: extended.url });
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, /^42 tables to back up:/);
+  assert.match(list.stdout, /^43 tables to back up:/);
   assert.match(list.stdout, /^ {2}general_search: needs entities/m);
   // Join-only links are reported rather than silently missing.
   assert.ok(d.linkConnections.includes('Ticket.ticket_categories'), d.linkConnections.join(', '));
@@ -236,7 +236,7 @@ test("a full backup to SQLite has exactly the sandbox's records, each stored as 
     );
     assert.ok(accounts.every((a) => a.updated_at === a.data.updated_at));
     assert.equal(db.info().status, 'complete');
-    assert.match(r.stdout, /complete, \d+ records in 40\/40 tables/);
+    assert.match(r.stdout, /complete, \d+ records in 41\/41 tables/);
 
     // Read every table again through the project's client, with the same queries: identical JSON.
     const c = client();
@@ -286,7 +286,7 @@ test('include, exclude and sample limit what is fetched, not just what is kept',
   assert.equal(ex.code, 0, ex.stderr);
   const db2 = readDb(path.join(tmp, 'exclude.sqlite'));
   try {
-    assert.equal(db2.tables.length, 38);
+    assert.equal(db2.tables.length, 39);
     assert.ok(!db2.tables.includes('addresses') && !db2.tables.includes('notes'));
     assert.ok(db2.tables.every((t) => db2.rows(t).length <= 3));
     assert.equal(db2.rows('invoices').length, 3);
@@ -421,9 +421,9 @@ test('an interrupted backup resumes where it stopped: same counts, no duplicates
   // Re-running with the same --out also resumes; with everything done, nothing is fetched.
   const third = await cli(['--out', path.join(env.DATA_DIR, 'backups', file)], env);
   assert.equal(third.code, 0, third.stderr);
-  assert.equal((third.stderr.match(/done in an earlier run/g) ?? []).length, 40);
+  assert.equal((third.stderr.match(/done in an earlier run/g) ?? []).length, 41);
   const total = Object.values(await sandboxCounts()).reduce((a, b) => a + b, 0);
-  assert.match(third.stdout, new RegExp(`complete, ${total} records in 40/40 tables`));
+  assert.match(third.stdout, new RegExp(`complete, ${total} records in 41/41 tables`));
 
   // The resumed backup holds what an uninterrupted one holds.
   assert.equal((await fullBackup()).code, 0);
@@ -457,7 +457,7 @@ test('a resume fetches only the pages not recorded, and a page written twice is 
   assert.equal(r.status, 'complete');
   const counts = await sandboxCounts();
   assert.equal(c.stats.requests, 1 + pagesFor(counts.addresses) - 3, 'introspection, then only the missing pages of addresses');
-  assert.equal(events.filter((e) => e.type === 'table-end' && e.alreadyDone).length, 39);
+  assert.equal(events.filter((e) => e.type === 'table-end' && e.alreadyDone).length, 40);
   const check = readDb(file);
   assert.equal(check.rows('addresses').length, counts.addresses);
   check.close();
@@ -490,7 +490,7 @@ test('failed tables are reported, the others still backed up, and a re-run compl
   }
   assert.equal(res.status, 'failed');
   const failed = res.tables.filter((t) => t.status === 'failed');
-  assert.ok(failed.length > 0 && failed.length < 40, `${failed.length} tables failed`);
+  assert.ok(failed.length > 0 && failed.length < 41, `${failed.length} tables failed`);
   assert.ok(
     failed.every((t) => /server error \(50\d\)/.test(t.error ?? '')),
     failed.map((t) => t.error).join('; '),

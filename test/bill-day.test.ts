@@ -1,35 +1,20 @@
 // Bill days 29–31: Splynx bills on days 1 to 28 (finance_settings.md), so those accounts move to
 // the 1st or the 28th by the `bill-day` mapping table, which the analyst owns; none is refused.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { generateIsp } from '../lib/sandbox/generator/index.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger } from '../lib/ledger/index.js';
 import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import type { Row } from '../lib/entities/index.js';
 import { runMigration } from '../lib/load/run.js';
+import { splynxFixture } from './splynx-fixture.js';
 
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bill-day-'));
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fx = splynxFixture('bill-day-');
 
 /** A small clean ISP with accounts billed on the 29th, 30th and 31st (two on the 31st). */
 function isp(): Record<string, Row[]> {
@@ -40,20 +25,20 @@ function isp(): Record<string, Row[]> {
 }
 
 const billingOf = async (accountId: unknown) => {
-  const [customer] = await api.get<Array<{ id: string }>>('admin/customers/customer', {
+  const [customer] = await fx.api.get<Array<{ id: string }>>('admin/customers/customer', {
     additional_attributes: { sonar_id: String(accountId) },
   });
-  return api.get<{ billing_date: string }>(`admin/customers/customer-billing/${customer.id}`);
+  return fx.api.get<{ billing_date: string }>(`admin/customers/customer-billing/${customer.id}`);
 };
 
 test('bill days 29–31 are proposed with a reason and their counts, loaded as the table says, and an edit is honoured', async () => {
   const tables = isp();
-  const ledger = new Ledger(path.join(dir, 'ledger.sqlite'));
-  const mappingsDir = path.join(dir, 'mappings');
+  const ledger = new Ledger(path.join(fx.dir, 'ledger.sqlite'));
+  const mappingsDir = path.join(fx.dir, 'mappings');
   const run = (runId: string) =>
-    runMigration(api, ledger, tables, {
+    runMigration(fx.api, ledger, tables, {
       runId,
-      runDir: path.join(dir, runId),
+      runDir: path.join(fx.dir, runId),
       mappingsDir,
       timezone: 'UTC',
       stopOnError: false,

@@ -1,13 +1,11 @@
 // Accounts → customers against the Splynx sandbox: mappings proposed from the data, parents before
 // children, every clean account created once, and dirty ones refused into the error table.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateIsp } from '../lib/sandbox/generator/index.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger } from '../lib/ledger/index.js';
 import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
@@ -17,36 +15,20 @@ import { MAPPING_SPECS } from '../lib/entities/index.js';
 import type { EntityModule, Row } from '../lib/entities/types.js';
 import { loadEntity } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
-import { randomBytes } from 'node:crypto';
 import { secrets } from '../lib/secrets/index.js';
+import { splynxFixture } from './splynx-fixture.js';
 
-// Long enough for the secrets scan after npm test to search the outputs for them.
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
-
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'customers-'));
-  // Portal passwords the customers are given go to the test's own secrets folder.
-  secrets.configure({ dir: path.join(dir, 'secrets') });
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+// Portal passwords the customers are given go to the test's own secrets folder.
+const fx = splynxFixture('customers-', (f) => secrets.configure({ dir: path.join(f.dir, 'secrets') }));
 
 async function migrate(name: string, tables: Record<string, Row[]>) {
-  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
-  await ensureSonarIdFields(api);
-  const ledger = new Ledger(path.join(dir, `${name}.sqlite`));
-  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(dir, name), mappingSpecs: MAPPING_SPECS });
+  await fetch(`${fx.splynx.url}/__sandbox/reset`, { method: 'POST' });
+  await ensureSonarIdFields(fx.api);
+  const ledger = new Ledger(path.join(fx.dir, `${name}.sqlite`));
+  const ctx = transformContext({ tables, ledger, timezone: 'UTC', mappingsDir: path.join(fx.dir, name), mappingSpecs: MAPPING_SPECS });
   for (const m of [...partners.mappings!, ...customers.mappings!]) ctx.mapping(m.name).propose(m.propose(ctx));
-  await loadEntity(partners as EntityModule, tables.companies, ctx, api, ledger);
-  const outcome = await loadEntity(customers as EntityModule, tables.accounts, ctx, api, ledger, { concurrency: 8 });
+  await loadEntity(partners as EntityModule, tables.companies, ctx, fx.api, ledger);
+  const outcome = await loadEntity(customers as EntityModule, tables.accounts, ctx, fx.api, ledger, { concurrency: 8 });
   return { ledger, outcome, ctx };
 }
 
@@ -63,9 +45,9 @@ test('every clean account becomes one customer, findable by its Sonar id, childr
   assert.equal(outcome.failed, 0, JSON.stringify(outcome.errors.slice(0, 3)));
   assert.equal(outcome.created, ds.tables.accounts.length);
   const rows =
-    await api.get<Array<{ id: string; login: string; parent_id: string; status: string; additional_attributes: Record<string, string> }>>(
-      'admin/customers/customer',
-    );
+    await fx.api.get<
+      Array<{ id: string; login: string; parent_id: string; status: string; additional_attributes: Record<string, string> }>
+    >('admin/customers/customer');
   assert.equal(rows.length, ds.tables.accounts.length);
   const child = ds.tables.accounts.find((a) => a.parent_account_id);
   if (child) {
@@ -75,7 +57,7 @@ test('every clean account becomes one customer, findable by its Sonar id, childr
   const archived = ds.tables.accounts.find((a) => a.archived_at);
   if (archived) assert.equal(rows.find((r) => r.login === String(archived.id))!.status, 'disabled');
   assert.match(
-    fs.readFileSync(path.join(dir, 'clean', 'account-status.csv'), 'utf8'),
+    fs.readFileSync(path.join(fx.dir, 'clean', 'account-status.csv'), 'utf8'),
     // The account-status table also carries the services' billing decision, with its own reason.
     /^sonar_id,sonar_value,splynx_value,reason,services,services_reason,records\n/,
   );
@@ -117,19 +99,19 @@ test('services and notes follow their customers, once, and a re-run sends nothin
   ] as EntityModule[];
   for (const m of mods) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
   const results = [];
-  for (const m of mods) results.push(await loadEntity(m, tables[m.source], ctx, api, ledger));
+  for (const m of mods) results.push(await loadEntity(m, tables[m.source], ctx, fx.api, ledger));
   for (const r of results) assert.equal(r.failed, 0, `${r.entity}: ${JSON.stringify(r.errors.slice(0, 2))}`);
   const byType = (t: string) =>
     tables.account_services.filter((as) => tables.services.find((s) => s.id === as.service_id)?.type === t).length;
   assert.equal(results[3].created, byType('DATA'));
   assert.equal(results[4].created, byType('RECURRING'));
   assert.equal(results[6].created, tables.notes.filter((n) => n.noteable_type === 'Account').length);
-  const internet = await api.get<unknown[]>('admin/customers/customer/0/internet-services');
+  const internet = await fx.api.get<unknown[]>('admin/customers/customer/0/internet-services');
   assert.equal(internet.length, byType('DATA'));
-  const before = splynx.stats().writes;
+  const before = fx.splynx.stats().writes;
   for (const m of mods) {
-    const again = await loadEntity(m, tables[m.source], ctx, api, ledger);
+    const again = await loadEntity(m, tables[m.source], ctx, fx.api, ledger);
     assert.equal(again.created + again.updated, 0, `${m.name} re-run`);
   }
-  assert.equal(splynx.stats().writes, before, 'a re-run writes nothing');
+  assert.equal(fx.splynx.stats().writes, before, 'a re-run writes nothing');
 });

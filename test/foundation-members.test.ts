@@ -2,7 +2,7 @@
 // customer members that follow (billing, additional-field values, other contacts) against the
 // Splynx sandbox: payloads accepted, every record once, a re-run that writes nothing, temporary
 // passwords only in their secrets file, the role mapping proposed and honoured, dirt explained.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,10 +10,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { generateIsp } from '../lib/sandbox/generator/index.js';
 import { parseFaultSpec } from '../lib/sandbox/faults.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger, payloadHash } from '../lib/ledger/index.js';
-import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import { ensureSonarIdFields } from '../lib/entities/sonar-id.js';
 import { partners } from '../lib/entities/partners.js';
 import { customers, MAPPING_SPECS as CUSTOMER_MAPPINGS } from '../lib/entities/customers.js';
@@ -27,11 +24,7 @@ import { contactsNoteTitle, customerContacts, otherContacts } from '../lib/entit
 import type { EntityModule, Row, TransformContext } from '../lib/entities/types.js';
 import { loadEntity, type EntityOutcome } from '../lib/load/entity.js';
 import { transformContext } from '../lib/load/context.js';
-import { randomBytes } from 'node:crypto';
-
-// Long enough for the secrets scan after npm test to search the outputs for them.
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
+import { splynxFixture, cleanIsp } from './splynx-fixture.js';
 
 const MAPPING_SPECS = { ...CUSTOMER_MAPPINGS, ...ADMIN_MAPPINGS };
 /** Load order, as ENTITIES will have it. */
@@ -47,20 +40,9 @@ const MODULES = [
 ] as EntityModule[];
 const MINE = ['administrators', 'customer_fields', 'tariffs_one_time', 'customer_billing', 'customer_field_values', 'customer_contacts'];
 
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'foundation-members-'));
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const fx = splynxFixture('foundation-members-');
 
-const clean = cleanSnapshot(generateIsp({ accounts: 80, seed: 31 }).tables as unknown as Record<string, Row[]>).tables;
+const clean = cleanIsp(80, 31);
 
 interface World {
   name: string;
@@ -72,10 +54,10 @@ interface World {
 
 /** A fresh Splynx, ledger, mapping folder and secrets folder. */
 async function world(name: string, tables: Record<string, Row[]>): Promise<World> {
-  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
-  await ensureSonarIdFields(api);
-  const ledger = new Ledger(path.join(dir, name, 'ledger.sqlite'));
-  const secretsDir = path.join(dir, name, 'secrets');
+  await fetch(`${fx.splynx.url}/__sandbox/reset`, { method: 'POST' });
+  await ensureSonarIdFields(fx.api);
+  const ledger = new Ledger(path.join(fx.dir, name, 'ledger.sqlite'));
+  const secretsDir = path.join(fx.dir, name, 'secrets');
   secrets.configure({ dir: secretsDir, runId: `${name}-r1` });
   return { name, tables, ledger, ctx: context(name, tables, ledger), secretsDir };
 }
@@ -86,7 +68,7 @@ function context(name: string, tables: Record<string, Row[]>, ledger: Ledger): T
     tables,
     ledger,
     timezone: 'UTC',
-    mappingsDir: path.join(dir, name, 'mappings'),
+    mappingsDir: path.join(fx.dir, name, 'mappings'),
     mappingSpecs: MAPPING_SPECS,
   });
   for (const m of MODULES) for (const spec of m.mappings ?? []) ctx.mapping(spec.name).propose(spec.propose(ctx));
@@ -95,7 +77,7 @@ function context(name: string, tables: Record<string, Row[]>, ledger: Ledger): T
 
 async function loadAll(w: World, mods = MODULES): Promise<Record<string, EntityOutcome>> {
   const out: Record<string, EntityOutcome> = {};
-  for (const m of mods) out[m.name] = await loadEntity(m, w.tables[m.source] ?? [], w.ctx, api, w.ledger, { concurrency: 8 });
+  for (const m of mods) out[m.name] = await loadEntity(m, w.tables[m.source] ?? [], w.ctx, fx.api, w.ledger, { concurrency: 8 });
   return out;
 }
 
@@ -148,7 +130,7 @@ test('a full load creates every record once, as mapped; a second load creates no
   }
 
   // Administrators: login, role from the mapping, the Sonar id, least router access.
-  const admins = await api.get<Array<Record<string, unknown> & { additional_attributes: Record<string, string> }>>(
+  const admins = await fx.api.get<Array<Record<string, unknown> & { additional_attributes: Record<string, string> }>>(
     'admin/administration/administrators',
   );
   assert.equal(admins.length, 1 + expected.administrators, 'the seeded admin plus one per enabled user');
@@ -162,7 +144,7 @@ test('a full load creates every record once, as mapped; a second load creates no
   if (tech) assert.equal(admins.find((a) => a.login === tech.username)!.role_name, 'technician');
 
   // Field definitions: types, options, uniqueness, never required.
-  const defs = await api.get<Array<Record<string, string>>>('admin/config/additional-fields/customers');
+  const defs = await fx.api.get<Array<Record<string, string>>>('admin/config/additional-fields/customers');
   const def = (name: string) => defs.find((d) => d.name === name)!;
   assert.deepEqual([def('referral_source').type, def('referral_source').select_values.split(',').length], ['select', 8]);
   assert.equal(def('referral_source').title, 'Referral Source');
@@ -177,7 +159,7 @@ test('a full load creates every record once, as mapped; a second load creates no
 
   // Values: on the right customer, as the field type takes them.
   const customersByLogin = new Map(
-    (await api.get<Array<{ id: string; login: string; additional_attributes: Record<string, string> }>>('admin/customers/customer')).map(
+    (await fx.api.get<Array<{ id: string; login: string; additional_attributes: Record<string, string> }>>('admin/customers/customer')).map(
       (c) => [c.login, c],
     ),
   );
@@ -197,13 +179,13 @@ test('a full load creates every record once, as mapped; a second load creates no
   assert.match(someValue.splynx_id!, /^\d+--[a-z_]+$/, 'a value is keyed customer--field');
 
   // One-time tariffs.
-  const oneTime = await api.get<Array<Record<string, string>>>('admin/tariffs/one-time');
+  const oneTime = await fx.api.get<Array<Record<string, string>>>('admin/tariffs/one-time');
   const install = oneTime.find((x) => x.title === 'Installation')!;
   assert.deepEqual([install.price, install.enabled, install.service_description], ['99.0000', '1', 'Installation']);
 
   // Billing.
   const params = t.account_billing_parameters[0];
-  const billing = await api.get<Record<string, string>>(
+  const billing = await fx.api.get<Record<string, string>>(
     `admin/customers/customer-billing/${w.ledger.splynxId('customers', String(params.account_id))}`,
   );
   assert.deepEqual(
@@ -212,7 +194,7 @@ test('a full load creates every record once, as mapped; a second load creates no
   );
   const mailing = t.addresses.find((a) => a.type === 'MAILING' && a.addressable_type === 'Account');
   if (mailing) {
-    const b = await api.get<Record<string, string>>(
+    const b = await fx.api.get<Record<string, string>>(
       `admin/customers/customer-billing/${w.ledger.splynxId('customers', String(mailing.addressable_id))}`,
     );
     assert.equal(b.billing_city, mailing.city);
@@ -222,7 +204,7 @@ test('a full load creates every record once, as mapped; a second load creates no
   // Other contacts: one note per account with every other contact, their phones and roles.
   const account = t.accounts.find((a) => otherContacts(a.id, w.ctx).length)!;
   const other = otherContacts(account.id, w.ctx)[0];
-  const notes = await api.get<Array<{ title: string; comment: string; customer_id: string }>>('admin/customers/customer-notes');
+  const notes = await fx.api.get<Array<{ title: string; comment: string; customer_id: string }>>('admin/customers/customer-notes');
   const note = notes.find((n) => n.title === contactsNoteTitle(account.id))!;
   assert.equal(note.customer_id, w.ledger.splynxId('customers', String(account.id)));
   assert.ok(note.comment.includes(String(other.name)) && note.comment.includes(String(other.role)), note.comment);
@@ -235,10 +217,10 @@ test('a full load creates every record once, as mapped; a second load creates no
   );
 
   // Again: nothing created, nothing updated, not one write.
-  const writes = splynx.stats().writes;
+  const writes = fx.splynx.stats().writes;
   const second = await loadAll(w);
   for (const [entity, o] of Object.entries(second)) assert.deepEqual([o.created, o.updated, o.adopted, o.failed], [0, 0, 0, 0], entity);
-  assert.equal(splynx.stats().writes, writes, 'a re-run writes nothing');
+  assert.equal(fx.splynx.stats().writes, writes, 'a re-run writes nothing');
   assert.equal(w.ledger.pending().length, 0);
 });
 
@@ -270,7 +252,7 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
   assert.equal(fs.statSync(w.secretsDir).mode & 0o777, 0o700);
   const rows = secretRows(w);
   assert.equal(rows.length, outcomes.administrators.created);
-  const stored = new Map(splynx.store.all('administrators').map((a) => [String(a.login), String(a.password)]));
+  const stored = new Map(fx.splynx.store.all('administrators').map((a) => [String(a.login), String(a.password)]));
   for (const r of rows) assert.equal(stored.get(r.login), r.temporary_password, `Splynx holds the password the file gives for ${r.login}`);
   const passwords = rows.map((r) => r.temporary_password);
 
@@ -280,7 +262,7 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
     fs
       .readdirSync(root, { withFileTypes: true })
       .flatMap((e) => (e.isDirectory() ? everywhere(path.join(root, e.name)) : [path.join(root, e.name)]));
-  const elsewhere = everywhere(path.join(dir, 'secrets')).filter((f) => !f.startsWith(w.secretsDir));
+  const elsewhere = everywhere(path.join(fx.dir, 'secrets')).filter((f) => !f.startsWith(w.secretsDir));
   assert.ok(elsewhere.some((f) => f.endsWith('ledger.sqlite')) && elsewhere.some((f) => f.endsWith('role.csv')));
   const texts = [...elsewhere.map((f) => fs.readFileSync(f).toString('latin1')), JSON.stringify(outcomes), output.join('')];
   for (const p of passwords)
@@ -290,7 +272,7 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
     );
 
   // The hash in the ledger is the payload's, without a password: a re-run sees no change.
-  const ledger = new Ledger(path.join(dir, 'secrets', 'ledger.sqlite'));
+  const ledger = new Ledger(path.join(fx.dir, 'secrets', 'ledger.sqlite'));
   w.ledger = ledger;
   w.ctx = context(w.name, w.tables, ledger);
   const user = w.tables.users.find((u) => u.enabled !== false)!;
@@ -304,9 +286,9 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
   // A user renamed in Sonar is updated without a password: the one handed out still works.
   const renamed = { ...w.tables, users: w.tables.users.map((u) => (u.id === user.id ? { ...u, name: 'Renamed In Sonar' } : u)) };
   w.ctx = context(w.name, renamed, ledger);
-  const update = await loadEntity(administrators as EntityModule, renamed.users, w.ctx, api, ledger);
+  const update = await loadEntity(administrators as EntityModule, renamed.users, w.ctx, fx.api, ledger);
   assert.deepEqual([update.updated, update.created], [1, 0]);
-  const after = splynx.store.all('administrators').find((a) => a.login === user.username)!;
+  const after = fx.splynx.store.all('administrators').find((a) => a.login === user.username)!;
   assert.equal(after.name, 'Renamed In Sonar');
   assert.equal(after.password, rows.find((r) => r.login === user.username)!.temporary_password);
   assert.equal(secretRows(w).length, rows.length, 'no new password was issued');
@@ -314,22 +296,22 @@ test('temporary passwords are only in the secrets file (600), never in the ledge
 
 test('a dry run issues no password; a create whose answer was lost is settled with the password it carried', async () => {
   const w = await world('lost', clean);
-  const dry = await loadEntity(administrators as EntityModule, w.tables.users, w.ctx, api, w.ledger, { dryRun: true });
+  const dry = await loadEntity(administrators as EntityModule, w.tables.users, w.ctx, fx.api, w.ledger, { dryRun: true });
   assert.equal(dry.created, selected(administrators as EntityModule, w).length);
   assert.ok(!fs.existsSync(w.secretsDir), 'no secrets file for a dry run');
 
-  splynx.faults.set(parseFaultSpec('commit-drop=0.5,seed=5', 'splynx'));
+  fx.splynx.faults.set(parseFaultSpec('commit-drop=0.5,seed=5', 'splynx'));
   let out: EntityOutcome;
   try {
-    out = await loadEntity(administrators as EntityModule, w.tables.users, w.ctx, api, w.ledger);
+    out = await loadEntity(administrators as EntityModule, w.tables.users, w.ctx, fx.api, w.ledger);
   } finally {
-    splynx.faults.set(parseFaultSpec('', 'splynx'));
+    fx.splynx.faults.set(parseFaultSpec('', 'splynx'));
   }
-  assert.ok(splynx.faults.injected['commit-drop'] > 0, 'some answers were lost');
+  assert.ok(fx.splynx.faults.injected['commit-drop'] > 0, 'some answers were lost');
   assert.deepEqual([out.created, out.failed], [dry.created, 0], JSON.stringify(out.errors));
   const rows = secretRows(w);
   assert.equal(rows.length, out.created, 'one password per administrator: a settled create is not sent again');
-  const stored = splynx.store.all('administrators').filter((a) => a.id !== 1);
+  const stored = fx.splynx.store.all('administrators').filter((a) => a.id !== 1);
   assert.equal(stored.length, out.created);
   for (const a of stored) assert.equal(a.password, rows.find((r) => r.login === a.login)!.temporary_password);
 });
@@ -338,7 +320,7 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
   const w = await world('roles', clean);
   const first = await loadAll(w, [administrators as EntityModule]);
   assert.equal(first.administrators.failed, 0);
-  const file = path.join(dir, 'roles', 'mappings', 'role.csv');
+  const file = path.join(fx.dir, 'roles', 'mappings', 'role.csv');
   const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
   assert.deepEqual(
     rows.map((r) => r.sonar_id),
@@ -362,7 +344,7 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
       .readFileSync(file, 'utf8')
       .replace(`${role.sonar_id},${role.sonar_value},${role.splynx_value},`, `${role.sonar_id},${role.sonar_value},${target},`),
   );
-  const passwordsBefore = new Map(splynx.store.all('administrators').map((a) => [a.login, a.password]));
+  const passwordsBefore = new Map(fx.splynx.store.all('administrators').map((a) => [a.login, a.password]));
   w.ctx = context(w.name, w.tables, w.ledger);
   const second = await loadAll(w, [administrators as EntityModule]);
   assert.deepEqual(
@@ -371,7 +353,7 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
   );
   const users = clean.users.filter((u) => String(u.role_id) === role.sonar_id && u.enabled !== false && u.super_admin !== true);
   for (const u of users) {
-    const a = splynx.store.all('administrators').find((x) => x.login === u.username)!;
+    const a = fx.splynx.store.all('administrators').find((x) => x.login === u.username)!;
     assert.equal(a.role_name, target);
     assert.equal(a.password, passwordsBefore.get(u.username as string), 'an update never resets the password');
   }
@@ -392,25 +374,29 @@ test('the role mapping is proposed with a reason per row, and an edited row is h
 test('records made by hand in Splynx are adopted, not duplicated or overwritten', async () => {
   const tables = structuredClone(clean);
   // A Sonar user whose login is the Splynx administrator that already exists.
-  tables.users.push({ ...tables.users[1], id: '900', username: splynx.admin.login, email_address: 'admin@example.net' });
+  tables.users.push({ ...tables.users[1], id: '900', username: fx.splynx.admin.login, email_address: 'admin@example.net' });
   const w = await world('adopt', tables);
-  const fieldByHand = await api.create('admin/config/additional-fields/customers', {
+  const fieldByHand = await fx.api.create('admin/config/additional-fields/customers', {
     name: 'gate_code',
     title: 'Gate (by hand)',
     type: 'string',
   });
   assert.equal(fieldByHand.id, 'gate_code', 'Splynx answers a field create with its name');
-  await api.create('admin/tariffs/one-time', { title: 'Truck Roll', partners_ids: ['1'], hide_on_admin_portal: '0' });
+  await fx.api.create('admin/tariffs/one-time', { title: 'Truck Roll', partners_ids: ['1'], hide_on_admin_portal: '0' });
   const out = await loadAll(w);
   assert.deepEqual(errorsOf(out), []);
   assert.equal(out.administrators.adopted, 1);
-  assert.equal(splynx.store.get('administrators', 1)!.password, splynx.admin.password, 'the existing administrator keeps its password');
-  assert.ok(!secretRows(w).some((r) => r.login === splynx.admin.login), 'no password is issued for an adopted login');
+  assert.equal(
+    fx.splynx.store.get('administrators', 1)!.password,
+    fx.splynx.admin.password,
+    'the existing administrator keeps its password',
+  );
+  assert.ok(!secretRows(w).some((r) => r.login === fx.splynx.admin.login), 'no password is issued for an adopted login');
   assert.deepEqual([out.customer_fields.adopted, out.tariffs_one_time.adopted], [1, 1]);
-  assert.equal((await api.get<unknown[]>('admin/tariffs/one-time')).length, tables.services.filter((s) => s.type === 'ONETIME').length);
+  assert.equal((await fx.api.get<unknown[]>('admin/tariffs/one-time')).length, tables.services.filter((s) => s.type === 'ONETIME').length);
   const gate = tables.custom_field_data.find((d) => d.custom_field_id === '5' && d.customfielddataable_type === 'Account');
   if (gate) {
-    const c = await api.get<{ additional_attributes: Record<string, string> }>(
+    const c = await fx.api.get<{ additional_attributes: Record<string, string> }>(
       `admin/customers/customer/${w.ledger.splynxId('customers', String(gate.customfielddataable_id))}`,
     );
     assert.equal(c.additional_attributes.gate_code, gate.value, 'values land in the adopted field');

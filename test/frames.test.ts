@@ -20,6 +20,7 @@ import { DataFrame } from 'danfojs-node';
 import { generateIsp } from '../lib/sandbox/generator/index.js';
 import type { SonarDataset, SonarRecord } from '../lib/sandbox/dataset.js';
 import { SNAPSHOT_QUERIES, type SnapshotTable } from '../lib/sonar/queries.js';
+import { LINK_LISTS } from '../lib/sonar/relations.js';
 import {
   COLUMN_SPECS,
   blankRequired,
@@ -146,6 +147,8 @@ describe('column specs', () => {
         names.map((n) => {
           const type = entity.getFields()[n].type;
           const inner = isNonNullType(type) ? type.ofType : type;
+          // A link list (a nested connection) is kept as the list of its ids.
+          if (LINK_LISTS[table]?.[n]) return [n, 'list'];
           return [n, isListType(inner) ? 'list' : (KIND[getNamedType(type).name] ?? 'text')];
         }),
       );

@@ -1,55 +1,37 @@
 // The dry run's preview against the Splynx sandbox: preview.csv in the run folder, Sonar fields
 // beside the payload they become, a sample per entity and every record that would fail,
 // credentials masked, and the rows of a dry run spanning notebooks kept together.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { generateIsp } from '../lib/sandbox/generator/index.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger } from '../lib/ledger/index.js';
-import { cleanSnapshot } from '../lib/clean/snapshot.js';
-import { entity, type Row } from '../lib/entities/index.js';
+import { entity } from '../lib/entities/index.js';
 import { runMigration } from '../lib/load/run.js';
 import { transformContext } from '../lib/load/context.js';
 import { maskedValue, previewOf, previewOverview, previewRecord, readPreview, PREVIEW_SAMPLE } from '../lib/load/preview.js';
+import { splynxFixture, cleanIsp } from './splynx-fixture.js';
 
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
+const fx = splynxFixture('preview-');
 
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'preview-'));
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const clean = cleanSnapshot(generateIsp({ accounts: 20, seed: 31 }).tables as unknown as Record<string, Row[]>).tables;
+const clean = cleanIsp(20, 31);
 
 test('a dry run writes preview.csv: a sample per entity and every record that would fail, Sonar beside Splynx', async () => {
   const tables = structuredClone(clean);
   const bad = tables.accounts.find((a) => !a.archived_at)!;
   bad.account_status_id = '999';
-  const ledger = new Ledger(path.join(dir, 'ledger.sqlite'));
+  const ledger = new Ledger(path.join(fx.dir, 'ledger.sqlite'));
   const opts = {
     runId: 'dry',
-    runDir: path.join(dir, 'runs', 'dry'),
-    mappingsDir: path.join(dir, 'mappings'),
+    runDir: path.join(fx.dir, 'runs', 'dry'),
+    mappingsDir: path.join(fx.dir, 'mappings'),
     timezone: 'UTC',
     dryRun: true,
   };
   // As migrate.ts all --dry-run does it: one notebook per group of phases, one run folder.
-  await runMigration(api, ledger, tables, { ...opts, phases: ['foundation', 'network', 'inventory'], stopOnError: false });
-  const report = await runMigration(api, ledger, tables, { ...opts, phases: ['customers', 'finance', 'support'], stopOnError: false });
+  await runMigration(fx.api, ledger, tables, { ...opts, phases: ['foundation', 'network', 'inventory'], stopOnError: false });
+  const report = await runMigration(fx.api, ledger, tables, { ...opts, phases: ['customers', 'finance', 'support'], stopOnError: false });
   const rows = readPreview(opts.runDir);
   const overview = previewOverview(rows);
   assert.ok(
@@ -101,7 +83,7 @@ test('credentials are masked on both sides of the preview, whatever the record h
     tables: clean,
     ledger: { splynxId: () => '1' },
     timezone: 'UTC',
-    mappingsDir: path.join(dir, 'mappings'),
+    mappingsDir: path.join(fx.dir, 'mappings'),
   });
   const account = { ...clean.accounts.find((a) => !a.archived_at)!, portal_password: 'Secret-Portal-9', api_token: 'tok-123' };
   const rows = previewRecord(customers, account, ctx, 'sample');

@@ -1,53 +1,34 @@
 // Whole runs against the Splynx sandbox: all phases twice, one customer with and without its
 // dependencies, stop-on-error and resume, and the report files.
-import { test, before, after } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { generateIsp } from '../lib/sandbox/generator/index.js';
-import { startSplynxSandbox, type SplynxSandbox } from '../lib/sandbox/splynx/server.js';
-import { SplynxApi } from '../lib/splynx/client.js';
 import { Ledger } from '../lib/ledger/index.js';
-import { cleanSnapshot } from '../lib/clean/snapshot.js';
 import type { Row } from '../lib/entities/index.js';
 import { runMigration, type RunOptions } from '../lib/load/run.js';
-import { randomBytes } from 'node:crypto';
+import { splynxFixture, cleanIsp } from './splynx-fixture.js';
 
-// Long enough for the secrets scan after npm test to search the outputs for them.
-const KEY = `test-key-${randomBytes(6).toString('hex')}`;
-const SECRET = `test-secret-${randomBytes(6).toString('hex')}`;
+const fx = splynxFixture('run-');
 
-let splynx: SplynxSandbox;
-let api: SplynxApi;
-let dir: string;
-before(async () => {
-  splynx = await startSplynxSandbox({ apiKey: KEY, apiSecret: SECRET });
-  api = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, retryBaseMs: 1 });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-'));
-});
-after(async () => {
-  await splynx.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const clean = cleanSnapshot(generateIsp({ accounts: 40, seed: 21 }).tables as unknown as Record<string, Row[]>).tables;
+const clean = cleanIsp(40, 21);
 
 async function fresh(name: string) {
-  await fetch(`${splynx.url}/__sandbox/reset`, { method: 'POST' });
-  const ledger = new Ledger(path.join(dir, name, 'ledger.sqlite'));
+  await fetch(`${fx.splynx.url}/__sandbox/reset`, { method: 'POST' });
+  const ledger = new Ledger(path.join(fx.dir, name, 'ledger.sqlite'));
   const run = (runId: string, tables: Record<string, Row[]>, opts: Partial<RunOptions> = {}) =>
-    runMigration(api, ledger, tables, {
+    runMigration(fx.api, ledger, tables, {
       runId,
-      runDir: path.join(dir, name, runId),
-      mappingsDir: path.join(dir, name, 'mappings'),
+      runDir: path.join(fx.dir, name, runId),
+      mappingsDir: path.join(fx.dir, name, 'mappings'),
       timezone: 'UTC',
       ...opts,
     });
   return { ledger, run };
 }
 
-const counts = async () => (await (await fetch(`${splynx.url}/__sandbox/counts`)).json()) as Record<string, number>;
+const counts = async () => (await (await fetch(`${fx.splynx.url}/__sandbox/counts`)).json()) as Record<string, number>;
 
 test('a full run moves every clean record, and a second run creates nothing', async () => {
   const { run } = await fresh('full');
@@ -61,12 +42,12 @@ test('a full run moves every clean record, and a second run creates nothing', as
     JSON.stringify(second.entities),
   );
   assert.deepEqual(await counts(), after1);
-  const report = JSON.parse(fs.readFileSync(path.join(dir, 'full', 'r1', 'report.json'), 'utf8'));
+  const report = JSON.parse(fs.readFileSync(path.join(fx.dir, 'full', 'r1', 'report.json'), 'utf8'));
   assert.equal(report.run_id, 'r1');
   assert.equal(report.dry_run, false);
   assert.deepEqual(Object.keys(report.entities.customers).sort(), ['adopted', 'created', 'failed', 'selected', 'skipped', 'updated']);
   assert.match(
-    fs.readFileSync(path.join(dir, 'full', 'r1', 'errors.csv'), 'utf8'),
+    fs.readFileSync(path.join(fx.dir, 'full', 'r1', 'errors.csv'), 'utf8'),
     /^error_id,entity,source_id,category,message,fields,suggestion,accepted\n$/,
   );
 });
@@ -115,7 +96,7 @@ test('stop-on-error stops at the first bad record; a resumed run finishes withou
 
 test('an error thrown mid-run (not a record error) stops every worker: nothing more starts, nothing is written once the run has failed', async () => {
   const { ledger, run } = await fresh('thrown');
-  const writes = () => splynx.stats().writes;
+  const writes = () => fx.splynx.stats().writes;
   const concurrency = 4;
   await assert.rejects(
     run('r1', clean, {

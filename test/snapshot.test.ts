@@ -14,10 +14,11 @@ const TOKEN = 'snapshot-test-token';
 let sonar: SonarSandbox;
 let root: string;
 let client: SonarClient;
+const dataset = generateIsp({ accounts: 60, seed: 21, dirtyRate: 0.05 });
 
 before(async () => {
   sonar = await startSonarSandbox({
-    dataset: generateIsp({ accounts: 60, seed: 21, dirtyRate: 0.05 }),
+    dataset,
     tokens: [TOKEN],
     maxRecordsPerPage: 25,
     rateLimitPerMinute: 100_000,
@@ -67,6 +68,19 @@ test('a full snapshot holds every record of every table once, with an honest man
     assert.equal(m.tables[table].high_water_mark, maxUpdated(rows), `${table} high-water mark`);
   }
   assert.equal(m.tables.accounts.records_per_page, 25, 'the page size the server used is recorded');
+});
+
+test("a site's serviceable addresses (a many-to-many relation) are kept as the ids Sonar links, every page of them", () => {
+  const lists = read('full', 'network_site_serviceable_address_lists');
+  const expected = dataset.tables.network_site_serviceable_address_lists;
+  assert.ok(
+    expected.some((l) => (l.addresses as string[]).length > 25),
+    'a list longer than the page size, so its later pages are read',
+  );
+  assert.deepEqual(
+    lists.map((l) => [l.id, l.network_site_id, l.addresses]),
+    expected.map((l) => [l.id, l.network_site_id, l.addresses]),
+  );
 });
 
 test('an interrupted snapshot resumes without losing or duplicating a record', async () => {
@@ -121,6 +135,10 @@ test('an incremental snapshot takes only what changed since the base snapshot', 
   );
   assert.ok(read('delta', 'contacts').some((c) => c.id === contact.id));
   assert.ok(m.tables.accounts.count < base.tables.accounts.count / 5, 'far fewer records than a full snapshot');
+  // A site's list can gain an address without a new updated_at: the small table is read whole.
+  assert.equal(m.tables.network_site_serviceable_address_lists.count, base.tables.network_site_serviceable_address_lists.count);
+  assert.equal(m.tables.network_site_serviceable_address_lists.since_mark ?? null, null);
+  assert.deepEqual(m.deleted?.network_site_serviceable_address_lists, []);
   assert.equal(Date.parse(m.tables.accounts.high_water_mark!), Date.parse(later));
   assert.equal(m.since, 'full');
 });

@@ -164,7 +164,7 @@ test('static IPs: inside a network, not twice, freed on delete', async () => {
   assert.equal(free.body.customer_id, '0');
 });
 
-test('routers: unique title and ip; unknown network refused for ipv4-ip listing', async () => {
+test('routers: unique title and ip, a service on one or on none; unknown network refused for ipv4-ip listing', async () => {
   const router = {
     title: 'Core',
     ip: '10.0.0.1',
@@ -174,7 +174,20 @@ test('routers: unique title and ip; unknown network refused for ipv4-ip listing'
     accounting_method: 'radius',
     nas_type: 1,
   };
-  assert.equal((await api.post('admin/networking/routers', router)).status, 201);
+  const made = await api.post('admin/networking/routers', router);
+  assert.equal(made.status, 201);
+  // An internet service's router_id (api-v2.apib, "Customer Internet service Base") names a router, or 0 for none.
+  const c = await newCustomer();
+  const on = await api.post(`admin/customers/customer/${c}/internet-services`, service({ login: 'on-core', router_id: made.body.id }));
+  assert.equal(on.status, 201, JSON.stringify(on.body));
+  assert.equal(
+    String((await api.get(`admin/customers/customer/${c}/internet-services--${on.body.id}`)).body.router_id),
+    String(made.body.id),
+  );
+  assert.equal(
+    (await api.post(`admin/customers/customer/${c}/internet-services`, service({ login: 'on-none', router_id: 0 }))).status,
+    201,
+  );
   const dup = await api.post<FieldErrors>('admin/networking/routers', router);
   assert.deepEqual(fieldsOf(dup.body), ['ip', 'title']);
   const badIp = await api.post<FieldErrors>('admin/networking/routers', { ...router, title: 'Edge', ip: '10.0.0.300', location_id: 5 });

@@ -42,6 +42,7 @@ const env = () => ({ ...sb.settings, DATA_DIR: dataDir, RETRY_BASE_MS: '5' });
 const isData = (as: Rec) => t.services.find((s) => s.id === as.service_id)?.type === 'DATA';
 const radiusOf = (a: Rec) => t.radius_accounts.filter((r) => r.account_id === a.id);
 const dataOf = (a: Rec) => t.account_services.filter((as) => as.account_id === a.id && isData(as));
+const serviceableOf = (a: Rec) => t.addresses.find((x) => x.addressable_type === 'Account' && x.addressable_id === a.id && x.serviceable)!;
 const errorsOf = (id: unknown) => report.errors.filter((e) => e.entity === 'internet_services' && e.source_id === String(id));
 const serviceIn = async (as: Rec) => {
   const sid = session.ledger.splynxId('internet_services', String(as.id));
@@ -105,6 +106,9 @@ before(async () => {
   cases.dupA = take(simple);
   cases.dupB = take(simple);
   cases.noPassword = take(simple);
+  cases.routed = take(simple);
+  cases.uncovered = take(simple);
+  cases.overlap = take(simple);
   const second = (c: (typeof cases)[string], username: string) => {
     const first = c.radius![0];
     const extra = {
@@ -135,6 +139,16 @@ before(async () => {
   // Two active services, one username (differing in case: Splynx compares ignoring it).
   cases.dupB.radius![0].username = String(cases.dupA.radius![0].username).toUpperCase();
   cases.noPassword.radius![0].password = null;
+  // Coverage: served by one site, by none, and by two (every generated site is proposed a router).
+  const lists = t.network_site_serviceable_address_lists;
+  const serveOnly = (c: (typeof cases)[string], served: Rec[]) => {
+    const address = serviceableOf(c.account);
+    for (const l of lists) l.addresses = l.addresses.filter((id: string) => id !== address.id);
+    for (const l of served) l.addresses = [...l.addresses, address.id].sort((x: string, y: string) => Number(x) - Number(y));
+  };
+  serveOnly(cases.routed, [lists[0]]);
+  serveOnly(cases.uncovered, []);
+  serveOnly(cases.overlap, [lists[0], lists[1]]);
 
   sb = await startSandboxes({ dataset });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'subscriber-access-'));
@@ -190,6 +204,32 @@ test('the pairing rule: one with one, and by IP assignment where Sonar links a R
     paired.length - 2,
     'all one-with-one pairs but the duplicate pair and the empty password, plus the IP pair',
   );
+});
+
+test('an internet service is on the router of the site serving its address; no site or several give router 0, loaded and counted', async () => {
+  const lists = t.network_site_serviceable_address_lists;
+  const routed = (await serviceIn(cases.routed.service))!;
+  const router = session.ledger.splynxId('network_site_routers', String(lists[0].network_site_id));
+  assert.ok(router, 'the serving site is a router in Splynx');
+  assert.equal(String(routed.router_id), router);
+  assert.ok((await api.get<Rec>(`admin/networking/routers/${router}`)).id, 'router_id names a Splynx router');
+  for (const c of [cases.uncovered, cases.overlap]) {
+    assert.deepEqual(errorsOf(c.service.id), [], 'never refused for its router');
+    assert.equal(String((await serviceIn(c.service))!.router_id), '0');
+  }
+  const r = report.access!.routers;
+  assert.deepEqual(
+    r.several.find((x) => x.account_service_id === String(cases.overlap.service.id)),
+    { account_service_id: String(cases.overlap.service.id), sites: [lists[0].network_site_id, lists[1].network_site_id].map(String) },
+  );
+  // The counts, from Sonar's data: a DATA service whose serviceable address is in no list.
+  const data = t.account_services.filter(isData);
+  const served = new Set(lists.flatMap((l) => l.addresses));
+  const uncovered = data.filter((as) => !served.has(serviceableOf({ id: as.account_id })?.id)).length;
+  assert.ok(uncovered >= 1);
+  assert.equal(r.without['no site serves the address'], uncovered);
+  assert.equal(r.with_router + Object.values(r.without).reduce((n, x) => n + (x ?? 0), 0), data.length, 'every DATA service counted once');
+  assert.ok(r.with_router > data.length / 2, `${r.with_router} of ${data.length} on a router`);
 });
 
 test('a subscriber authorizes through Splynx RADIUS with the credentials Sonar had, after the migration', async () => {
@@ -292,12 +332,21 @@ test('verify reads back every login and password; a changed password shows as "p
         password: 'tampered-by-hand-2',
       },
     );
+    // A router changed by hand is found too.
+    const routed = cases.routed;
+    const rsid = session.ledger.splynxId('internet_services', String(routed.service.id))!;
+    const router = session.ledger.splynxId('network_site_routers', String(t.network_site_serviceable_address_lists[0].network_site_id))!;
+    await api.update(
+      `admin/customers/customer/${session.ledger.splynxId('customers', String(routed.account.id))}/internet-services--${rsid}`,
+      { router_id: '0' },
+    );
     const found = await fields();
     assert.deepEqual(
-      found.differences.map((d) => [d.sonar_id, d.field, d.expected, d.found]).sort(),
+      found.differences.map((d) => [d.sonar_id, d.field, String(d.expected), String(d.found)]).sort(),
       [
         [String(c.service.id), 'password', '(not shown)', 'password differs'],
         [String(gen.service.id), 'password', '(not shown)', 'password differs'],
+        [String(routed.service.id), 'router_id', router, '0'],
       ].sort(),
     );
   } finally {

@@ -15,7 +15,7 @@
  * | the paired RADIUS account's `username` (internet) | `login` | pairing: one with one, else by IP assignment (lib/sonar/relations.ts `radiusPairing`); no RADIUS account: `<account id>-<service id>` by the `service-access` table (service-access.ts) |
  * | the paired RADIUS account's `password` (internet) | `password` | as Sonar has it; a generated one (`service-access` = generate) is sent on create only and kept only in `data/secrets/` |
  * | the MAC field of the service's equipment (`inventory_items.account_service_id`) | `mac` (internet) | `AA:BB:CC:DD:EE:FF`; empty where Sonar has none (service-mac.ts) |
- * | (not in the snapshot: which network site serves the address) | `router_id` (internet, not sent) | Sonar's `network_site_serviceable_address_lists`; no snapshot reads it yet |
+ * | the site serving the account's serviceable address (`network_site_serviceable_address_lists.addresses`), when mapped to `router` in `network-site.csv` | `router_id` (internet) | that site's Splynx router; 0 when no site serves the address, no serving site is a router, the router is not in Splynx, or several router sites serve it (counted in the run report, the overlaps named: service-router.ts) |
  * | (none)                                 | `taking_ipv4 = 0` (internet)  | a static IP is attached by service_ips |
  * | the account's first contact's first phone number | `phone` (voice)  | the line's number; none is an error     |
  *
@@ -23,7 +23,9 @@
  * exactly one RADIUS account (naming the service and every candidate), a RADIUS account without a
  * password, two services that would both be active with one login (each naming the other), and a
  * service the analyst chose not to migrate (`service-access` = skip). RADIUS groups and session
- * histories have no place in Splynx (speed comes from the tariff).
+ * histories have no place in Splynx (speed comes from the tariff). A service is never refused for
+ * its router: `router_id` 0 loads it, and the report counts why (the decision: service-router.ts).
+ * Splynx's sector (`sector_id`) has no source in Sonar and stays 0.
  *
  * ONETIME services are charges, not services: they belong to finance, not here. Static IPs are
  * attached to internet services by the network phase.
@@ -41,6 +43,7 @@ import { customers } from './customers.js';
 import { SECRET_KINDS, SecretsStore, secrets, temporaryPassword } from '../secrets/index.js';
 import { proposeServiceAccess, serviceAccess } from './service-access.js';
 import { serviceMac } from './service-mac.js';
+import { serviceRouter } from './service-router.js';
 import { serviceStart, serviceStatus } from './service-billing.js';
 import { SONAR_ID_FIELD } from './sonar-id.js';
 import { DanglingReference, TransformError, type EntityModule, type Row, type TransformContext } from './types.js';
@@ -91,6 +94,7 @@ const schemas = {
     // Sonar's RADIUS password; absent only for a generated one, which is sent on create (createOnly).
     password: z.string().min(1).max(SPLYNX_LIMITS.internet_services.password).optional(),
     mac: z.string().max(SPLYNX_LIMITS.internet_services.mac),
+    router_id: id,
     taking_ipv4: z.enum(['0', '1', '2']),
   }),
   recurring: z.object(base),
@@ -114,6 +118,12 @@ function issuedServicePassword(as: Row, dir: string): Row | null {
   return password ? { password } : null;
 }
 
+/** The Splynx router id of the service's serving site, '0' for none (service-router.ts says why). */
+function routerIdOf(as: Row, ctx: TransformContext): string {
+  const r = serviceRouter(as, ctx);
+  return r.kind === 'router' ? r.routerId : '0';
+}
+
 function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof schemas)[K]>> {
   const name = `${kind}_services`;
   const path = (customerId: string) => `${customers.endpoint}/${customerId}/${kind}-services`;
@@ -123,7 +133,8 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
     source: 'account_services',
     // Customer 0 lists every customer's services.
     endpoint: path('0'),
-    dependsOn: ['customers', TARIFFS[kind]],
+    // An internet service is on the router of the site serving it: routers load first.
+    dependsOn: kind === 'internet' ? ['customers', TARIFFS[kind], 'network_site_routers'] : ['customers', TARIFFS[kind]],
     payload: schemas[kind] as never,
     select: (as: Row, ctx: TransformContext) => {
       const service = ctx.byId('services', as.service_id);
@@ -150,6 +161,7 @@ function serviceModule<K extends Kind>(kind: K): EntityModule<z.infer<(typeof sc
           login: access.login,
           ...(access.source === 'radius' ? { password: access.password } : {}),
           mac: serviceMac(as, ctx),
+          router_id: routerIdOf(as, ctx),
           taking_ipv4: '0',
         } as never;
       }

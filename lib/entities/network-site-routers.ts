@@ -20,6 +20,9 @@
  * analyst sets the real method per router in Splynx; `nas_ip` and `radius_secret` stay empty for
  * the same reason. Splynx's value for each is in ROUTER_DEFAULTS so it is changed in one place.
  *
+ * The internet services of the addresses the site serves (its serviceable address list) are put on
+ * this router (`router_id`, lib/entities/service-router.ts), so routers load before them.
+ *
  * No place in Splynx: `height_in_meters`, the site's contacts and notes, further IP assignments
  * beyond the first, and routed blocks assigned to the site (they stay in Sonar's export). The
  * site's equipment is migrated as inventory with the site's name in each item's notes.

@@ -23,6 +23,7 @@
 import type { MappingRow } from '../mappings/table.js';
 import { radiusPairing } from '../sonar/relations.js';
 import { serviceStatus } from './service-billing.js';
+import { routerSummary, type RouterSummary } from './service-router.js';
 import { TransformError, type Row, type TransformContext } from './types.js';
 
 export const SERVICE_ACCESS = ['generate', 'skip'] as const;
@@ -181,6 +182,8 @@ export interface AccessSummary {
   /** Of the Sonar ones, paired by each rule. */
   pairing: Record<string, number>;
   portal: { login_scheme: string; contact_usernames: number; password: string };
+  /** Which router each DATA service is on (service-router.ts). */
+  routers: RouterSummary;
 }
 
 /** What the run does with subscriber access, for the run report. */
@@ -189,6 +192,10 @@ export function accessSummary(ctx: TransformContext, portal: AccessSummary['port
     internet_services: { sonar_radius: 0, generated: 0, not_migrated: 0, errors: 0 },
     pairing: {},
     portal,
+    routers: routerSummary(
+      ctx,
+      (ctx.tables.account_services ?? []).filter((as) => isData(as, ctx)),
+    ),
   };
   for (const as of ctx.tables.account_services ?? []) {
     if (!isData(as, ctx)) continue;

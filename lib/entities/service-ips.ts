@@ -8,7 +8,7 @@
  * | the account's first single address (`/32`)           | `ipv4`, `taking_ipv4 = 1` | a host address of its migrated subnet |
  * | the account's other statics (further /32s, blocks)    | `ipv4_route`            | comma-separated networks routed to `ipv4`; none is lost |
  * | `subnet_id`                                           | (the network must exist) | checked through the migrated ipv4_networks |
- * | (the internet service's own payload)                 | `customer_id`, `tariff_id`, `status`, `description`, `quantity`, `unit_price`, `start_date`, `end_date`, `login`, `password`, `mac`, `additional_attributes` | sent again unchanged, see below |
+ * | (the internet service's own payload)                 | `customer_id`, `tariff_id`, `status`, `description`, `quantity`, `unit_price`, `start_date`, `end_date`, `login`, `password`, `mac`, `router_id`, `additional_attributes` | sent again unchanged, see below |
  * | (the service internet_services made)                 | `id`                    | the service the PUT goes to          |
  *
  * One ledger record per service (the ledger maps one Splynx record to one Sonar record): the

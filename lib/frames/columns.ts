@@ -16,6 +16,7 @@
  * | Date (`YYYY-MM-DD`)                            | `date`     | Date, local midnight        |
  * | Datetime (ISO 8601 with an offset)             | `datetime` | Date (the instant)          |
  * | a list (`[String]`, `[Permission!]`)           | `list`     | JSON text, e.g. `["a","b"]` |
+ * | a link list (a nested connection, its ids)     | `list`     | JSON text, e.g. `["7","9"]` |
  *
  * Every kind keeps `null`.
  */
@@ -246,6 +247,12 @@ export const COLUMN_SPECS: Record<SnapshotTable, ColumnSpec> = {
     name: TEXT,
     geopoint: TEXT,
     height_in_meters: FLOAT,
+  },
+  // `addresses`: the ids of the addresses the site serves (a link list, lib/sonar/relations.ts).
+  network_site_serviceable_address_lists: {
+    ...COMMON,
+    network_site_id: ID,
+    addresses: LIST,
   },
   manufacturers: {
     ...COMMON,

@@ -21,6 +21,7 @@ import { SplynxError } from '../splynx/client.js';
 import { preflightReplay } from './preflight-command.js';
 import { ledgerPath, splynxApi } from './session.js';
 import { summaryRows, type RunReport } from './run.js';
+import type { RouterSummary } from '../entities/service-router.js';
 import { splitErrors } from './accepted.js';
 
 /** Error rows shown on the terminal with their error ids; the rest are in errors.csv. */
@@ -82,7 +83,21 @@ export function accessLine(a: NonNullable<RunReport['access']>): string {
   return (
     `Access: internet services with their Sonar RADIUS login ${s.sonar_radius}${rules ? ` (${rules})` : ''}, generated ${s.generated} (passwords in data/secrets/), ` +
     `not migrated ${s.not_migrated}, in the error table ${s.errors}. Portal: login ${a.portal.login_scheme}` +
-    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.`
+    `${a.portal.login_scheme === 'contact_username' ? ` (${a.portal.contact_usernames} contact usernames)` : ''}, password ${a.portal.password === 'generate' ? 'generated (data/secrets/)' : a.portal.password}.` +
+    (a.routers ? ` ${routerLine(a.routers)}` : '')
+  );
+}
+
+/** Which router the internet services are on, and why the others have none (never an error). */
+export function routerLine(r: RouterSummary): string {
+  const without = Object.entries(r.without)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  return (
+    `Routers: ${r.with_router} of ${r.with_router + Object.values(r.without).reduce((n, x) => n + (x ?? 0), 0)} DATA services on the router of their serving site` +
+    (without ? `, router_id 0 for ${without}` : '') +
+    (r.several.length ? ` (services with several router sites are listed in report.json, access.routers.several)` : '') +
+    '.'
   );
 }
 

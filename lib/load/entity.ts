@@ -50,14 +50,18 @@ export interface EntityLoadOptions {
   isAccepted?(row: ErrorRow): boolean;
 }
 
-export interface EntityOutcome {
-  entity: string;
+/** How many records of an entity a run selected, and what became of them. */
+export interface OutcomeCounts {
   selected: number;
   created: number;
   updated: number;
   skipped: number;
   adopted: number;
   failed: number;
+}
+
+export interface EntityOutcome extends OutcomeCounts {
+  entity: string;
   errors: ErrorRow[];
   stopped: boolean;
   /** Requests spent learning what Splynx held of the entity (its count and listing pages). */

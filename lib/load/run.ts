@@ -16,7 +16,7 @@ import { secrets, SECRETS_FOLDER } from '../secrets/index.js';
 import { accountOwner } from '../sonar/relations.js';
 import type { SplynxApi } from '../splynx/client.js';
 import { transformContext } from './context.js';
-import { loadEntity, type EntityOutcome } from './entity.js';
+import { loadEntity, type EntityOutcome, type OutcomeCounts } from './entity.js';
 import { excludedOf, type ExcludedRecord, type ExcludedRow } from './excluded.js';
 import { preflightLoad } from './preflight.js';
 import { errorId, type ErrorRow } from './errors.js';
@@ -73,18 +73,7 @@ export interface RunReport {
   stopped: boolean;
   /** The first day Splynx bills instead of Sonar, and where that date came from (absent: a run that loaded nothing). */
   handover?: { date: string; source: string };
-  entities: Record<
-    string,
-    {
-      selected: number;
-      created: number;
-      updated: number;
-      skipped: number;
-      adopted: number;
-      failed: number;
-      excluded?: number;
-    }
-  >;
+  entities: Record<string, OutcomeCounts & { excluded?: number }>;
   /** Subscriber access: where internet service logins come from, and the portal decisions (counts, never a credential). */
   access?: AccessSummary;
   /** Each row with its stable error id (lib/load/errors.ts), the same in errors.csv and log.jsonl. */

@@ -67,7 +67,13 @@ export function configuredSecrets(): string[] {
   return SECRET_KEYS.flatMap((k) => [process.env[k], file[k]]).filter((v): v is string => !!v && v.length >= 4);
 }
 
-function tslabHandler(rootDir: string): TslabHandler {
+/**
+ * A notebook's kernel: tslab's handler, and a close that stops its converters' TypeScript watch programs.
+ * They watch the folders module lookups failed in (up to the project's parents); one left open after its
+ * notebook schedules a rebuild on the next change there that nothing ever runs, and tslab throws on the
+ * second ("Unexpected pending rebuildTimer"), outside any cell: it ended whole rehearsals.
+ */
+function tslabKernel(rootDir: string): { handler: TslabHandler; close(): void } {
   // tslab is CommonJS and documents no API for this; these are the modules its kernel wires together.
   const req = createRequire(import.meta.url);
   const { createConverter } = req('tslab/dist/converter.js');
@@ -75,7 +81,13 @@ function tslabHandler(rootDir: string): TslabHandler {
   const { JupyterHandlerImpl } = req('tslab/dist/jupyter.js');
   const convs = { node: createConverter({ isJS: false, isBrowser: false }), browser: createConverter({ isJS: false, isBrowser: true }) };
   const executor = createExecutor(rootDir, convs, console);
-  return new JupyterHandlerImpl(executor, false) as TslabHandler;
+  return {
+    handler: new JupyterHandlerImpl(executor, false) as TslabHandler,
+    close: () => {
+      convs.node.close();
+      convs.browser.close();
+    },
+  };
 }
 
 export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult> {
@@ -119,8 +131,10 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
   process.chdir(notebookDir);
   const previousRunDir = process.env[RUN_DIR_ENV];
   process.env[RUN_DIR_ENV] = runDir;
+  let kernel: ReturnType<typeof tslabKernel> | undefined;
   try {
-    const handler = tslabHandler(notebookDir);
+    kernel = tslabKernel(notebookDir);
+    const handler = kernel.handler;
     for (const [index, cell] of nb.cells.entries()) {
       if (cell.cell_type !== 'code') continue;
       const source = sourceOf(cell);
@@ -208,6 +222,7 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
       cell.outputs = outputs;
     }
   } finally {
+    kernel?.close();
     process.chdir(previousCwd);
     if (previousRunDir === undefined) delete process.env[RUN_DIR_ENV];
     else process.env[RUN_DIR_ENV] = previousRunDir;

@@ -141,7 +141,9 @@ export class SonarClient {
   async *pages<T>(query: string, root: string, variables: Record<string, unknown> = {}, opts: PagingOptions = {}): AsyncGenerator<Page<T>> {
     const fetchPage = async (page: number, size: number) => {
       const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
-      const conn = data[root];
+      // A nested connection (one record's relation) is named by its path, `table.entities.0.field`.
+      const conn = root.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], data) as
+        Connection<T> | undefined;
       if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root}.page_info; is "${root}" the query's root field?`, 'api');
       return conn;
     };

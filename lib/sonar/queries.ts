@@ -188,6 +188,20 @@ export const SNAPSHOT_QUERIES = {
     page_info { page total_pages total_count records_per_page }
   }
 }`,
+  // A site's serviceable addresses are a many-to-many relation: the first page of ids comes with
+  // the list, the rest through LINK_PAGE_QUERIES; the snapshot keeps the ids (LINK_LISTS).
+  network_site_serviceable_address_lists: `query($paginator: Paginator, $search: [Search]) {
+  network_site_serviceable_address_lists(paginator: $paginator, search: $search, sorter: [{attribute: "id", direction: ASC}]) {
+    entities {
+        id sonar_unique_id created_at updated_at _version network_site_id
+        addresses(sorter: [{attribute: "id", direction: ASC}]) {
+          entities { id }
+          page_info { page total_pages total_count records_per_page }
+        }
+    }
+    page_info { page total_pages total_count records_per_page }
+  }
+}`,
   manufacturers: `query($paginator: Paginator, $search: [Search]) {
   manufacturers(paginator: $paginator, search: $search, sorter: [{attribute: "id", direction: ASC}]) {
     entities {
@@ -365,6 +379,33 @@ export type SnapshotTable = keyof typeof SNAPSHOT_QUERIES;
 export const SNAPSHOT_TABLES = Object.keys(SNAPSHOT_QUERIES) as SnapshotTable[];
 
 /**
+ * The later pages of a link list (lib/sonar/relations.ts `LINK_LISTS`) of one record, when its
+ * first page, read with the record, did not hold them all. `$id` is the record's id.
+ */
+export const LINK_PAGE_QUERIES: Record<string, Record<string, string>> = {
+  network_site_serviceable_address_lists: {
+    addresses: `query($id: Int64Bit, $paginator: Paginator) {
+  network_site_serviceable_address_lists(id: $id) {
+    entities {
+      addresses(paginator: $paginator, sorter: [{attribute: "id", direction: ASC}]) {
+        entities { id }
+        page_info { page total_pages total_count records_per_page }
+      }
+    }
+    page_info { page total_pages total_count records_per_page }
+  }
+}`,
+  },
+};
+
+/**
+ * Tables read whole by every snapshot, an incremental one too: adding an address to a site's list
+ * need not change the list's `updated_at`, so a delta by `updated_at` could miss it. They are
+ * small (one list per site); their deletions are found by their id listing below.
+ */
+export const READ_WHOLE = new Set<string>(['network_site_serviceable_address_lists']);
+
+/**
  * Id-only listings, to notice records deleted in Sonar (an incremental snapshot sees only what was
  * updated, and a deleted record is never updated again). Accounts include archived ones: an
  * archived account is not a deleted one.
@@ -378,6 +419,12 @@ export const ID_QUERIES = {
 }`,
   account_services: `query($paginator: Paginator) {
   account_services(paginator: $paginator, sorter: [{attribute: "id", direction: ASC}]) {
+    entities { id }
+    page_info { page total_pages total_count records_per_page }
+  }
+}`,
+  network_site_serviceable_address_lists: `query($paginator: Paginator) {
+  network_site_serviceable_address_lists(paginator: $paginator, sorter: [{attribute: "id", direction: ASC}]) {
     entities { id }
     page_info { page total_pages total_count records_per_page }
   }

@@ -74,6 +74,7 @@ export const REFERENCES: Record<string, Record<string, Target>> = {
     }),
   },
   radius_accounts: { account_id: 'accounts' },
+  network_site_serviceable_address_lists: { network_site_id: 'network_sites' },
   inventory_models: { manufacturer_id: 'manufacturers', inventory_model_category_id: 'inventory_model_categories' },
   inventory_model_fields: { inventory_model_id: 'inventory_models' },
   inventory_items: {
@@ -104,6 +105,16 @@ export const REFERENCES: Record<string, Record<string, Target>> = {
   invoices: { account_id: 'accounts', company_id: 'companies' },
   debits: { account_id: 'accounts', company_id: 'companies', invoice_id: 'invoices', service_id: 'services' },
   payments: { account_id: 'accounts', company_id: 'companies' },
+};
+
+/**
+ * Sonar's many-to-many relations a snapshot reads: a list field of a record that holds the ids of
+ * the records it links (`addresses` of a network site's serviceable address list: the addresses
+ * the site serves). Sonar answers such a relation as a nested connection; the snapshot keeps only
+ * the ids, in this field (lib/sonar/snapshot.ts), and the sandbox serves the connection from them.
+ */
+export const LINK_LISTS: Record<string, Record<string, string>> = {
+  network_site_serviceable_address_lists: { addresses: 'addresses' },
 };
 
 export type MemberLink =
@@ -253,4 +264,34 @@ export function radiusPairing(service: SonarRow, dataServices: SonarRow[], ctx: 
           ? `the account has ${radius.length} RADIUS accounts and one DATA service, and no IP assignment links one of them to it`
           : `the account has ${dataServices.length} DATA services and ${radius.length} RADIUS account${radius.length > 1 ? 's' : ''}, and no IP assignment links one to this service`;
   return { kind: 'ambiguous', candidates: mine.length > 1 ? mine : radius, why };
+}
+
+/** A snapshot's tables, as the loader's TransformContext holds them. */
+interface HasTables {
+  tables: Record<string, SonarRow[]>;
+}
+
+const servedBy = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * The network sites whose serviceable address list holds `addressId` (Sonar's
+ * `NetworkSiteServiceableAddressList.addresses`), in id order: none, one, or several where
+ * coverage overlaps. Indexed once per snapshot.
+ */
+export function sitesServing(addressId: unknown, ctx: HasTables): string[] {
+  const lists = ctx.tables.network_site_serviceable_address_lists ?? [];
+  let index = servedBy.get(lists);
+  if (!index) {
+    index = new Map();
+    for (const list of lists) {
+      for (const a of (list.addresses as unknown[] | null | undefined) ?? []) {
+        const sites = index.get(String(a)) ?? [];
+        if (!sites.includes(String(list.network_site_id))) sites.push(String(list.network_site_id));
+        index.set(String(a), sites);
+      }
+    }
+    for (const sites of index.values()) sites.sort((x, y) => Number(x) - Number(y));
+    servedBy.set(lists, index);
+  }
+  return addressId === null || addressId === undefined ? [] : (index.get(String(addressId)) ?? []);
 }

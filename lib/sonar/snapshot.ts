@@ -8,15 +8,17 @@
  *   base snapshot (see `deltaMark`; at, not after: two updates in the same second must not be
  *   lost; the delta merges by id, so a record seen twice is harmless). Deletions leave no
  *   `updated_at` behind, so an incremental snapshot also lists the ids of the tables in
- *   `DELETION_CHECKED` and records which of the chain's ids Sonar no longer has.
+ *   `DELETION_CHECKED` and records which of the chain's ids Sonar no longer has. The small tables
+ *   in `READ_WHOLE` (a site's served addresses) are read in full every time.
+ * - A many-to-many relation (`LINK_LISTS` in relations.ts) is kept as the ids it links.
  * - Selective: one account, a list, or a filter (status, activation dates, limit); the selected
  *   accounts' members come with them (see members.ts). Reference tables are always whole.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SonarClient } from './client.js';
-import { ID_QUERIES, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
-import { ACCOUNT_MEMBERS, MEMBER_TABLES, memberSearch, type MemberLink } from './relations.js';
+import { ID_QUERIES, LINK_PAGE_QUERIES, READ_WHOLE, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
+import { ACCOUNT_MEMBERS, LINK_LISTS, MEMBER_TABLES, memberSearch, type MemberLink } from './relations.js';
 import { timeId } from '../run-id.js';
 
 export interface AccountSelection {
@@ -208,7 +210,7 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
     const started = Date.now() - progress.ms;
     progress.status = 'running';
     progress.started_at ??= new Date().toISOString();
-    if (base) progress.since_mark ??= deltaMark(base.tables[table], opts.clockMarginMs);
+    if (base && !READ_WHOLE.has(table)) progress.since_mark ??= deltaMark(base.tables[table], opts.clockMarginMs);
     const hwmSearch = progress.since_mark
       ? { datetime_fields: [{ attribute: 'updated_at', search_value: progress.since_mark, operator: 'GTE' }] }
       : null;
@@ -239,6 +241,7 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
         const rows = await opts.client.fetchAll<Record<string, unknown>>(SNAPSHOT_QUERIES[table], table, { search: chunks[i] });
         // One record can be reached through two links (an IP owned by the account and by its RADIUS login).
         const fresh = rows.filter((r) => !seen.has(r.id as string) && seen.add(r.id as string));
+        await withLinkIds(opts.client, table, fresh);
         write(table === 'accounts' && sel.limit !== undefined ? fresh.slice(0, Math.max(0, sel.limit - progress.count)) : fresh);
       }
     } else {
@@ -250,7 +253,7 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
         progress.records_per_page = page.page_info.records_per_page;
         progress.units_total = page.page_info.total_pages;
         if (page.page_info.page > page.page_info.total_pages) break;
-        write(page.entities);
+        write(await withLinkIds(opts.client, table, page.entities));
       }
     }
     progress.high_water_mark ??= base?.tables[table]?.high_water_mark ?? null;
@@ -276,6 +279,37 @@ export async function takeSnapshot(opts: SnapshotOptions): Promise<SnapshotManif
   manifest.finished_at = new Date().toISOString();
   writeManifest(dir, manifest);
   return manifest;
+}
+
+/**
+ * A many-to-many relation (`LINK_LISTS`) as Sonar answers it, a nested connection, turned into
+ * the ids it links, in place: the first page came with the record, the later ones are asked for
+ * here, record by record, with the page size the server used for the first.
+ */
+async function withLinkIds(client: SonarClient, table: string, records: Array<Record<string, unknown>>) {
+  for (const field of Object.keys(LINK_LISTS[table] ?? {})) {
+    for (const r of records) {
+      const conn = r[field] as { entities: Array<{ id: string }>; page_info: { total_pages: number; records_per_page: number } } | null;
+      const ids = (conn?.entities ?? []).map((e) => String(e.id));
+      if (conn && conn.page_info.total_pages > 1) {
+        const pages = client.pages<{ id: string }>(
+          LINK_PAGE_QUERIES[table][field],
+          `${table}.entities.0.${field}`,
+          { id: r.id },
+          {
+            fromPage: 2,
+            recordsPerPage: conn.page_info.records_per_page,
+          },
+        );
+        for await (const page of pages) {
+          if (page.page_info.page > page.page_info.total_pages) break;
+          ids.push(...page.entities.map((e) => String(e.id)));
+        }
+      }
+      r[field] = ids;
+    }
+  }
+  return records;
 }
 
 /**

@@ -197,6 +197,7 @@ export function generateAccounts(ctx: GenContext, world: World): AccountFacts[] 
       createdMs: createdMs - rng.float(0, 30) * DAY_MS,
       speeds: [speeds[0], speeds[1]],
     });
+    world.network.served.push({ addressId: address.id as string, site });
     if (address.latitude !== null) account.geopoint = geopoint(address.latitude as number, address.longitude as number);
     if (rng.chance(0.18)) {
       insertAddress(ctx, rng.chance(0.8) ? town : pickTown(ctx, geography), {

@@ -5,6 +5,7 @@
 import { DATASET_FORMAT, type SonarDataset } from '../dataset.js';
 import { generateAccounts } from './accounts.js';
 import { buildCatalog } from './catalog.js';
+import { insertCoverage } from './coverage.js';
 import { createContext } from './context.js';
 import { applyDirt } from './dirty.js';
 import { generateFinance } from './finance.js';
@@ -48,10 +49,11 @@ export function generateIsp(opts: GenerateOptions): SonarDataset {
   const network = buildNetwork(ctx, geography, catalog);
   equipSites(ctx, network, inventory);
   const accounts = generateAccounts(ctx, { geography, catalog, services, network, inventory });
-  insertUnassignedAddresses(ctx, geography);
+  const unassigned = insertUnassignedAddresses(ctx, geography);
   generateFinance(ctx, services, accounts);
   generateSupport(ctx, catalog, network, accounts);
   const dirty = applyDirt(ctx, dirtyRate);
+  insertCoverage(ctx, network, unassigned);
 
   return {
     format: DATASET_FORMAT,

@@ -81,6 +81,8 @@ export class SitePool {
 
 export interface Network {
   sites: Site[];
+  /** The serviceable address of each account, with the site that serves it (coverage.ts makes the lists). */
+  served: Array<{ addressId: string; site: Site }>;
   sitesByRegion: Map<Region, Site[]>;
   sitesByTown: Map<Town, Site[]>;
   statics: SubnetAllocator;
@@ -207,7 +209,7 @@ export function buildNetwork(ctx: GenContext, geography: Geography, catalog: Cat
     sitesByRegion.set(region, [...(sitesByRegion.get(region) ?? []), entry]);
     sitesByTown.set(town, [...(sitesByTown.get(town) ?? []), entry]);
   }
-  return { sites, sitesByRegion, sitesByTown, statics, infrastructure };
+  return { sites, served: [], sitesByRegion, sitesByTown, statics, infrastructure };
 }
 
 /** The site serving a customer in `town`: one in the same town if any, else any in the region. */

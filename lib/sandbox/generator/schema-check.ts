@@ -18,6 +18,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { SonarDataset, SonarValue } from '../dataset.js';
+import { LINK_LISTS } from '../../sonar/relations.js';
 
 export function loadSonarSchema(): GraphQLSchema {
   const read = (name: string) => fs.readFileSync(new URL(`../sonar/${name}`, import.meta.url), 'utf8');
@@ -81,10 +82,17 @@ export function schemaProblems(dataset: SonarDataset, schema = loadSonarSchema()
       continue;
     }
     const fields = dataFields(type);
-    const expected = new Set(fields.map((f) => f.name));
+    // A link list (a many-to-many relation) is held as the ids it links.
+    const links = Object.keys(LINK_LISTS[table] ?? {});
+    const expected = new Set([...fields.map((f) => f.name), ...links]);
     rows.forEach((record, i) => {
       for (const key of Object.keys(record))
         if (!expected.has(key)) report(`${table}[${i}].${key}: not a scalar or enum field of ${type.name}`);
+      for (const link of links) {
+        const ids = record[link];
+        if (!Array.isArray(ids) || ids.some((id) => !SCALAR_FORMATS.Int64Bit(id)))
+          report(`${table}[${i}].${link}: not a list of ids (${JSON.stringify(ids)})`);
+      }
       for (const field of fields) {
         const value = record[field.name];
         const where = `${table}[${i}].${field.name}`;

@@ -5,7 +5,8 @@
  */
 import { DAY_MS } from './clock.js';
 import type { GenContext } from './context.js';
-import { insertAddress, pickTown, type Geography } from './geography.js';
+import { insertAddress, pickTown, type Geography, type Town } from './geography.js';
+import type { SonarRecord } from '../dataset.js';
 
 export const UNASSIGNED_PER_ACCOUNT = 2.2;
 
@@ -17,19 +18,24 @@ const ATTAINABLE: [number, number][] = [
   [1_000_000, 1_000_000],
 ];
 
-export function insertUnassignedAddresses(ctx: GenContext, geography: Geography): void {
+/** Inserts them; answers each with its town, for the sites' coverage (coverage.ts). */
+export function insertUnassignedAddresses(ctx: GenContext, geography: Geography): Array<{ address: SonarRecord; town: Town }> {
   const { rng } = ctx;
   const count = Math.round(ctx.accounts * UNASSIGNED_PER_ACCOUNT);
   // Loaded in a handful of bulk imports, as service areas were built out.
   const imports = Array.from({ length: 6 }, (_, i) => ctx.foundedMs + ((i + 0.5) / 6) * (ctx.referenceMs - ctx.foundedMs));
+  const out: Array<{ address: SonarRecord; town: Town }> = [];
   for (let i = 0; i < count; i++) {
     const created = rng.pick(imports) + rng.float(0, 2) * DAY_MS;
-    insertAddress(ctx, pickTown(ctx, geography), {
+    const town = pickTown(ctx, geography);
+    const address = insertAddress(ctx, town, {
       owner: null,
       kind: 'PHYSICAL',
       serviceable: true,
       createdMs: created,
       speeds: rng.chance(0.6) ? rng.pick(ATTAINABLE) : null,
     });
+    out.push({ address, town });
   }
+  return out;
 }

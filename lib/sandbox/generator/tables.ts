@@ -25,6 +25,7 @@ export const TABLE_NAMES = [
   'subnets',
   'ip_pools',
   'network_sites',
+  'network_site_serviceable_address_lists',
   'manufacturers',
   'inventory_model_categories',
   'inventory_models',

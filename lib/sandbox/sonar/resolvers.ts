@@ -16,6 +16,7 @@ import {
 import { installScalars } from './scalars.js';
 import { ListQuery, paginate, type ListArgs } from './query.js';
 import { TYPE, type SonarStore, type StoredRecord } from './store.js';
+import { LINK_LISTS } from '../../sonar/relations.js';
 
 /** Relations whose link cannot be read off the field names. */
 const CONNECTION_LINKS: Record<string, { key: string } | { none: true }> = {
@@ -107,6 +108,20 @@ function connectionResolver(
   const where = `${parent.name}.${field.name}`;
   const override = CONNECTION_LINKS[where];
   if (!childTable || (override && 'none' in override)) return (_p: StoredRecord, args: ListArgs) => list(childType.name, [], args, null);
+  // A many-to-many relation: the record holds the ids it links (LINK_LISTS).
+  const parentTable = tableOf.get(parent.name);
+  if (parentTable && LINK_LISTS[parentTable]?.[field.name] === childTable) {
+    return (p: StoredRecord, args: ListArgs) => {
+      const ids = (p[field.name] as unknown[] | null | undefined) ?? [];
+      const rows = ids.map((id) => store.get(childTable, id)).filter((r): r is StoredRecord => !!r);
+      return list(
+        childType.name,
+        rows.sort((a, b) => Number(a.id) - Number(b.id)),
+        args,
+        null,
+      );
+    };
+  }
   const direct = override && 'key' in override ? override.key : childFields[`${snake(parent.name)}_id`] ? `${snake(parent.name)}_id` : null;
   if (direct) return (p: StoredRecord, args: ListArgs) => list(childType.name, store.children(childTable, direct, p.id), args, null);
   const poly = Object.keys(childFields).find((f) => f.endsWith('able_type') && childFields[f.replace(/_type$/, '_id')]);
