@@ -195,8 +195,7 @@ async function checkAccount(account: Row, api: SplynxApi, ctx: TransformContext,
     .filter((s): s is { as: Row; kind: NonNullable<ReturnType<typeof serviceKindOf>> } => s.kind !== null)
     .map((s) => ({ ...s, splynxId: ctx.optionalRef(s.kind.entity, s.as.id) }));
   row.services = services.length;
-  for (const s of services.filter((x) => !x.splynxId))
-    diff(`${s.kind.entity} ${s.as.id}`, 'in Splynx, to be billed as Sonar bills it', 'not migrated (see the load’s errors.csv)');
+  const missing = services.filter((x) => !x.splynxId);
   const migrated = services.filter((s) => s.splynxId);
   const ours = new Set(migrated.map((s) => `${s.kind.serviceType}:${s.splynxId}`));
 
@@ -220,11 +219,16 @@ async function checkAccount(account: Row, api: SplynxApi, ctx: TransformContext,
     row.splynx_first_bill = money(total);
     if (account.next_bill_date || nrca)
       row.note = `Sonar still states a next charge of ${money(nrca)} on ${account.next_bill_date ?? '(no date)'}; not billed: ${accountDecision(account, ctx).why}`;
+    // A service that did not migrate is billed by neither side: the load's error table tells it, not this check.
+    if (missing.length) row.note = [row.note, `${missing.length} service(s) not migrated, billed by neither`].filter(Boolean).join('; ');
     row.verdict = differences.length ? 'differs' : 'not billed';
     return result;
   }
 
-  // Billed: each service at its own next bill date, the total at the account's.
+  // Billed: a service that did not migrate is a charge Sonar makes and Splynx will not.
+  for (const s of missing)
+    diff(`${s.kind.entity} ${s.as.id}`, 'in Splynx, to be billed as Sonar bills it', 'not migrated (see the load’s errors.csv)');
+  // Each service at its own next bill date, the total at the account's.
   const plans = migrated.map((s) => {
     const next = sonarNextBill(s.as, account);
     const start = serviceStart(s.as, account);
