@@ -8,6 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SnapshotManifest } from '../sonar/snapshot.js';
+import { acceptErrors, acceptedErrorsFile } from '../load/accepted.js';
+import type { RunReport } from '../load/run.js';
 import { round } from './measure.js';
 import { replayStepSeconds } from './replay-timings.js';
 import { LIFTED_SONAR_LIMIT, rehearsalSteps, startProductWorld, type ProcessRss, type ProductWorld, type StepFigures } from './product.js';
@@ -121,6 +123,24 @@ function cutoverSteps(since: string): Array<{ name: string; script: string; args
   ];
 }
 
+/**
+ * The review loop's last step before cutover: the rehearsal's error rows (a clean ISP still has some
+ * by design, such as gear Sonar lists as lost) accepted with a reason, so that the cutover, under
+ * --stop-on-error, stops only on a new error, as a team's would.
+ */
+function acceptRehearsalErrors(world: ProductWorld): number {
+  const runs = path.join(world.dataDir, 'runs');
+  const errors = fs
+    .readdirSync(runs)
+    .map((d) => path.join(runs, d, 'report.json'))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunReport)
+    .filter((r) => !r.dry_run)
+    .flatMap((r) => r.errors);
+  if (!errors.length) return 0;
+  return acceptErrors(errors, 'bench: reviewed in the rehearsal, may stay', { file: acceptedErrorsFile(world.dataDir) }).added;
+}
+
 export async function measureCutover(a: CutoverArgs, log: (line: string) => void = (l) => console.error(l)): Promise<CutoverFigures> {
   const world = await startProductWorld(
     { accounts: a.accounts, seed: a.seed, dirtyRate: 0, sonarRateLimitPerMinute: 1_000_000, latencyMs: 0 },
@@ -135,6 +155,8 @@ export async function measureCutover(a: CutoverArgs, log: (line: string) => void
       // verify may find differences; anything else failing leaves nothing to cut over.
       if (f.code !== 0 && s.name !== 'verify' && !(s.name === 'rehearse' && f.code === 1)) throw new Error(`rehearsal ${s.name} failed`);
     }
+    const accepted = acceptRehearsalErrors(world);
+    if (accepted) log(`bench: cutover: the rehearsal's ${accepted} error rows accepted, as the review loop does before cutover`);
     const since = newestSnapshot(world);
     const changes = await cutoverChanges(world, path.join(world.dataDir, 'snapshots', since), a.changeRate, a.seed);
     log(`bench: cutover: changed in Sonar since ${since}: ${JSON.stringify(changes)}`);

@@ -65,12 +65,16 @@ export async function reconcileCounts(s: VerifySession, mods: EntityModule[], op
     s,
     mods.map((m) => m.source),
   );
-  const byEntity = new Map<string, EntityCount>();
-  let i = 0;
-  for (const mod of mods) {
-    bar.update(i++, mods.length, mod.name);
-    byEntity.set(mod.name, await countEntity(s, mod, { full: opts.full, sonarTotals: totals }));
-  }
+  // Entities side by side: each is a few sequential pages, and the Splynx client bounds what is in flight.
+  let done = 0;
+  const counted = await Promise.all(
+    mods.map(async (mod) => {
+      const c = await countEntity(s, mod, { full: opts.full, sonarTotals: totals });
+      bar.update(++done, mods.length, mod.name);
+      return [mod.name, c] as const;
+    }),
+  );
+  const byEntity = new Map<string, EntityCount>(counted);
   const rows = [...byEntity.values()].map((c) => c.row);
   const { differences, explained } = explainAccepted(
     [...byEntity.values()].flatMap((c) => c.differences),
