@@ -632,6 +632,6 @@ test('with "commit then drop" on half the writes, every network and inventory re
     assert.deepEqual(
       [dropped.outcome[m].created, dropped.outcome[m].failed],
       [reference.outcome[m].created, reference.outcome[m].failed],
-      m,
+      `${m}: ${JSON.stringify(dropped.outcome[m].errors.map((x) => [x.source_id, x.category, x.message]))}`,
     );
 });
