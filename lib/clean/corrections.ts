@@ -16,8 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { readAnalystRows, writeAnalystRows } from './analyst-rows.js';
 import { COLUMN_SPECS, isKnownTable, type ColumnKind } from '../frames/columns.js';
 import { isoDate, isoInstant, toCell } from '../frames/convert.js';
 import { SECRET_NAME } from '../frames/show.js';
@@ -113,27 +112,13 @@ export function readCorrections(dir: string): CorrectionRow[] {
 }
 
 function readCorrectionFile(file: string): CorrectionRow[] {
-  const records = parse(fs.readFileSync(file, 'utf8'), {
-    columns: true,
-    skip_empty_lines: true,
-    info: true,
-    relax_column_count: true,
-  }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
-  return records.map(({ record, info }) => ({
-    ...(Object.fromEntries(CORRECTION_COLUMNS.map((c) => [c, String(record[c] ?? '').trim()])) as Omit<CorrectionRow, 'source'>),
-    // Free text is kept as typed: a trailing space may be the correction itself.
-    new_value: String(record.new_value ?? ''),
-    sonar_had: String(record.sonar_had ?? ''),
-    source: `${path.basename(file)} line ${info.lines}`,
-  }));
+  // Free text is kept as typed: a trailing space may be the correction itself.
+  return readAnalystRows(file, CORRECTION_COLUMNS, { verbatim: ['new_value', 'sonar_had'] }) as CorrectionRow[];
 }
 
 /** Writes the rows of one file of the folder (the helper's own), whole, through a temporary file. */
 export function writeCorrectionFile(file: string, rows: CorrectionRow[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, stringify(rows, { header: true, columns: [...CORRECTION_COLUMNS] }));
-  fs.renameSync(tmp, file);
+  writeAnalystRows(file, CORRECTION_COLUMNS, rows);
 }
 
 /** Why a correction cannot be applied to these tables (the raw snapshot), or null when it can. */

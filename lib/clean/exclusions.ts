@@ -12,9 +12,7 @@
  * the dependants, unless they are excluded too.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { readAnalystRows, writeAnalystRows } from './analyst-rows.js';
 import { ACCOUNT_MEMBERS, REFERENCES, type MemberLink } from '../sonar/relations.js';
 import type { Row, Tables } from './snapshot.js';
 
@@ -55,25 +53,11 @@ export interface ExcludedRecord {
 const SHOWN = 10;
 
 export function readExclusions(file: string): ExclusionRow[] {
-  if (!fs.existsSync(file)) return [];
-  const records = parse(fs.readFileSync(file, 'utf8'), {
-    columns: true,
-    skip_empty_lines: true,
-    trim: true,
-    info: true,
-    relax_column_count: true,
-  }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
-  return records.map(({ record, info }) => ({
-    ...(Object.fromEntries(EXCLUSION_COLUMNS.map((c) => [c, String(record[c] ?? '')])) as Omit<ExclusionRow, 'source'>),
-    source: `${path.basename(file)} line ${info.lines}`,
-  }));
+  return fs.existsSync(file) ? (readAnalystRows(file, EXCLUSION_COLUMNS) as ExclusionRow[]) : [];
 }
 
 export function writeExclusions(file: string, rows: ExclusionRow[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, stringify(rows, { header: true, columns: [...EXCLUSION_COLUMNS] }));
-  fs.renameSync(tmp, file);
+  writeAnalystRows(file, EXCLUSION_COLUMNS, rows);
 }
 
 const key = (table: string, id: unknown) => `${table}:${String(id)}`;
