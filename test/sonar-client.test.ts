@@ -6,7 +6,7 @@ import { generateIsp } from '../lib/sandbox/generator/index.js';
 import { FaultController, parseFaultSpec } from '../lib/sandbox/faults.js';
 import { startSonarSandbox, type SonarSandbox } from '../lib/sandbox/sonar/server.js';
 import { SonarClient, SonarError } from '../lib/sonar/client.js';
-import { SNAPSHOT_QUERIES } from '../lib/sonar/queries.js';
+import { ID_QUERIES, SNAPSHOT_QUERIES } from '../lib/sonar/queries.js';
 
 const TOKEN = 'client-test-token-abcdef';
 const dataset = generateIsp({ accounts: 120, seed: 11 });
@@ -14,11 +14,12 @@ const accountCount = dataset.tables.accounts.length;
 const running: SonarSandbox[] = [];
 after(() => Promise.all(running.map((s) => s.close())));
 
-async function sandbox(opts: { cap?: number; faults?: string; rate?: number; windowMs?: number } = {}) {
+async function sandbox(opts: { cap?: number; faults?: string; rate?: number; windowMs?: number; maxRootFields?: number } = {}) {
   const s = await startSonarSandbox({
     dataset: structuredClone(dataset),
     tokens: [TOKEN],
     maxRecordsPerPage: opts.cap ?? 100,
+    maxRootFields: opts.maxRootFields,
     rateLimitPerMinute: opts.rate ?? 100_000,
     rateWindowMs: opts.windowMs,
     faults: new FaultController(parseFaultSpec(opts.faults, 'sonar')),
@@ -153,4 +154,34 @@ test('an unreachable Sonar is a network error after the retries are spent', asyn
     (e: SonarError) => e.category === 'network' && /cannot reach/.test(e.message),
   );
   assert.equal(client.stats.retries, 3);
+});
+
+test('an id listing asks ten pages a request, every id once and in order', async () => {
+  const s = await sandbox({ cap: 3 });
+  const client = new SonarClient({ url: s.url, token: TOKEN });
+  const got: string[] = [];
+  for await (const p of client.batchedPages<{ id: string }>(ID_QUERIES.accounts, 'accounts', { recordsPerPage: 1000, perRequest: 10 }))
+    got.push(...ids(p.entities));
+  assert.deepEqual(
+    got,
+    dataset.tables.accounts.map((a) => String(a.id)),
+  );
+  // 40 pages of 3: the first alone (it tells the page size the server used), then 39 in 4 requests.
+  assert.equal(s.stats().requests, 5);
+});
+
+test('a Sonar that refuses a batched listing is asked a page a request, and nothing is lost', async () => {
+  const s = await sandbox({ cap: 3, maxRootFields: 4 });
+  const client = new SonarClient({ url: s.url, token: TOKEN, retryBaseMs: 5 });
+  const got: string[] = [];
+  for await (const p of client.batchedPages<{ id: string }>(ID_QUERIES.accounts, 'accounts', { recordsPerPage: 1000, perRequest: 10 }))
+    got.push(...ids(p.entities));
+  assert.deepEqual(
+    got,
+    dataset.tables.accounts.map((a) => String(a.id)),
+  );
+  // The first page, at least one refused batch, then the other 39 pages one by one.
+  const refused = s.stats().requests - 40;
+  assert.ok(refused >= 1 && refused <= 4, `${refused} refused batches`);
+  assert.equal(client.stats.retries, 0, 'a refused document is not retried as it was');
 });

@@ -217,7 +217,8 @@ export async function replayNotebook(opts: ReplayOptions): Promise<ReplayResult>
       } else {
         cell.metadata.replay = { status: 'ok', ms };
         cells.push({ index, status: 'ok', ms, firstLine });
-        log(`cell ${index + 1} ok ${ms} ms: ${firstLine.slice(0, 80)}`);
+        // The process's memory after each cell: at scale, which step of which notebook holds the most.
+        log(`cell ${index + 1} ok ${ms} ms, rss ${Math.round(process.memoryUsage.rss() / 2 ** 20)} MB: ${firstLine.slice(0, 80)}`);
       }
       cell.outputs = outputs;
     }

@@ -11,6 +11,7 @@ import { GraphQLClient, ClientError } from 'graphql-request';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
+import { alias, aliasedPages } from './batch.js';
 
 export interface SonarClientOptions {
   /** Instance root, e.g. https://example.sonar.software; `/api/graphql` is added. */
@@ -78,6 +79,8 @@ export class SonarClient {
   readonly stats: SonarClientStats = { requests: 0, retries: 0, rateLimited: 0, timeouts: 0, serverErrors: 0, networkErrors: 0 };
   private readonly gql: GraphQLClient;
   private readonly limit: ReturnType<typeof pLimit>;
+  /** Set once Sonar refuses a batched listing: every later listing asks a page a request. */
+  private unbatched = false;
   private readonly throttled: <T>(fn: () => Promise<T>) => Promise<T>;
   private readonly opts: Required<Omit<SonarClientOptions, 'onRequest'>> & Pick<SonarClientOptions, 'onRequest'>;
 
@@ -146,24 +149,62 @@ export class SonarClient {
    * the server used the first time.
    */
   async *pages<T>(query: string, root: string, variables: Record<string, unknown> = {}, opts: PagingOptions = {}): AsyncGenerator<Page<T>> {
-    const fetchPage = async (page: number, size: number) => {
-      const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
-      // A nested connection (one record's relation) is named by its path, `table.entities.0.field`.
-      const conn = root.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], data) as
-        Connection<T> | undefined;
-      if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root}.page_info; is "${root}" the query's root field?`, 'api');
-      return conn;
-    };
     const from = opts.fromPage ?? 1;
-    const first = await fetchPage(from, opts.recordsPerPage ?? this.opts.recordsPerPage);
+    const first = await this.page<T>(query, root, variables, from, opts.recordsPerPage ?? this.opts.recordsPerPage);
     // The server may cap records_per_page; page numbers only line up if we use the size it used.
     const size = first.page_info.records_per_page;
     const totalPages = first.page_info.total_pages;
-    const rest = Array.from({ length: Math.max(0, totalPages - from) }, (_, i) => fetchPage(from + 1 + i, size));
+    const rest = Array.from({ length: Math.max(0, totalPages - from) }, (_, i) => this.page<T>(query, root, variables, from + 1 + i, size));
     // Keep every promise observed, so one failure does not leave the others unhandled.
     rest.forEach((p) => p.catch(() => undefined));
     yield { entities: first.entities, page_info: first.page_info };
     for (const p of rest) yield await p;
+  }
+
+  /**
+   * The pages of a list query that takes only `$paginator` (an id listing), like `pages`, but
+   * after the first, `perRequest` of them in each request (batch.ts). A Sonar that refuses the
+   * batched document (a limit on a query's cost) is asked a page a request from then on.
+   */
+  async *batchedPages<T>(query: string, root: string, opts: { recordsPerPage?: number; perRequest: number }): AsyncGenerator<Page<T>> {
+    const first = await this.page<T>(query, root, {}, 1, opts.recordsPerPage ?? this.opts.recordsPerPage);
+    const size = first.page_info.records_per_page;
+    const pages = Array.from({ length: Math.max(0, first.page_info.total_pages - 1) }, (_, i) => i + 2);
+    const groups = Array.from({ length: Math.ceil(pages.length / opts.perRequest) }, (_, i) =>
+      pages.slice(i * opts.perRequest, (i + 1) * opts.perRequest),
+    );
+    const single = (n: number) => this.page<T>(query, root, {}, n, size);
+    const group = async (numbers: number[]): Promise<Connection<T>[]> => {
+      if (numbers.length === 1 || this.unbatched) return Promise.all(numbers.map(single));
+      try {
+        const data = await this.request<Record<string, Connection<T>>>(
+          aliasedPages(query, numbers.length),
+          Object.fromEntries(numbers.map((n, i) => [alias(i), { page: n, records_per_page: size }])),
+        );
+        return numbers.map((n, i) => {
+          const conn = data[alias(i)];
+          if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root} page ${n} of a batched listing`, 'api');
+          return conn;
+        });
+      } catch (e) {
+        if (!(e instanceof SonarError) || e.category !== 'api') throw e;
+        this.unbatched = true;
+        return Promise.all(numbers.map(single));
+      }
+    };
+    const rest = groups.map(group);
+    rest.forEach((p) => p.catch(() => undefined));
+    yield first;
+    for (const p of rest) for (const page of await p) yield page;
+  }
+
+  private async page<T>(query: string, root: string, variables: Record<string, unknown>, page: number, size: number): Promise<Connection<T>> {
+    const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
+    // A nested connection (one record's relation) is named by its path, `table.entities.0.field`.
+    const conn = root.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], data) as
+      Connection<T> | undefined;
+    if (!conn?.page_info) throw new SonarError(`Sonar answered without ${root}.page_info; is "${root}" the query's root field?`, 'api');
+    return conn;
   }
 
   private async attempt<T>(query: string, variables?: Record<string, unknown>): Promise<T> {

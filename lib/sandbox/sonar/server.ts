@@ -3,7 +3,7 @@
  * of it), bearer-token auth, the documented 400 requests/minute/token limit and its 429 body,
  * paging with a server cap, search, sorter, nested and polymorphic relations, and introspection.
  */
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema, graphql, Kind, parse, type GraphQLSchema } from 'graphql';
 import type { SonarDataset, SonarRecord } from '../dataset.js';
 import { FaultController } from '../faults.js';
 import { startSandboxServer, type Reply, type RunningServer, type SandboxRequest } from '../http.js';
@@ -24,12 +24,27 @@ export interface SonarSandboxOptions {
   rateWindowMs?: number;
   /** Largest `records_per_page` the server honours; a bigger ask is cut to this and reported. */
   maxRecordsPerPage?: number;
+  /**
+   * A Sonar that limits how much one query asks: at most this many root fields (aliases
+   * included) a request. The references give no limit, so by default there is none; set, it is
+   * what a client batching pages must cope with.
+   */
+  maxRootFields?: number;
   faults?: FaultController;
 }
 
 export type SonarSandbox = RunningServer & { dataset: SonarDataset; schema: GraphQLSchema; store: SonarStore };
 
 export { sandboxSdl };
+
+/** Root fields of a query's operations; a query that does not parse has none (graphql() answers its error). */
+function rootFields(query: string): number {
+  try {
+    return parse(query).definitions.reduce((n, d) => n + (d.kind === Kind.OPERATION_DEFINITION ? d.selectionSet.selections.length : 0), 0);
+  } catch {
+    return 0;
+  }
+}
 
 /** Requests per token inside a sliding window; only requests that were served count. */
 class RateLimiter {
@@ -123,6 +138,9 @@ export async function startSonarSandbox(opts: SonarSandboxOptions): Promise<Sona
       return json(400, { errors: [{ message: 'Missing "query": send {"query": "...", "variables": {...}}.' }] });
     }
     const variables = body.variables && typeof body.variables === 'object' ? (body.variables as Record<string, unknown>) : undefined;
+    const asked = opts.maxRootFields === undefined ? 0 : rootFields(body.query);
+    if (opts.maxRootFields !== undefined && asked > opts.maxRootFields)
+      return json(200, { errors: [{ message: `Query too complex: ${asked} root fields, at most ${opts.maxRootFields} allowed` }] });
     const result = await graphql({
       schema,
       source: body.query,

@@ -161,13 +161,21 @@ export function search(rows: Row[], params: ListParams, can: Searchable): Row[] 
   return tests.length ? rows.filter((r) => tests.every((t) => t(r))) : rows;
 }
 
+function inIdOrder(rows: Row[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1].id > rows[i].id) return false;
+  return true;
+}
+
 export function orderAndPage(rows: Row[], params: ListParams, can: Searchable): Row[] {
   const order = params.order && typeof params.order === 'object' ? Object.entries(params.order) : [];
   for (const [name, dir] of order) {
     if (!can.main.has(name)) throw new QueryError(`Unknown attribute "${name}" in order`);
     if (!/^(asc|desc)$/i.test(String(dir))) throw new QueryError(`Order direction for "${name}" must be ASC or DESC`);
   }
-  const sorted = [...rows].sort((x, y) => {
+  // The store answers in id order: a listing by id (the loader's keyset pages, verify's offset pages)
+  // needs no sort, which at 100,000 customers cost more than everything else a page does.
+  const byId = order.every(([name, dir]) => name === 'id' && String(dir).toUpperCase() === 'ASC');
+  const sorted = byId && inIdOrder(rows) ? rows : [...rows].sort((x, y) => {
     for (const [name, dir] of order) {
       const c = compare(x[name], y[name]);
       if (c !== 0) return String(dir).toUpperCase() === 'DESC' ? -c : c;
