@@ -108,7 +108,11 @@ function cutoverParts(world: ProductWorld, steps: Array<CutoverStep & { lastLine
       seconds.snapshot === undefined ? undefined : round(seconds.snapshot - listing.ms / 1000, 2),
       sonarS(sonar - listing.requests),
     ),
-    ...part('id listings', snapshot.deletion_check ? round(listing.ms / 1000, 2) : undefined, sonarS(listing.requests, sonar - listing.requests)),
+    ...part(
+      'id listings',
+      snapshot.deletion_check ? round(listing.ms / 1000, 2) : undefined,
+      sonarS(listing.requests, sonar - listing.requests),
+    ),
     ...part('clean', seconds.clean, 0),
     ...part('load', seconds.load, splynxS(splynx)),
     ...part('verify', seconds.verify, verify ? verify.bound_s : 0),

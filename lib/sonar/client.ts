@@ -198,7 +198,13 @@ export class SonarClient {
     for (const p of rest) for (const page of await p) yield page;
   }
 
-  private async page<T>(query: string, root: string, variables: Record<string, unknown>, page: number, size: number): Promise<Connection<T>> {
+  private async page<T>(
+    query: string,
+    root: string,
+    variables: Record<string, unknown>,
+    page: number,
+    size: number,
+  ): Promise<Connection<T>> {
     const data = await this.request<Record<string, Connection<T>>>(query, { ...variables, paginator: { page, records_per_page: size } });
     // A nested connection (one record's relation) is named by its path, `table.entities.0.field`.
     const conn = root.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], data) as

@@ -338,7 +338,10 @@ async function deletedIds(
   // Ids only, so ask for large pages, ten to a request: at Sonar's 400 requests a minute a 10,000-account cutover's
   // listings at 100 a page, one a request, cost half a minute's budget. A server that caps the size says so, and the
   // pages follow what it used.
-  for await (const page of client.batchedPages<{ id: string }>(ID_QUERIES[table], table, { recordsPerPage: ID_PAGE_SIZE, perRequest: ID_PAGES_PER_REQUEST })) {
+  for await (const page of client.batchedPages<{ id: string }>(ID_QUERIES[table], table, {
+    recordsPerPage: ID_PAGE_SIZE,
+    perRequest: ID_PAGES_PER_REQUEST,
+  })) {
     pages++;
     for (const r of page.entities) live.add(String(r.id));
   }

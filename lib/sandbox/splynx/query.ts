@@ -175,13 +175,16 @@ export function orderAndPage(rows: Row[], params: ListParams, can: Searchable): 
   // The store answers in id order: a listing by id (the loader's keyset pages, verify's offset pages)
   // needs no sort, which at 100,000 customers cost more than everything else a page does.
   const byId = order.every(([name, dir]) => name === 'id' && String(dir).toUpperCase() === 'ASC');
-  const sorted = byId && inIdOrder(rows) ? rows : [...rows].sort((x, y) => {
-    for (const [name, dir] of order) {
-      const c = compare(x[name], y[name]);
-      if (c !== 0) return String(dir).toUpperCase() === 'DESC' ? -c : c;
-    }
-    return x.id - y.id;
-  });
+  const sorted =
+    byId && inIdOrder(rows)
+      ? rows
+      : [...rows].sort((x, y) => {
+          for (const [name, dir] of order) {
+            const c = compare(x[name], y[name]);
+            if (c !== 0) return String(dir).toUpperCase() === 'DESC' ? -c : c;
+          }
+          return x.id - y.id;
+        });
   const offset = nonNegative(params.offset, 'offset') ?? 0;
   const limit = nonNegative(params.limit, 'limit');
   return sorted.slice(offset, limit === undefined ? undefined : offset + limit);
