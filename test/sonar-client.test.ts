@@ -30,6 +30,22 @@ async function sandbox(opts: { cap?: number; faults?: string; rate?: number; win
 
 const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id);
 
+/** A client with a budget of 20 requests per 1 s window, 3 records a page, noting when each request leaves. */
+function budgetedClient(s: SonarSandbox) {
+  const sent: number[] = [];
+  const client = new SonarClient({
+    url: s.url,
+    token: TOKEN,
+    ratePerMinute: 20,
+    rateWindowMs: 1000,
+    concurrency: 8,
+    recordsPerPage: 3,
+    retryBaseMs: 5,
+    onRequest: () => sent.push(performance.now()),
+  });
+  return { client, sent };
+}
+
 test('paging honours the records_per_page the server reports when it caps the ask', async () => {
   const s = await sandbox({ cap: 7 });
   const client = new SonarClient({ url: s.url, token: TOKEN, recordsPerPage: 100 });
@@ -76,17 +92,7 @@ test('5xx, 429, dropped connections and hangs are retried until every page arriv
 test("the client-side limiter keeps a burst under the server's budget", async () => {
   // A budget of 20 requests per 1 s window, and 40 pages to read at 8 in flight: a naive client hits 429s.
   const s = await sandbox({ cap: 3, rate: 20, windowMs: 1000 });
-  const sent: number[] = [];
-  const client = new SonarClient({
-    url: s.url,
-    token: TOKEN,
-    ratePerMinute: 20,
-    rateWindowMs: 1000,
-    concurrency: 8,
-    recordsPerPage: 3,
-    retryBaseMs: 5,
-    onRequest: () => sent.push(performance.now()),
-  });
+  const { client, sent } = budgetedClient(s);
   const rows = await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
   assert.equal(rows.length, accountCount);
   // What the limiter controls, measured where it acts: no window of the budget's length holds more than 97% of it.
@@ -100,16 +106,7 @@ test("the client-side limiter keeps a burst under the server's budget", async ()
 test('past its budget the limiter waits out the window, then sends the next budget at once', async () => {
   // 120 accounts at 3 a page are 40 pages; a budget of 20 a window leaves 18 for the client.
   const s = await sandbox({ cap: 3 });
-  const sent: number[] = [];
-  const client = new SonarClient({
-    url: s.url,
-    token: TOKEN,
-    ratePerMinute: 20,
-    rateWindowMs: 1000,
-    concurrency: 8,
-    recordsPerPage: 3,
-    onRequest: () => sent.push(performance.now()),
-  });
+  const { client, sent } = budgetedClient(s);
   await client.fetchAll<{ id: string }>(SNAPSHOT_QUERIES.accounts, 'accounts');
   assert.equal(sent.length, 40);
   const budget = 18;

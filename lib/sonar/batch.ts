@@ -8,6 +8,11 @@ import { Kind, parse, print, visit, type FieldNode, type OperationDefinitionNode
 
 export const alias = (i: number) => `p${i}`;
 
+/** Items in runs of `size`, the last one shorter. */
+export function chunk<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+}
+
 /**
  * The query with its root field asked `count` times, each under its alias with its own
  * `$p<i>: Paginator` in place of `$paginator`. The query must have one root field whose

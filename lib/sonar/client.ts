@@ -11,7 +11,7 @@ import { GraphQLClient, ClientError } from 'graphql-request';
 import pLimit from 'p-limit';
 import pRetry, { AbortError } from 'p-retry';
 import pThrottle from 'p-throttle';
-import { alias, aliasedPages } from './batch.js';
+import { alias, aliasedPages, chunk } from './batch.js';
 
 export interface SonarClientOptions {
   /** Instance root, e.g. https://example.sonar.software; `/api/graphql` is added. */
@@ -170,9 +170,7 @@ export class SonarClient {
     const first = await this.page<T>(query, root, {}, 1, opts.recordsPerPage ?? this.opts.recordsPerPage);
     const size = first.page_info.records_per_page;
     const pages = Array.from({ length: Math.max(0, first.page_info.total_pages - 1) }, (_, i) => i + 2);
-    const groups = Array.from({ length: Math.ceil(pages.length / opts.perRequest) }, (_, i) =>
-      pages.slice(i * opts.perRequest, (i + 1) * opts.perRequest),
-    );
+    const groups = chunk(pages, opts.perRequest);
     const single = (n: number) => this.page<T>(query, root, {}, n, size);
     const group = async (numbers: number[]): Promise<Connection<T>[]> => {
       if (numbers.length === 1 || this.unbatched) return Promise.all(numbers.map(single));

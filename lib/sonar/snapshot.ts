@@ -17,6 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SonarClient } from './client.js';
+import { chunk } from './batch.js';
 import { ID_QUERIES, LINK_PAGE_QUERIES, READ_WHOLE, SNAPSHOT_QUERIES, SNAPSHOT_TABLES, type SnapshotTable } from './queries.js';
 import { ACCOUNT_MEMBERS, LINK_LISTS, MEMBER_TABLES, memberSearch, type MemberLink } from './relations.js';
 import { timeId } from '../run-id.js';
@@ -402,8 +403,4 @@ function parentIds(table: string, dir: string, root: string, since: string | nul
     for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line) ids.add((JSON.parse(line) as { id: string }).id);
   }
   return ids;
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
 }
