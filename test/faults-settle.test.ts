@@ -128,6 +128,27 @@ test('a pending record whose create did land (commit then drop, every attempt) i
   assert.ok(ledger.records('partners').every((r) => r.state === 'created'));
 });
 
+test('an update whose answer is lost more times than the client retries (commit then drop) is still updated, not failed', async () => {
+  const { ledger, load } = await fresh('update-drop');
+  await ensureSonarIdFields(api);
+  await load();
+  const company = tables.companies[0];
+  const name = company.name;
+  company.name = `${String(name)} (renamed)`;
+  try {
+    // The client sends a PUT six times on its own; eight drops need the loader to send it again.
+    faults.script('commit-drop', 8);
+    const out = await load();
+    assert.deepEqual([out.updated, out.failed], [1, 0], JSON.stringify(out.errors));
+    assert.equal(splynx.faults.injected['commit-drop'] >= 8, true);
+    assert.equal(ledger.get('partners', String(company.id))?.state, 'updated');
+    const names = (await api.get<Array<{ name: string }>>('admin/administration/partners')).map((p) => p.name);
+    assert.ok(names.includes(String(company.name)));
+  } finally {
+    company.name = name;
+  }
+});
+
 test('with access tokens, a failed token request does not make a create look ambiguous: it is simply retried', async () => {
   await fresh('token');
   const tokenApi = new SplynxApi({ url: splynx.url, key: KEY, secret: SECRET, auth: 'token', retryBaseMs: 1, timeoutMs: 300 });

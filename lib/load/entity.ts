@@ -84,6 +84,8 @@ const DONE = new Set(['created', 'updated', 'skipped', 'external']);
  */
 const SETTLE_ATTEMPTS = 6;
 const SETTLE_BACKOFF_MS = 200;
+const settleBackoff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
 
 export async function loadEntity(
   mod: EntityModule,
@@ -217,7 +219,7 @@ export async function loadEntity(
         const again = !!known && DONE.has(known.state);
         if (again && known.payload_hash === hash) return void (out.skipped++, note('skipped', id, target));
         if (!opts.dryRun) {
-          await api.update(itemPathOf(mod, target, payload), payload);
+          await updateSettled(api, itemPathOf(mod, target, payload), payload);
           ledger.markDone(mod.name, id, again ? 'updated' : 'created', target, undefined, hash);
         }
         if (again) out.updated++;
@@ -235,7 +237,7 @@ export async function loadEntity(
           return;
         }
         if (!opts.dryRun) {
-          await api.update(itemPathOf(mod, known.splynx_id, payload), payload);
+          await updateSettled(api, itemPathOf(mod, known.splynx_id, payload), payload);
           ledger.markDone(mod.name, id, 'updated', known.splynx_id, 'payload changed', hash);
         }
         out.updated++;
@@ -363,6 +365,22 @@ function selfParent(mod: EntityModule, row: Row, ctx: TransformContext): string 
   return mod.selfReference?.(row, ctx) ?? null;
 }
 
+/**
+ * An update is idempotent, so one whose answer never came is simply sent again, paced like an
+ * unanswered create: the client's own retries alone (six sends) lost about one update in 64 when
+ * half the writes were dropped after committing, leaving a record Splynx had taken as a failure.
+ */
+async function updateSettled(api: SplynxApi, path: string, payload: Row): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return void (await api.update(path, payload));
+    } catch (e) {
+      if (!(e instanceof SplynxError) || e.category !== 'network' || attempt >= SETTLE_ATTEMPTS) throw e;
+      await settleBackoff(attempt);
+    }
+  }
+}
+
 /** A create Splynx refused because a unique value is taken: the record may be there already. */
 const refusedAsDuplicate = (e: unknown) =>
   e instanceof SplynxError && e.status === 422 && !!e.details.fields?.some((f) => /already been taken/i.test(f.message));
@@ -411,7 +429,7 @@ async function createSettled(
         ledger.markDone(mod.name, id, 'created', found, `settled by ${natural.key} after an unanswered create`, hash);
         return { splynxId: found, adopted: false };
       }
-      await new Promise((r) => setTimeout(r, SETTLE_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      await settleBackoff(attempt);
     }
   }
 }
