@@ -47,7 +47,10 @@ function answer(reason: RadiusReason, service?: Row, source: RadiusAnswer['passw
 }
 
 export function authorize(store: SplynxStore, today: string, login: string, password: string): RadiusAnswer {
-  const named = store.where('internet_services', (s) => String(s.login).toLowerCase() === login.toLowerCase()).sort((a, b) => a.id - b.id);
+  const named = store
+    .byValue('internet_services', 'login', login)
+    .filter((s) => String(s.login).toLowerCase() === login.toLowerCase())
+    .sort((a, b) => a.id - b.id);
   if (!named.length) return answer('unknown_login');
   const active = named.filter((s) => s.status === 'active');
   const service = active.find((s) => !ended(s, today));

@@ -45,43 +45,46 @@ function taxPercent(store: SplynxStore, tariff: Row | undefined): number {
 }
 
 /** What the engine needs of one customer, read from the store. */
+/** Through the store's index: a preview per customer of a large Splynx must not read every row. */
+const ofCustomer = (store: SplynxStore, table: string, customerId: number) =>
+  store
+    .byValue(table, 'customer_id', customerId)
+    .filter((r) => r.customer_id === customerId)
+    .sort((a, b) => a.id - b.id);
+
 export function chargeInput(store: SplynxStore, customerId: number): ChargeInput {
   const billing = store.get('customer_billing', customerId);
   const services = SERVICE_KINDS.flatMap((kind) =>
-    store
-      .where(KIND_TABLES[kind].services, (s) => s.customer_id === customerId)
-      .map((s) => {
-        const tariff = store.get(KIND_TABLES[kind].tariffs, s.tariff_id);
-        return {
-          kind,
-          id: s.id,
-          status: String(s.status),
-          description: String(s.description ?? ''),
-          quantity: Number(s.quantity ?? 1),
-          unit: String(s.unit ?? ''),
-          // A row stored without a price (none is, since service-price.ts) would bill its tariff's.
-          unit_price: isBlank(s.unit_price) ? Number(tariff?.price ?? 0) : Number(s.unit_price),
-          start_date: String(s.start_date ?? ''),
-          end_date: String(s.end_date ?? ''),
-          tariff: {
-            price: Number(tariff?.price ?? 0),
-            with_vat: Number(tariff?.with_vat ?? 0) === 1,
-            tax_percent: taxPercent(store, tariff),
-            tax_id: Number(tariff?.tax_id ?? 0),
-            category: Number(tariff?.transaction_category_id ?? 0) || DEFAULT_CATEGORY,
-          },
-        };
-      }),
+    ofCustomer(store, KIND_TABLES[kind].services, customerId).map((s) => {
+      const tariff = store.get(KIND_TABLES[kind].tariffs, s.tariff_id);
+      return {
+        kind,
+        id: s.id,
+        status: String(s.status),
+        description: String(s.description ?? ''),
+        quantity: Number(s.quantity ?? 1),
+        unit: String(s.unit ?? ''),
+        // A row stored without a price (none is, since service-price.ts) would bill its tariff's.
+        unit_price: isBlank(s.unit_price) ? Number(tariff?.price ?? 0) : Number(s.unit_price),
+        start_date: String(s.start_date ?? ''),
+        end_date: String(s.end_date ?? ''),
+        tariff: {
+          price: Number(tariff?.price ?? 0),
+          with_vat: Number(tariff?.with_vat ?? 0) === 1,
+          tax_percent: taxPercent(store, tariff),
+          tax_id: Number(tariff?.tax_id ?? 0),
+          category: Number(tariff?.transaction_category_id ?? 0) || DEFAULT_CATEGORY,
+        },
+      };
+    }),
   );
-  const transactions = store
-    .where('transactions', (t) => t.customer_id === customerId)
-    .map((t) => ({
-      type: String(t.type),
-      service_id: Number(t.service_id ?? 0),
-      service_type: String(t.service_type ?? ''),
-      period_from: String(t.period_from ?? ''),
-      period_to: String(t.period_to ?? ''),
-    }));
+  const transactions = ofCustomer(store, 'transactions', customerId).map((t) => ({
+    type: String(t.type),
+    service_id: Number(t.service_id ?? 0),
+    service_type: String(t.service_type ?? ''),
+    period_from: String(t.period_from ?? ''),
+    period_to: String(t.period_to ?? ''),
+  }));
   return {
     billingDay: Number(billing?.billing_date ?? 1),
     billingEnabled: Number(billing?.enabled ?? 1) === 1,
